@@ -1,0 +1,3 @@
+module github.com/porttracker/porttracker
+
+go 1.26
