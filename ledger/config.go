@@ -1,0 +1,161 @@
+package ledger
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ConfigFile is the name of the project configuration at the repository root.
+const ConfigFile = "porttracker.toml"
+
+// Config is porttracker.toml. Gate commands are read only from the working
+// tree's copy of this file, never from ledger content.
+type Config struct {
+	Ledger LedgerConfig `toml:"ledger"`
+	Source SourceConfig `toml:"source"`
+	Target TargetConfig `toml:"target"`
+	Gates  GatesConfig  `toml:"gates"`
+	Stubs  StubsConfig  `toml:"stubs"`
+}
+
+// LedgerConfig names the ledger branch and the view.
+type LedgerConfig struct {
+	Branch          string `toml:"branch"`
+	View            string `toml:"view"`
+	MaxIDsPerUpdate int    `toml:"max_ids_per_update"`
+}
+
+// SourceConfig is the code being ported from.
+type SourceConfig struct {
+	Language string `toml:"language"`
+	Root     string `toml:"root"`
+}
+
+// TargetConfig is the code being ported to; Language picks the stub preset.
+type TargetConfig struct {
+	Language string `toml:"language"`
+	Root     string `toml:"root"`
+}
+
+// GatesConfig holds the gate commands. In Test, {filter} is replaced by the
+// item's filter (shell-quoted).
+type GatesConfig struct {
+	Build      string `toml:"build"`
+	Test       string `toml:"test"`
+	FullTest   string `toml:"full_test"`
+	TestOutput string `toml:"test_output"`
+	// Timeout bounds each gate command, as a Go duration ("20m").
+	Timeout string `toml:"timeout"`
+}
+
+// StubsConfig extends or replaces the stub patterns of the target language.
+type StubsConfig struct {
+	// Patterns are extra regular expressions, added to the preset.
+	Patterns []string `toml:"patterns"`
+	// Replace drops the preset and uses Patterns alone.
+	Replace bool `toml:"replace"`
+}
+
+// DefaultConfig is what init writes when no porttracker.toml exists.
+func DefaultConfig() Config {
+	return Config{
+		Ledger: LedgerConfig{Branch: DefaultBranch, View: "porting.db", MaxIDsPerUpdate: 15},
+		Source: SourceConfig{Language: "go", Root: "."},
+		Target: TargetConfig{Language: "go", Root: "."},
+		Gates:  GatesConfig{Build: "go build ./...", Test: "go test -run {filter} -v ./...", FullTest: "go test ./...", TestOutput: "go", Timeout: "30m"},
+	}
+}
+
+// DefaultBranch is the ledger branch unless porttracker.toml names another.
+const DefaultBranch = "porting-ledger"
+
+// ErrNoConfig is returned by LoadConfig when the file does not exist.
+var ErrNoConfig = errors.New("no " + ConfigFile)
+
+// LoadConfig reads and checks a porttracker.toml. Missing keys take their
+// defaults; unknown keys are an error, so that a misspelt gate is not
+// silently ignored.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Config{}, fmt.Errorf("%s: %w (run porttracker init)", path, ErrNoConfig)
+	}
+	if err != nil {
+		return Config{}, err
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig parses the bytes of a porttracker.toml; name is used in errors.
+func ParseConfig(name string, data []byte) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.Gates = GatesConfig{Timeout: cfg.Gates.Timeout}
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&cfg)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return Config{}, fmt.Errorf("%s: unknown key %s (check its spelling against the README)", name, strings.Join(keys, ", "))
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %v", name, err)
+	}
+	return cfg, nil
+}
+
+// Validate checks the values that every command relies on.
+func (c *Config) Validate() error {
+	if c.Ledger.Branch == "" || strings.ContainsAny(c.Ledger.Branch, " ~^:?*[\\") || strings.HasPrefix(c.Ledger.Branch, "-") {
+		return fmt.Errorf("ledger.branch %q is not a valid branch name", c.Ledger.Branch)
+	}
+	if c.Ledger.MaxIDsPerUpdate < 1 {
+		return fmt.Errorf("ledger.max_ids_per_update must be at least 1, not %d", c.Ledger.MaxIDsPerUpdate)
+	}
+	switch c.Target.Language {
+	case "csharp", "go":
+	default:
+		return fmt.Errorf("target.language %q has no stub preset (use csharp or go)", c.Target.Language)
+	}
+	switch c.Gates.TestOutput {
+	case "", "dotnet", "go":
+	default:
+		return fmt.Errorf("gates.test_output %q is not known (use dotnet or go)", c.Gates.TestOutput)
+	}
+	if c.Gates.Timeout != "" {
+		if _, err := time.ParseDuration(c.Gates.Timeout); err != nil {
+			return fmt.Errorf("gates.timeout %q is not a duration such as 30m", c.Gates.Timeout)
+		}
+	}
+	return nil
+}
+
+// GateTimeout is the configured gate time limit (30 minutes by default).
+func (c *Config) GateTimeout() time.Duration {
+	d, err := time.ParseDuration(c.Gates.Timeout)
+	if err != nil || d <= 0 {
+		return 30 * time.Minute
+	}
+	return d
+}
+
+// RefName is the full name of the ledger branch.
+func (c *Config) RefName() string { return "refs/heads/" + c.Ledger.Branch }
+
+// Encode writes the configuration as TOML.
+func (c *Config) Encode() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,120 @@
+// Package inventory defines the items of a port: it reads the inventory
+// files that `porttracker inventory import` takes, and scans Go source to
+// define every function and test with stable IDs.
+package inventory
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// File is an inventory file: features, tests and batches to define or remap.
+type File struct {
+	Features []Item  `toml:"feature"`
+	Tests    []Item  `toml:"test"`
+	Batches  []Batch `toml:"batch"`
+}
+
+// Item is one feature or test of an inventory file.
+type Item struct {
+	ID int `toml:"id"`
+	ledger.Mapping
+	// Removed marks an item whose source declaration no longer exists.
+	Removed bool `toml:"removed,omitempty"`
+}
+
+// Batch is one batch of an inventory file. Features and Tests are ID lists
+// ("1636-1693", "757,761").
+type Batch struct {
+	ID       int    `toml:"id"`
+	Name     string `toml:"name"`
+	Depends  []int  `toml:"depends,omitempty"`
+	Features string `toml:"features,omitempty"`
+	Tests    string `toml:"tests,omitempty"`
+}
+
+// ReadFile reads and checks an inventory file.
+func ReadFile(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, bytes.NewReader(data))
+}
+
+// Parse reads and checks an inventory file from r; name is used in errors.
+func Parse(name string, r io.Reader) (*File, error) {
+	var f File
+	md, err := toml.NewDecoder(r).Decode(&f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s (see the inventory format in the README)", name, strings.Join(keys, ", "))
+	}
+	if err := f.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return &f, nil
+}
+
+// Check reports the first problem that would make the file ambiguous.
+func (f *File) Check() error {
+	for _, set := range []struct {
+		kind  ledger.Kind
+		items []Item
+	}{{ledger.Feature, f.Features}, {ledger.Test, f.Tests}} {
+		seen := map[int]bool{}
+		for _, it := range set.items {
+			if it.ID <= 0 {
+				return fmt.Errorf("%s with id %d: ids are positive whole numbers", set.kind, it.ID)
+			}
+			if seen[it.ID] {
+				return fmt.Errorf("%s %d is defined twice", set.kind, it.ID)
+			}
+			seen[it.ID] = true
+		}
+	}
+	seen := map[int]bool{}
+	for _, b := range f.Batches {
+		if b.ID <= 0 {
+			return fmt.Errorf("batch with id %d: ids are positive whole numbers", b.ID)
+		}
+		if seen[b.ID] {
+			return fmt.Errorf("batch %d is defined twice", b.ID)
+		}
+		seen[b.ID] = true
+		if strings.TrimSpace(b.Name) == "" {
+			return fmt.Errorf("batch %d has no name", b.ID)
+		}
+		if slices.Contains(b.Depends, b.ID) {
+			return fmt.Errorf("batch %d depends on itself", b.ID)
+		}
+		for _, list := range []struct{ what, ids string }{{"features", b.Features}, {"tests", b.Tests}} {
+			if list.ids == "" {
+				continue
+			}
+			if _, err := ledger.ParseIDs(list.ids); err != nil {
+				return fmt.Errorf("batch %d %s: %v", b.ID, list.what, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Encode writes the file in the format that Parse reads.
+func (f *File) Encode(w io.Writer) error {
+	return toml.NewEncoder(w).Encode(f)
+}
