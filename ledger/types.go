@@ -86,8 +86,8 @@ func (k ItemKey) String() string { return fmt.Sprintf("%s %d", k.Kind, k.ID) }
 type Mapping struct {
 	SourceFile   string `toml:"source_file,omitempty" json:"source_file,omitempty"`
 	SourceSymbol string `toml:"source_symbol,omitempty" json:"source_symbol,omitempty"`
-	SourceStart  int    `toml:"source_start,omitempty" json:"source_start,omitempty"`
-	SourceEnd    int    `toml:"source_end,omitempty" json:"source_end,omitempty"`
+	SourceStart  int    `toml:"source_start,omitzero" json:"source_start,omitempty"`
+	SourceEnd    int    `toml:"source_end,omitzero" json:"source_end,omitempty"`
 	SourceCommit string `toml:"source_commit,omitempty" json:"source_commit,omitempty"`
 	// SourceDigest is a digest of the source declaration's text; a rescan
 	// that finds a different digest marks the item as changed upstream.

@@ -24,22 +24,11 @@ type File struct {
 }
 
 // Item is one feature or test of an inventory file.
-type Item struct {
-	ID int `toml:"id"`
-	ledger.Mapping
-	// Removed marks an item whose source declaration no longer exists.
-	Removed bool `toml:"removed,omitempty"`
-}
+type Item = ledger.ItemDef
 
 // Batch is one batch of an inventory file. Features and Tests are ID lists
 // ("1636-1693", "757,761").
-type Batch struct {
-	ID       int    `toml:"id"`
-	Name     string `toml:"name"`
-	Depends  []int  `toml:"depends,omitempty"`
-	Features string `toml:"features,omitempty"`
-	Tests    string `toml:"tests,omitempty"`
-}
+type Batch = ledger.BatchDef
 
 // ReadFile reads and checks an inventory file.
 func ReadFile(path string) (*File, error) {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      "porttracker",
+		Usage:     "track a large code port with a signed, auditable ledger in git",
+		UsageText: "porttracker [--db PATH] [--repo DIR] [--json] COMMAND [ARGS...]\n\nFlags may follow the command's arguments: porttracker feature show 1636 --db porting.db",
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "db", Usage: "the porting.db view (default: ledger.view of porttracker.toml, porting.db)"},
+			&cli.StringFlag{Name: "repo", Value: ".", Usage: "the git repository"},
+			&cli.BoolFlag{Name: "json", Usage: "machine-readable output"},
+			&cli.StringFlag{Name: "key", Usage: "SSH key to sign with (default: git's user.signingkey with gpg.format=ssh)"},
+		},
+		Commands: []*cli.Command{
+			initCommand(),
+			inventoryCommand(),
+			batchCommand(),
+			itemCommand("feature"),
+			itemCommand("test"),
+			// stubScanCommand(),
+			// checkpointCommand(),
+			// auditCommand(),
+			// reportCommand(),
+			logCommand(),
+			signerCommand(),
+			// hooksCommand(),
+			// hookCommand(),
+			// syncCommand(),
+		},
+		ExitErrHandler:       func(*cli.Context, error) {},
+		HideHelpCommand:      false,
+		EnableBashCompletion: false,
+	}
+	app.OnUsageError = onUsageError
+	setUsageErrors(app.Commands)
+	return app
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
+
+func setUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = onUsageError
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// args checks the number of positional arguments.
+func args(c *cli.Context, n int, names string) error {
+	if c.NArg() != n {
+		return usagef("%s takes %s (porttracker %s --help)", c.Command.FullName(), names, c.Command.FullName())
+	}
+	return nil
+}

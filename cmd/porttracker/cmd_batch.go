@@ -1,0 +1,218 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func batchCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "batch",
+		Usage: "batches: show, ready, start, complete, list",
+		Subcommands: []*cli.Command{
+			{Name: "show", Usage: "show a batch and its items", ArgsUsage: "N", Action: runBatchShow},
+			{Name: "ready", Usage: "list the planned batches whose dependencies are complete", ArgsUsage: " ", Action: runBatchReady},
+			{Name: "start", Usage: "start a batch (its dependencies must be complete)", ArgsUsage: "N",
+				Action: func(c *cli.Context) error { return runBatchAction(c, ledger.ActionStart) }},
+			{Name: "complete", Usage: "complete a batch (every item verified or deferred with a reason)", ArgsUsage: "N",
+				Action: func(c *cli.Context) error { return runBatchAction(c, ledger.ActionComplete) }},
+			{Name: "list", Usage: "list every batch with its counts", ArgsUsage: " ", Action: runBatchList},
+		},
+	}
+}
+
+func parseBatchID(c *cli.Context) (int, error) {
+	if err := args(c, 1, "one batch ID"); err != nil {
+		return 0, err
+	}
+	id, err := strconv.Atoi(c.Args().First())
+	if err != nil || id <= 0 {
+		return 0, usagef("%q is not a batch ID (a positive whole number)", c.Args().First())
+	}
+	return id, nil
+}
+
+func runBatchShow(c *cli.Context) error {
+	id, err := parseBatchID(c)
+	if err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	b, err := e.view.Batch(id)
+	if errors.Is(err, audit.ErrNotFound) {
+		return usagef("batch %d is not defined (see porttracker batch list)", id)
+	}
+	if err != nil {
+		return err
+	}
+	feats, err := e.view.List(ledger.Feature, audit.ListFilter{Batch: id})
+	if err != nil {
+		return err
+	}
+	tests, err := e.view.List(ledger.Test, audit.ListFilter{Batch: id})
+	if err != nil {
+		return err
+	}
+	if e.json() {
+		return e.printJSON(struct {
+			*audit.Batch
+			FeatureItems []audit.Item `json:"feature_items"`
+			TestItems    []audit.Item `json:"test_items"`
+		}{b, feats, tests})
+	}
+	e.printf("batch %d: %s\n", b.ID, b.Name)
+	e.printf("  status:     %s\n", b.Status)
+	e.printf("  depends on: %s\n", depsText(b))
+	if b.Status == ledger.BatchPlanned {
+		if b.Ready {
+			e.printf("  ready:      yes (porttracker batch start %d)\n", b.ID)
+		} else {
+			e.printf("  ready:      no, waiting for batch %s\n", joinInts(b.OpenDeps))
+		}
+	}
+	e.printf("  features:   %s\n", countsText(b.Features))
+	e.printf("  tests:      %s\n", countsText(b.Tests))
+	for _, set := range []struct {
+		name  string
+		items []audit.Item
+	}{{"features", feats}, {"tests", tests}} {
+		byStatus := map[ledger.Status][]int{}
+		for _, it := range set.items {
+			byStatus[it.Status] = append(byStatus[it.Status], it.ID)
+		}
+		for _, st := range []ledger.Status{ledger.NotStarted, ledger.Stub, ledger.Complete, ledger.Verified, ledger.Deferred} {
+			if ids := byStatus[st]; len(ids) > 0 {
+				e.printf("  %s %s: %s\n", set.name, st, ledger.FormatIDs(ids))
+			}
+		}
+	}
+	return nil
+}
+
+func depsText(b *audit.Batch) string {
+	if len(b.Depends) == 0 {
+		return "none"
+	}
+	return joinInts(b.Depends)
+}
+
+func joinInts(ids []int) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.Itoa(id)
+	}
+	return strings.Join(s, ", ")
+}
+
+func countsText(c audit.Counts) string {
+	var parts []string
+	for _, st := range []ledger.Status{ledger.NotStarted, ledger.Stub, ledger.Complete, ledger.Verified, ledger.Deferred} {
+		if c[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[st], st))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d (%s)", c.Total(), strings.Join(parts, ", "))
+}
+
+func runBatchReady(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	all, err := e.view.Batches()
+	if err != nil {
+		return err
+	}
+	ready := []audit.Batch{}
+	for _, b := range all {
+		if b.Status == ledger.BatchPlanned && b.Ready {
+			ready = append(ready, b)
+		}
+	}
+	if e.json() {
+		return e.printJSON(ready)
+	}
+	if len(ready) == 0 {
+		e.printf("no batch is ready to start\n")
+		return nil
+	}
+	for _, b := range ready {
+		e.printf("%d\t%s (%d features, %d tests)\n", b.ID, b.Name, b.Features.Total(), b.Tests.Total())
+	}
+	return nil
+}
+
+func runBatchList(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	all, err := e.view.Batches()
+	if err != nil {
+		return err
+	}
+	if e.json() {
+		if all == nil {
+			all = []audit.Batch{}
+		}
+		return e.printJSON(all)
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tNAME\tSTATUS\tDEPENDS\tFEATURES\tTESTS\n")
+	for _, b := range all {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d verified\t%d/%d verified\n", b.ID, b.Name, b.Status, depsText(&b),
+			b.Features[ledger.Verified], b.Features.Total(), b.Tests[ledger.Verified], b.Tests.Total())
+	}
+	return tw.Flush()
+}
+
+func runBatchAction(c *cli.Context, action string) error {
+	id, err := parseBatchID(c)
+	if err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	if _, err := e.view.Batch(id); errors.Is(err, audit.ErrNotFound) {
+		return usagef("batch %d is not defined (see porttracker batch list)", id)
+	}
+	w, err := e.writer()
+	if err != nil {
+		return err
+	}
+	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildBatch(id, action), nil })
+	if err != nil {
+		return err
+	}
+	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	return nil
+}

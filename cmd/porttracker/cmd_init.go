@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "init",
+		Usage:     "write porttracker.toml if missing and the genesis entry that names the first signer",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "signer", Usage: "the first signer's identity (default: git's user.email)"},
+			&cli.StringFlag{Name: "target-language", Value: "go", Usage: "stub preset for a new porttracker.toml: go or csharp"},
+		},
+		Action: runInit,
+	}
+}
+
+func runInit(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openRepo(c)
+	if err != nil {
+		return err
+	}
+	cfgPath := filepath.Join(e.root, ledger.ConfigFile)
+	cfg, err := ledger.LoadConfig(cfgPath)
+	var newConfig []byte
+	if errors.Is(err, ledger.ErrNoConfig) {
+		cfg = ledger.DefaultConfig()
+		cfg.Target.Language = c.String("target-language")
+		if err := cfg.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+		if newConfig, err = cfg.Encode(); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return usagef("%v", err)
+	}
+	writeConfig := func() error {
+		if newConfig == nil {
+			return nil
+		}
+		if err := os.WriteFile(cfgPath, newConfig, 0o644); err != nil {
+			return err
+		}
+		e.printf("wrote %s\n", ledger.ConfigFile)
+		return nil
+	}
+	e.cfg = cfg
+	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+		return usagef("%v", err)
+	}
+	if _, herr := e.store.Head(); herr == nil {
+		if err := writeConfig(); err != nil {
+			return err
+		}
+		e.printf("ledger branch %s already exists; nothing to do\n", cfg.Ledger.Branch)
+		return nil
+	}
+	identity := c.String("signer")
+	if identity == "" {
+		if gc, gerr := ledger.GitConfig(e.root); gerr == nil {
+			identity = gc.User.Email
+		}
+	}
+	if identity == "" {
+		return usagef("no signer identity: pass --signer you@example.com or set git config user.email")
+	}
+	if err := ledger.CheckIdentity(identity); err != nil {
+		return usagef("%v", err)
+	}
+	w, err := e.writer()
+	if err != nil {
+		return err
+	}
+	if err := e.openView(); err != nil {
+		return err
+	}
+	defer e.close()
+	rec, err := w.Init(e.view, identity)
+	if err != nil {
+		return err
+	}
+	excludeView(e.store.GitDir(), cfg.Ledger.View)
+	if err := writeConfig(); err != nil {
+		return err
+	}
+	e.printf("initialized ledger branch %s: first signer %s (entry %s)\n", cfg.Ledger.Branch, identity, rec.ID[:12])
+	return nil
+}
+
+// excludeView keeps the derived view out of git status through
+// .git/info/exclude, which is local to the clone.
+func excludeView(gitDir, view string) {
+	path := filepath.Join(gitDir, "info", "exclude")
+	data, _ := os.ReadFile(path)
+	line := "/" + filepath.ToSlash(view)
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) == line {
+			return
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if len(data) > 0 && !strings.HasSuffix(string(data), "\n") {
+		fmt.Fprintln(f)
+	}
+	fmt.Fprintf(f, "# porttracker's derived view (rebuilt from the ledger)\n%s\n%s-wal\n%s-shm\n", line, line, line)
+}

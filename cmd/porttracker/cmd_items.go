@@ -1,0 +1,434 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/inventory"
+)
+
+func itemCommand(kind string) *cli.Command {
+	k := ledger.Kind(kind)
+	moveFlags := []cli.Flag{
+		&cli.StringFlag{Name: "override", Usage: "the reason for a deferral, a demotion or a conflict resolution (\"resolve: ...\")"},
+		&cli.StringFlag{Name: "filter", Usage: "the focused tests to run for complete ({filter} of the test gate)"},
+	}
+	return &cli.Command{
+		Name:  kind,
+		Usage: kind + "s: show, update, batch-update, list",
+		Subcommands: []*cli.Command{
+			{
+				Name: "show", Usage: "show a " + kind + ": mapping, status, source and history", ArgsUsage: "ID",
+				Action: func(c *cli.Context) error { return runShow(c, k) },
+			},
+			{
+				Name: "update", Usage: "move one " + kind + " to a status", ArgsUsage: "ID",
+				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "status", Required: true, Usage: "not_started, stub, complete, verified or deferred"}}, moveFlags...),
+				Action: func(c *cli.Context) error { return runUpdate(c, k) },
+			},
+			{
+				Name: "batch-update", Usage: "move several " + kind + "s to a status (says what it would do unless --execute)", ArgsUsage: " ",
+				Flags: append([]cli.Flag{
+					&cli.StringFlag{Name: "ids", Required: true, Usage: "IDs such as 1636,1637 or 1636-1650"},
+					&cli.StringFlag{Name: "set-status", Required: true, Usage: "the status to move them to"},
+					&cli.BoolFlag{Name: "execute", Usage: "write the entry (without it, only say what would happen)"},
+				}, moveFlags...),
+				Action: func(c *cli.Context) error { return runBatchUpdate(c, k) },
+			},
+			{
+				Name: "list", Usage: "list " + kind + "s", ArgsUsage: " ",
+				Flags: []cli.Flag{
+					&cli.IntFlag{Name: "batch", Usage: "only this batch"},
+					&cli.StringFlag{Name: "status", Usage: "only this status"},
+				},
+				Action: func(c *cli.Context) error { return runList(c, k) },
+			},
+		},
+	}
+}
+
+func parseItemID(c *cli.Context, k ledger.Kind) (int, error) {
+	if err := args(c, 1, "one "+string(k)+" ID"); err != nil {
+		return 0, err
+	}
+	id, err := strconv.Atoi(c.Args().First())
+	if err != nil || id <= 0 {
+		return 0, usagef("%q is not a %s ID (a positive whole number)", c.Args().First(), k)
+	}
+	return id, nil
+}
+
+func runShow(c *cli.Context, k ledger.Kind) error {
+	id, err := parseItemID(c, k)
+	if err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	it, err := e.view.Item(ledger.ItemKey{Kind: k, ID: id})
+	if errors.Is(err, audit.ErrNotFound) {
+		return usagef("%s %d is not defined (see porttracker %s list)", k, id, k)
+	}
+	if err != nil {
+		return err
+	}
+	hist, err := e.view.History(ledger.ItemKey{Kind: k, ID: id}, 0)
+	if err != nil {
+		return err
+	}
+	src := sourceText(e, it)
+	if e.json() {
+		return e.printJSON(struct {
+			*audit.Item
+			Source  string             `json:"source,omitempty"`
+			History []audit.HistoryRow `json:"history"`
+		}{it, src, hist})
+	}
+	printItem(e, it)
+	if src != "" {
+		e.printf("\n%s", src)
+		if !strings.HasSuffix(src, "\n") {
+			e.printf("\n")
+		}
+	}
+	e.printf("\nhistory:\n")
+	if len(hist) == 0 {
+		e.printf("  (no moves yet)\n")
+	}
+	for _, h := range hist {
+		printHistory(e, h)
+	}
+	return nil
+}
+
+func printItem(e *env, it *audit.Item) {
+	m := it.Mapping
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s %d\t%s\n", it.Kind, it.ID, m.SourceSymbol)
+	status := string(it.Status)
+	if it.Conflict {
+		status += "  CONFLICT"
+	}
+	if it.UpstreamChanged {
+		status += "  (upstream changed after promotion)"
+	}
+	if it.Removed {
+		status += "  (source removed)"
+	}
+	fmt.Fprintf(tw, "  status:\t%s\n", status)
+	if it.Reason != "" {
+		fmt.Fprintf(tw, "  reason:\t%s\n", it.Reason)
+	}
+	for _, h := range it.Heads {
+		fmt.Fprintf(tw, "  conflicting:\t%s by %s (entry %s)\n", h.To, h.Signer, h.Entry[:12])
+	}
+	if it.Batch != 0 {
+		b, err := e.view.Batch(it.Batch)
+		name := ""
+		if err == nil {
+			name = fmt.Sprintf(" %s (%s)", b.Name, b.Status)
+		}
+		fmt.Fprintf(tw, "  batch:\t%d%s\n", it.Batch, name)
+	}
+	src := m.SourceFile
+	if m.SourceStart > 0 {
+		src += fmt.Sprintf(":%d-%d", m.SourceStart, m.SourceEnd)
+	}
+	if m.SourceCommit != "" {
+		src += " @ " + shortHash(m.SourceCommit)
+	}
+	fmt.Fprintf(tw, "  source:\t%s\n", src)
+	fmt.Fprintf(tw, "  target:\t%s  %s\n", orDash(m.TargetFile), orDash(m.TargetSymbol))
+	if m.TestFilter != "" {
+		fmt.Fprintf(tw, "  tests:\t%s\n", m.TestFilter)
+	}
+	tw.Flush()
+}
+
+func printHistory(e *env, h audit.HistoryRow) {
+	e.printf("  %s  %-20s %s -> %s  (entry %s", h.Time, h.Actor, h.From, h.To, h.Entry[:12])
+	if h.Commit != "" {
+		e.printf(", commit %s", shortHash(h.Commit))
+	}
+	e.printf(")\n")
+	if h.Reason != "" {
+		e.printf("      reason: %s\n", h.Reason)
+	}
+	if h.Evidence != nil {
+		printEvidence(e, h.Evidence, "      ")
+	}
+}
+
+func printEvidence(e *env, ev *ledger.Evidence, indent string) {
+	state := "clean"
+	if ev.Dirty {
+		state = "dirty, diff " + shortDigest(ev.DiffDigest)
+	}
+	e.printf("%sevidence at code %s (%s):\n", indent, shortHash(ev.CodeCommit), state)
+	for _, g := range ev.Gates {
+		verdict := "ok"
+		if !g.OK {
+			verdict = "FAILED"
+		}
+		e.printf("%s  %-9s %-6s exit %d", indent, g.Name, verdict, g.ExitCode)
+		if g.Parsed {
+			e.printf(", %d passed, %d failed, %d skipped", g.Passed, g.Failed, g.Skipped)
+		}
+		e.printf(", %.1fs", float64(g.DurationMS)/1000)
+		if g.OutputDigest != "" {
+			e.printf(", output %s", shortDigest(g.OutputDigest))
+		}
+		e.printf("\n")
+		if g.Command != "" {
+			e.printf("%s            $ %s", indent, g.Command)
+			if g.Filter != "" {
+				e.printf("   [filter %s]", g.Filter)
+			}
+			e.printf("\n")
+		}
+		for _, m := range g.Matches {
+			e.printf("%s            %s\n", indent, m)
+		}
+	}
+}
+
+func shortHash(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func runList(c *cli.Context, k ledger.Kind) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	var f audit.ListFilter
+	f.Batch = c.Int("batch")
+	if s := c.String("status"); s != "" {
+		st, err := ledger.ParseStatus(s)
+		if err != nil {
+			return usagef("--status: %v", err)
+		}
+		f.Status = st
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	items, err := e.view.List(k, f)
+	if err != nil {
+		return err
+	}
+	if e.json() {
+		return e.printJSON(items)
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tSTATUS\tBATCH\tSOURCE\tTARGET\n")
+	for _, it := range items {
+		st := string(it.Status)
+		if it.Conflict {
+			st += "!"
+		}
+		batch := "-"
+		if it.Batch != 0 {
+			batch = strconv.Itoa(it.Batch)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", it.ID, st, batch, it.Mapping.SourceSymbol, orDash(it.Mapping.TargetSymbol))
+	}
+	tw.Flush()
+	fmt.Fprintf(e.out, "%d %ss\n", len(items), k)
+	return nil
+}
+
+func runUpdate(c *cli.Context, k ledger.Kind) error {
+	id, err := parseItemID(c, k)
+	if err != nil {
+		return err
+	}
+	return move(c, k, []int{id}, c.String("status"), true)
+}
+
+func runBatchUpdate(c *cli.Context, k ledger.Kind) error {
+	if err := args(c, 0, "no arguments (IDs go in --ids)"); err != nil {
+		return err
+	}
+	ids, err := ledger.ParseIDs(c.String("ids"))
+	if err != nil {
+		return usagef("--ids: %v", err)
+	}
+	return move(c, k, ids, c.String("set-status"), c.Bool("execute"))
+}
+
+// move checks, earns (by running the gates) and records a status move.
+func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool) error {
+	to, err := ledger.ParseStatus(status)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	reason := strings.TrimSpace(c.String("override"))
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if max := e.cfg.Ledger.MaxIDsPerUpdate; len(ids) > max {
+		return usagef("%d IDs given; at most %d in one update (ledger.max_ids_per_update): split the list", len(ids), max)
+	}
+	if to == ledger.Deferred && reason == "" {
+		return usagef("deferring needs a reason: --override \"blocked: why\"")
+	}
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	req := ledger.MoveRequest{Kind: k, IDs: ids, To: to, Reason: reason}
+	if to == ledger.Verified {
+		if req.Checkpoint, err = e.view.LatestCheckpoint(); err != nil {
+			return err
+		}
+	}
+	// Check the rules against the current state before running any gate.
+	st, err := e.view.StateAt(e.head)
+	if err != nil {
+		return err
+	}
+	st.Contains = e.contains
+	ent, err := ledger.BuildTransition(st, req)
+	if err != nil {
+		return err
+	}
+	if err := st.CheckTransition(ent, to == ledger.Complete); err != nil {
+		return err
+	}
+	if !execute {
+		e.printf("would move %s %s to %s (%d IDs); add --execute to record it\n", k.Plural(), ledger.FormatIDs(ids), to, len(ids))
+		if to == ledger.Complete {
+			e.printf("the stub, build and test gates run first\n")
+		}
+		return nil
+	}
+	if to == ledger.Complete {
+		ev, err := runPromotionGates(c, e, st, k, ids)
+		if err != nil {
+			return err
+		}
+		req.Evidence = ev
+	}
+	w, err := e.writer()
+	if err != nil {
+		return err
+	}
+	rec, err := w.Append(e.view, func(st *ledger.State) (*ledger.Entry, error) { return ledger.BuildTransition(st, req) })
+	if err != nil {
+		return err
+	}
+	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	return nil
+}
+
+func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, ids []int) (*ledger.Evidence, error) {
+	var targets []gates.Target
+	for _, id := range ids {
+		it, err := st.Item(ledger.ItemKey{Kind: k, ID: id})
+		if err != nil {
+			return nil, err
+		}
+		t := gates.Target{Kind: k, ID: id, File: it.TargetFile, Symbol: it.TargetSymbol}
+		switch k {
+		case ledger.Feature:
+			t.Filter = c.String("filter")
+			if t.Filter == "" {
+				t.Filter = it.TestFilter
+			}
+			if t.Filter == "" {
+				return nil, usagef("feature %d has no focused tests: pass --filter or set test_filter in the inventory", id)
+			}
+		case ledger.Test:
+			t.Filter = c.String("filter")
+			if t.Filter == "" {
+				t.Filter = it.TargetSymbol
+			}
+		}
+		if it.TargetFile == "" || it.TargetSymbol == "" {
+			return nil, usagef("%s %d has no target mapping (target_file and target_symbol in the inventory)", k, id)
+		}
+		targets = append(targets, t)
+	}
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: e.errOut}
+	ev, err := r.Promote(c.Context, targets)
+	if err != nil {
+		return nil, err
+	}
+	if !ev.Passed() {
+		for _, g := range ev.Gates {
+			if !g.OK {
+				return nil, failf("the %s gate failed%s; nothing was written", g.Name, gateDetail(g))
+			}
+		}
+	}
+	return &ev, nil
+}
+
+func gateDetail(g ledger.GateResult) string {
+	switch {
+	case len(g.Matches) > 0:
+		more := ""
+		if len(g.Matches) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(g.Matches)-1)
+		}
+		return ": " + g.Matches[0] + more
+	case g.Name == "test" || g.Name == "full_test":
+		if !g.Parsed {
+			return fmt.Sprintf(" (exit %d, no test summary found in the output)", g.ExitCode)
+		}
+		if g.Passed == 0 && g.Failed == 0 {
+			return fmt.Sprintf(" (filter %q ran no test)", g.Filter)
+		}
+		return fmt.Sprintf(" (exit %d: %d passed, %d failed)", g.ExitCode, g.Passed, g.Failed)
+	}
+	return fmt.Sprintf(" (exit %d)", g.ExitCode)
+}
+
+// sourceText is the item's Go source span at its recorded source commit,
+// read through git, or "" when the item has no recorded span.
+func sourceText(e *env, it *audit.Item) string {
+	m := it.Mapping
+	if m.SourceCommit == "" || m.SourceStart == 0 || m.SourceFile == "" {
+		return ""
+	}
+	path := m.SourceFile
+	if root := strings.Trim(e.cfg.Source.Root, "/"); root != "" && root != "." {
+		path = root + "/" + path
+	}
+	text, err := inventory.SourceAt(e.root, m.SourceCommit, path, m.SourceStart, m.SourceEnd)
+	if err != nil {
+		return fmt.Sprintf("(source not available: %v)\n", err)
+	}
+	return text
+}

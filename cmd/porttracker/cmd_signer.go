@@ -1,0 +1,99 @@
+package main
+
+import (
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func signerCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "signer",
+		Usage: "who may sign entries: add, revoke, list",
+		Subcommands: []*cli.Command{
+			{Name: "add", Usage: "allow IDENTITY to sign with the public key in PUBKEYFILE", ArgsUsage: "IDENTITY PUBKEYFILE", Action: runSignerAdd},
+			{Name: "revoke", Usage: "stop IDENTITY from signing", ArgsUsage: "IDENTITY", Action: runSignerRevoke},
+			{Name: "list", Usage: "list the signers", ArgsUsage: " ", Action: runSignerList},
+		},
+	}
+}
+
+func runSignerAdd(c *cli.Context) error {
+	if err := args(c, 2, "IDENTITY PUBKEYFILE"); err != nil {
+		return err
+	}
+	id, file := c.Args().Get(0), c.Args().Get(1)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ent, err := ledger.BuildSigner(id, string(data), ledger.ActionAdd)
+	if err != nil {
+		return usagef("%s: %v", file, err)
+	}
+	return appendEntry(c, ent)
+}
+
+func runSignerRevoke(c *cli.Context) error {
+	if err := args(c, 1, "IDENTITY"); err != nil {
+		return err
+	}
+	ent, err := ledger.BuildSigner(c.Args().First(), "", ledger.ActionRevoke)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	return appendEntry(c, ent)
+}
+
+// appendEntry records a fixed entry.
+func appendEntry(c *cli.Context, ent *ledger.Entry) error {
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	w, err := e.writer()
+	if err != nil {
+		return err
+	}
+	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return ent, nil })
+	if err != nil {
+		return err
+	}
+	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	return nil
+}
+
+func runSignerList(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	list, err := e.view.Signers()
+	if err != nil {
+		return err
+	}
+	if e.json() {
+		if list == nil {
+			list = []ledger.SignerState{}
+		}
+		return e.printJSON(list)
+	}
+	for _, s := range list {
+		state := "active"
+		if !s.Active {
+			state = "revoked by entry " + s.RevokedBy[:12]
+		}
+		e.printf("%s\t%s\t%s\n", s.Identity, s.Key, state)
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// env is what a command works with: the repository, its configuration,
+// the ledger store and the view.
+type env struct {
+	c      *cli.Context
+	out    io.Writer
+	errOut io.Writer
+	root   string
+	cfg    ledger.Config
+	store  *ledger.Store
+	view   *audit.View
+	// head is the ledger head the view was refreshed to (zero: no ledger).
+	head plumbing.Hash
+}
+
+// openEnv opens the repository, reads porttracker.toml and opens the view,
+// bringing it up to the ledger's head.
+func openEnv(c *cli.Context) (*env, error) {
+	e, err := openRepo(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
+	if errors.Is(err, ledger.ErrNoConfig) {
+		return nil, usagef("%s has no %s (run porttracker init)", e.root, ledger.ConfigFile)
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	e.cfg = cfg
+	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if err := e.openView(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func openRepo(c *cli.Context) (*env, error) {
+	e := &env{c: c, out: c.App.Writer, errOut: c.App.ErrWriter}
+	dir := c.String("repo")
+	st, err := ledger.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	e.root = st.WorkTree()
+	if e.root == "" {
+		return nil, usagef("%s is a bare repository; run porttracker in a clone with a working tree", dir)
+	}
+	return e, nil
+}
+
+// viewPath is --db, else the configured view relative to the repository.
+func (e *env) viewPath() string {
+	if p := e.c.String("db"); p != "" {
+		return p
+	}
+	return filepath.Join(e.root, e.cfg.Ledger.View)
+}
+
+func (e *env) openView() error {
+	v, err := audit.OpenView(e.viewPath(), e.store)
+	if err != nil {
+		return err
+	}
+	e.view = v
+	head, err := e.store.Head()
+	if err != nil && !errors.Is(err, ledger.ErrNoLedger) {
+		return err
+	}
+	if _, err := v.StateAt(head); err != nil {
+		return fmt.Errorf("refresh %s: %w", e.viewPath(), err)
+	}
+	e.head = head
+	return nil
+}
+
+func (e *env) close() {
+	if e.view != nil {
+		e.view.Close()
+	}
+}
+
+// requireLedger fails unless the ledger branch exists.
+func (e *env) requireLedger() error {
+	if e.head.IsZero() {
+		return usagef("no %s branch in %s (run porttracker init)", e.cfg.Ledger.Branch, e.root)
+	}
+	return nil
+}
+
+// writer loads the signing key and returns a ledger writer.
+func (e *env) writer() (*ledger.Writer, error) {
+	signer, err := ledger.LoadSigner(ledger.KeyOptions{KeyFile: e.c.String("key"), RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	w := &ledger.Writer{Store: e.store, Signer: signer, Author: e.author(), Contains: e.contains}
+	return w, nil
+}
+
+// author is user.name and user.email from git's configuration.
+func (e *env) author() ledger.Author {
+	a := ledger.Author{Name: "porttracker", Email: "porttracker@localhost"}
+	cfg, err := ledger.GitConfig(e.root)
+	if err != nil {
+		return a
+	}
+	if n := cfg.User.Name; n != "" {
+		a.Name = n
+	}
+	if m := cfg.User.Email; m != "" {
+		a.Email = m
+	}
+	return a
+}
+
+// contains reports whether code commit anc is desc or one of its ancestors.
+func (e *env) contains(anc, desc string) (bool, error) {
+	if anc == desc {
+		return true, nil
+	}
+	a, err := e.store.Repo.CommitObject(plumbing.NewHash(anc))
+	if err != nil {
+		return false, fmt.Errorf("code commit %s: %w", anc, err)
+	}
+	d, err := e.store.Repo.CommitObject(plumbing.NewHash(desc))
+	if err != nil {
+		return false, fmt.Errorf("code commit %s: %w", desc, err)
+	}
+	return a.IsAncestor(d)
+}
+
+func (e *env) json() bool { return e.c.Bool("json") }
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.out, format, args...) }

@@ -1,0 +1,30 @@
+// Command porttracker tracks a large code port: every status move of every
+// ported function and test is a signed entry on the porting-ledger branch,
+// earned by gates that porttracker runs itself.
+//
+// This package only wires the command line to the ledger, gates, audit and
+// hooks packages.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run runs the command line and returns the exit status: 0 done, 1 a gate,
+// rule or audit failed, 2 bad usage or input.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(normalizeArgs(app, args))
+	if err == nil {
+		return 0
+	}
+	code, msg := classify(err)
+	fmt.Fprintf(stderr, "porttracker: %s\n", msg)
+	return code
+}

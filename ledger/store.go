@@ -1,0 +1,377 @@
+package ledger
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/gofrs/flock"
+)
+
+// Store is the ledger branch of one repository. It reads and writes git
+// objects through go-git's object store only: it never checks the branch
+// out and never touches HEAD, the index or the working tree.
+type Store struct {
+	// Repo is the repository; it is not safe for concurrent use.
+	Repo   *git.Repository
+	objs   storer.EncodedObjectStorer
+	gitDir string
+	branch string
+	ref    plumbing.ReferenceName
+	// Now gives the time of new commits; tests set it.
+	Now func() time.Time
+}
+
+// ErrNoLedger says that the repository has no ledger branch yet.
+var ErrNoLedger = errors.New("no ledger branch (run porttracker init)")
+
+// Open opens the repository that contains dir and the ledger branch named
+// branch within it.
+func Open(dir, branch string) (*Store, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, fmt.Errorf("open git repository at %s: %w (run porttracker inside a git repository, or pass --repo)", dir, err)
+	}
+	fs, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, fmt.Errorf("repository at %s is not on disk", dir)
+	}
+	return &Store{
+		Repo:   repo,
+		objs:   repo.Storer,
+		gitDir: fs.Filesystem().Root(),
+		branch: branch,
+		ref:    plumbing.NewBranchReferenceName(branch),
+		Now:    time.Now,
+	}, nil
+}
+
+// GitDir is the repository's git directory.
+func (s *Store) GitDir() string { return s.gitDir }
+
+// Branch is the ledger branch's short name.
+func (s *Store) Branch() string { return s.branch }
+
+// WorkTree is the repository's working tree root, or "" for a bare one.
+func (s *Store) WorkTree() string {
+	wt, err := s.Repo.Worktree()
+	if err != nil {
+		return ""
+	}
+	return wt.Filesystem.Root()
+}
+
+// Head returns the ledger branch's commit. A ref that cannot be read is
+// read again a few times before the branch is taken to be absent: another
+// writer may be replacing it at that moment, and a torn read must never be
+// mistaken for "no ledger".
+func (s *Store) Head() (plumbing.Hash, error) {
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		ref, err := s.Repo.Storer.Reference(s.ref)
+		if err == nil {
+			if ref.Type() != plumbing.HashReference || ref.Hash().IsZero() {
+				lastErr = fmt.Errorf("ledger ref %s is not a commit hash", s.ref)
+			} else {
+				return ref.Hash(), nil
+			}
+		} else {
+			lastErr = err
+		}
+		if errors.Is(err, plumbing.ErrReferenceNotFound) && !s.refFileExists() {
+			return plumbing.ZeroHash, ErrNoLedger
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return plumbing.ZeroHash, fmt.Errorf("read ledger ref %s: %w", s.ref, lastErr)
+}
+
+// refFileExists says whether the ref exists as a loose file, a lock in
+// progress, or a packed-refs line; only when none does is the branch absent.
+func (s *Store) refFileExists() bool {
+	loose := filepath.Join(s.gitDir, filepath.FromSlash(s.ref.String()))
+	for _, p := range []string{loose, loose + ".lock"} {
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
+	}
+	packed, err := os.ReadFile(filepath.Join(s.gitDir, "packed-refs"))
+	return err == nil && bytes.Contains(packed, []byte(" "+s.ref.String()+"\n"))
+}
+
+// Lock takes the repository's porttracker lock, which the OS releases if
+// the process dies. Writers hold it from reading the head to moving it.
+func (s *Store) Lock() (unlock func(), err error) {
+	fl := flock.New(filepath.Join(s.gitDir, "porttracker.lock"))
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ok, err := fl.TryLock()
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", fl.Path(), err)
+		}
+		if ok {
+			return func() { _ = fl.Unlock() }, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("another porttracker has held %s for two minutes; try again when it is done", fl.Path())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Author is the name and email written into ledger commits.
+type Author struct{ Name, Email string }
+
+// CommitFiles writes a commit whose tree is parent's tree with files set
+// (path → content), signed by signer, and returns its hash. It does not
+// move the branch: see UpdateRef.
+func (s *Store) CommitFiles(parent plumbing.Hash, files map[string][]byte, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+	var base plumbing.Hash
+	var parents []plumbing.Hash
+	if !parent.IsZero() {
+		c, err := object.GetCommit(s.objs, parent)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("read ledger commit %s: %w", parent, err)
+		}
+		base, parents = c.TreeHash, []plumbing.Hash{parent}
+	}
+	blobs := map[string]plumbing.Hash{}
+	for p, data := range files {
+		h, err := s.writeObject(plumbing.BlobObject, data)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		blobs[p] = h
+	}
+	tree, err := s.putFiles(base, blobs)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.commitTree(tree, parents, msg, who, signer)
+}
+
+// commitTree writes a signed commit of tree with the given parents.
+func (s *Store) commitTree(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+	now := s.Now().UTC().Truncate(time.Second)
+	sig := object.Signature{Name: who.Name, Email: who.Email, When: now}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
+	unsigned := &plumbing.MemoryObject{}
+	if err := c.EncodeWithoutSignature(unsigned); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("encode commit: %w", err)
+	}
+	r, err := unsigned.Reader()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	payload, err := io.ReadAll(r)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	armored, err := signer.Sign(payload, CommitNamespace)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	c.PGPSignature = string(armored)
+	obj := s.objs.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("encode commit: %w", err)
+	}
+	h, err := s.objs.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write commit: %w", err)
+	}
+	return h, nil
+}
+
+// MergeCommit writes a signed merge commit of tree with the given parents.
+func (s *Store) MergeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+	return s.commitTree(tree, parents, msg, who, signer)
+}
+
+func (s *Store) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	obj := s.objs.NewEncodedObject()
+	obj.SetType(t)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	h, err := s.objs.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write object: %w", err)
+	}
+	return h, nil
+}
+
+// putFiles returns the hash of tree with the given files (path → blob)
+// set, writing each changed tree once, from the files up to the root.
+func (s *Store) putFiles(tree plumbing.Hash, files map[string]plumbing.Hash) (plumbing.Hash, error) {
+	var entries []object.TreeEntry
+	if !tree.IsZero() {
+		t, err := object.GetTree(s.objs, tree)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("read tree %s: %w", tree, err)
+		}
+		entries = append(entries, t.Entries...)
+	}
+	index := map[string]int{}
+	for i, e := range entries {
+		index[e.Name] = i
+	}
+	set := func(e object.TreeEntry) {
+		if i, ok := index[e.Name]; ok {
+			entries[i] = e
+		} else {
+			index[e.Name] = len(entries)
+			entries = append(entries, e)
+		}
+	}
+	subdirs := map[string]map[string]plumbing.Hash{}
+	for p, h := range files {
+		dir, rest, nested := strings.Cut(p, "/")
+		if !nested {
+			set(object.TreeEntry{Name: p, Mode: filemode.Regular, Hash: h})
+			continue
+		}
+		if subdirs[dir] == nil {
+			subdirs[dir] = map[string]plumbing.Hash{}
+		}
+		subdirs[dir][rest] = h
+	}
+	for dir, sub := range subdirs {
+		var base plumbing.Hash
+		if i, ok := index[dir]; ok && entries[i].Mode == filemode.Dir {
+			base = entries[i].Hash
+		}
+		h, err := s.putFiles(base, sub)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		set(object.TreeEntry{Name: dir, Mode: filemode.Dir, Hash: h})
+	}
+	sort.Sort(object.TreeEntrySorter(entries))
+	obj := s.objs.NewEncodedObject()
+	if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("encode tree: %w", err)
+	}
+	h, err := s.objs.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write tree: %w", err)
+	}
+	return h, nil
+}
+
+// ErrRefChanged says that the branch moved between reading and updating it.
+var ErrRefChanged = errors.New("the ledger branch moved under us")
+
+// UpdateRef moves the ledger branch from old (zero: the branch must not
+// exist) to new, atomically. It takes git's own ref lock
+// (<ref>.lock, created exclusively, then renamed over the ref), so that it
+// excludes a concurrent git command as well as another porttracker, and so
+// that a process killed at any moment leaves the ref at old or at new,
+// never empty or torn. It returns ErrRefChanged if the branch is not at old.
+func (s *Store) UpdateRef(old, new plumbing.Hash) error {
+	path := filepath.Join(s.gitDir, filepath.FromSlash(s.ref.String()))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	lock := path + ".lock"
+	var f *os.File
+	var err error
+	for attempt := 0; ; attempt++ {
+		f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) || attempt == 100 {
+			return fmt.Errorf("lock %s: %w (if no git command is running, remove that file)", lock, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	done := false
+	defer func() {
+		if !done {
+			f.Close()
+			os.Remove(lock)
+		}
+	}()
+	cur, err := s.Repo.Storer.Reference(s.ref)
+	switch {
+	case errors.Is(err, plumbing.ErrReferenceNotFound):
+		if !old.IsZero() {
+			return fmt.Errorf("%w: it no longer exists", ErrRefChanged)
+		}
+	case err != nil:
+		return fmt.Errorf("read %s: %w", s.ref, err)
+	case cur.Hash() != old:
+		return fmt.Errorf("%w: it is at %s, not %s", ErrRefChanged, cur.Hash(), old)
+	}
+	if _, err := f.WriteString(new.String() + "\n"); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(lock, path); err != nil {
+		return fmt.Errorf("move %s: %w", s.ref, err)
+	}
+	done = true
+	return nil
+}
+
+// ReadFile returns the content of path in the tree of commit c.
+func (s *Store) ReadFile(c plumbing.Hash, path string) ([]byte, error) {
+	commit, err := object.GetCommit(s.objs, c)
+	if err != nil {
+		return nil, fmt.Errorf("read ledger commit %s: %w", c, err)
+	}
+	tree, err := object.GetTree(s.objs, commit.TreeHash)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tree.File(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s at %s: %w", path, c, err)
+	}
+	r, err := f.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// ReadBlob returns the content of a blob.
+func (s *Store) ReadBlob(h plumbing.Hash) ([]byte, error) {
+	obj, err := s.objs.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}

@@ -1,0 +1,209 @@
+package ledger
+
+import (
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Change is one path that differs between two trees: Old or New is zero
+// when the path is absent on that side.
+type Change struct {
+	Path     string
+	Old, New plumbing.Hash
+}
+
+// CommitInfo is one ledger commit met by Walk, with what it changed.
+type CommitInfo struct {
+	Commit *object.Commit
+	// Changes are the paths that differ from the first parent (from the
+	// empty tree for a root commit). For a merge commit, Changes lists the
+	// paths whose content in the merge matches no parent's: an entry that
+	// neither parent had, or an entry edited or deleted by the merge.
+	Changes []Change
+}
+
+// Walk visits every commit reachable from head, newest first, stopping at
+// commits for which stop returns true (they and their ancestors are not
+// visited). It is one pass over the branch; trees are compared only where
+// their hashes differ.
+func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(*CommitInfo) error) error {
+	visited := map[plumbing.Hash]bool{}
+	queue := []plumbing.Hash{head}
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		if visited[h] || (stop != nil && stop(h)) {
+			continue
+		}
+		visited[h] = true
+		c, err := object.GetCommit(s.objs, h)
+		if err != nil {
+			return fmt.Errorf("read ledger commit %s: %w", h, err)
+		}
+		info := &CommitInfo{Commit: c}
+		if info.Changes, err = s.commitChanges(c); err != nil {
+			return fmt.Errorf("ledger commit %s: %w", h, err)
+		}
+		if err := fn(info); err != nil {
+			return err
+		}
+		queue = append(queue, c.ParentHashes...)
+	}
+	return nil
+}
+
+func (s *Store) commitChanges(c *object.Commit) ([]Change, error) {
+	switch len(c.ParentHashes) {
+	case 0:
+		return s.DiffTrees(plumbing.ZeroHash, c.TreeHash)
+	case 1:
+		p, err := object.GetCommit(s.objs, c.ParentHashes[0])
+		if err != nil {
+			return nil, err
+		}
+		return s.DiffTrees(p.TreeHash, c.TreeHash)
+	}
+	// A merge: a path is the merge's own change only if its content
+	// differs from every parent's.
+	var parentTrees []plumbing.Hash
+	for _, ph := range c.ParentHashes {
+		p, err := object.GetCommit(s.objs, ph)
+		if err != nil {
+			return nil, err
+		}
+		parentTrees = append(parentTrees, p.TreeHash)
+	}
+	first, err := s.DiffTrees(parentTrees[0], c.TreeHash)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for _, ch := range first {
+		own := true
+		for _, pt := range parentTrees[1:] {
+			h, err := s.pathHash(pt, ch.Path)
+			if err != nil {
+				return nil, err
+			}
+			if h == ch.New {
+				own = false
+				break
+			}
+		}
+		if own {
+			out = append(out, ch)
+		}
+	}
+	// Paths that another parent had and the merge dropped.
+	for _, pt := range parentTrees[1:] {
+		diff, err := s.DiffTrees(pt, c.TreeHash)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range diff {
+			if ch.New.IsZero() {
+				out = append(out, ch)
+			}
+		}
+	}
+	return out, nil
+}
+
+// pathHash is the hash of path in tree, or zero.
+func (s *Store) pathHash(tree plumbing.Hash, path string) (plumbing.Hash, error) {
+	t, err := object.GetTree(s.objs, tree)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	e, err := t.FindEntry(path)
+	if err != nil {
+		return plumbing.ZeroHash, nil
+	}
+	return e.Hash, nil
+}
+
+// DiffTrees lists the files that differ between trees a and b (either may
+// be zero, the empty tree), descending only into subtrees whose hashes
+// differ.
+func (s *Store) DiffTrees(a, b plumbing.Hash) ([]Change, error) {
+	var out []Change
+	err := s.diffTrees(a, b, "", &out)
+	return out, err
+}
+
+func (s *Store) treeEntries(h plumbing.Hash) (map[string]object.TreeEntry, error) {
+	m := map[string]object.TreeEntry{}
+	if h.IsZero() {
+		return m, nil
+	}
+	t, err := object.GetTree(s.objs, h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	for _, e := range t.Entries {
+		m[e.Name] = e
+	}
+	return m, nil
+}
+
+func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]Change) error {
+	if a == b {
+		return nil
+	}
+	ea, err := s.treeEntries(a)
+	if err != nil {
+		return err
+	}
+	eb, err := s.treeEntries(b)
+	if err != nil {
+		return err
+	}
+	for name, x := range ea {
+		y, ok := eb[name]
+		if ok && x.Hash == y.Hash && x.Mode == y.Mode {
+			continue
+		}
+		var yh plumbing.Hash
+		yDir := false
+		if ok {
+			yh, yDir = y.Hash, y.Mode == filemode.Dir
+		}
+		if err := s.diffEntry(prefix+name, x.Hash, x.Mode == filemode.Dir, yh, yDir, out); err != nil {
+			return err
+		}
+	}
+	for name, y := range eb {
+		if _, ok := ea[name]; ok {
+			continue
+		}
+		if err := s.diffEntry(prefix+name, plumbing.ZeroHash, false, y.Hash, y.Mode == filemode.Dir, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Hash, bDir bool, out *[]Change) error {
+	switch {
+	case aDir && bDir:
+		return s.diffTrees(a, b, path+"/", out)
+	case aDir:
+		if err := s.diffTrees(a, plumbing.ZeroHash, path+"/", out); err != nil {
+			return err
+		}
+		if !b.IsZero() {
+			*out = append(*out, Change{Path: path, New: b})
+		}
+	case bDir:
+		if !a.IsZero() {
+			*out = append(*out, Change{Path: path, Old: a})
+		}
+		return s.diffTrees(plumbing.ZeroHash, b, path+"/", out)
+	default:
+		*out = append(*out, Change{Path: path, Old: a, New: b})
+	}
+	return nil
+}
