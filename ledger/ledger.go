@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/crypto/ssh"
 )
 
 // View is what a writer needs of the derived view (porting.db): the state
@@ -130,7 +131,7 @@ func (w *Writer) appendOnce(v View, build func(st *State) (*Entry, error)) (*Rec
 		return nil, err
 	}
 	if me == nil {
-		return nil, &RuleError{Msg: fmt.Sprintf("key %s (%s) is not an allowed signer of this ledger: a signer must run porttracker signer add IDENTITY KEY.pub", w.Signer.AuthorizedKey()[:min(30, len(w.Signer.AuthorizedKey()))]+"…", w.Signer.From)}
+		return nil, &RuleError{Msg: fmt.Sprintf("key %s (%s) is not an allowed signer of this ledger: a signer must run porttracker signer add IDENTITY KEY.pub", ssh.FingerprintSHA256(w.Signer.PublicKey()), w.Signer.From)}
 	}
 	e, err := build(st)
 	if err != nil {

@@ -186,34 +186,53 @@ func expandHome(p string) string {
 }
 
 // gitSigningKey reads user.signingkey from the repository's git
-// configuration (system, global and local), requiring gpg.format=ssh.
+// configuration (local, global, then system), requiring gpg.format=ssh.
 func gitSigningKey(repoDir string) (string, error) {
-	cfg, err := GitConfig(repoDir)
+	opt, err := GitOption(repoDir)
 	if err != nil {
 		return "", err
 	}
-	key := cfg.Raw.Section("user").Option("signingkey")
+	key := opt("user", "signingkey")
 	if key == "" {
 		return "", ErrNoKey
 	}
-	if f := cfg.Raw.Section("gpg").Option("format"); f != "ssh" {
+	if f := opt("gpg", "format"); f != "ssh" {
 		return "", fmt.Errorf("git config user.signingkey is set but gpg.format is %q: porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE", f)
 	}
 	return key, nil
 }
 
-// GitConfig returns the repository's git configuration merged with the
-// user's global one.
-func GitConfig(repoDir string) (*gitconfig.Config, error) {
+// GitOption returns a lookup of git configuration options that gives the
+// repository's own value first, then the user's global one, then the
+// system's, as git does.
+func GitOption(repoDir string) (func(section, key string) string, error) {
 	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true})
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", repoDir, err)
 	}
-	cfg, err := repo.ConfigScoped(gitconfig.GlobalScope)
+	local, err := repo.Config()
 	if err != nil {
 		return nil, fmt.Errorf("read git config: %w", err)
 	}
-	return cfg, nil
+	scopes := []*gitconfig.Config{local}
+	for _, sc := range []gitconfig.Scope{gitconfig.GlobalScope, gitconfig.SystemScope} {
+		c, err := gitconfig.LoadConfig(sc)
+		if err != nil {
+			return nil, fmt.Errorf("read git config: %w", err)
+		}
+		scopes = append(scopes, c)
+	}
+	return func(section, key string) string {
+		for _, c := range scopes {
+			if c.Raw == nil || !c.Raw.HasSection(section) {
+				continue
+			}
+			if v := c.Raw.Section(section).Option(key); v != "" {
+				return v
+			}
+		}
+		return ""
+	}, nil
 }
 
 // AllowedSigner is one line of an allowed-signers file.

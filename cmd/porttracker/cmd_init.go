@@ -71,8 +71,8 @@ func runInit(c *cli.Context) error {
 	}
 	identity := c.String("signer")
 	if identity == "" {
-		if gc, gerr := ledger.GitConfig(e.root); gerr == nil {
-			identity = gc.User.Email
+		if opt, gerr := ledger.GitOption(e.root); gerr == nil {
+			identity = opt("user", "email")
 		}
 	}
 	if identity == "" {

@@ -119,14 +119,14 @@ func (e *env) writer() (*ledger.Writer, error) {
 // author is user.name and user.email from git's configuration.
 func (e *env) author() ledger.Author {
 	a := ledger.Author{Name: "porttracker", Email: "porttracker@localhost"}
-	cfg, err := ledger.GitConfig(e.root)
+	opt, err := ledger.GitOption(e.root)
 	if err != nil {
 		return a
 	}
-	if n := cfg.User.Name; n != "" {
+	if n := opt("user", "name"); n != "" {
 		a.Name = n
 	}
-	if m := cfg.User.Email; m != "" {
+	if m := opt("user", "email"); m != "" {
 		a.Email = m
 	}
 	return a
