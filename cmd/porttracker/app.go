@@ -28,7 +28,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			itemCommand("test"),
 			// stubScanCommand(),
 			// checkpointCommand(),
-			// auditCommand(),
+			auditCommand(),
 			// reportCommand(),
 			logCommand(),
 			signerCommand(),

@@ -1,0 +1,287 @@
+package audit
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// Result is what a full audit of the ledger found.
+type Result struct {
+	Head     string           `json:"head"`
+	Commits  int              `json:"commits"`
+	Entries  int              `json:"entries"`
+	Findings []ledger.Finding `json:"findings"`
+	// Conflicts are items that concurrent entries left in disagreement.
+	Conflicts []Item `json:"conflicts"`
+	// Mismatches are view rows that the full replay did not reproduce.
+	Mismatches []string `json:"view_mismatches,omitempty"`
+}
+
+// OK reports whether the audit found nothing wrong.
+func (r *Result) OK() bool {
+	return len(r.Findings) == 0 && len(r.Conflicts) == 0 && len(r.Mismatches) == 0
+}
+
+// auditedFile keeps, in the git directory, the ledger head of the last
+// clean audit of this clone, so that a later audit notices a history
+// rewritten under it.
+const auditedFile = "porttracker-audited"
+
+// Audit replays the whole ledger from its first entry in one pass over the
+// branch, checks every signature against the signers valid at that point,
+// every rule and evidence chain, and the integrity of the history, then
+// rebuilds the view from scratch and checks that it holds what the
+// incremental view held.
+func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, error) {
+	store := v.store
+	head, err := store.Head()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []Item{}}
+	before, err := v.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	col, err := store.Collect(head, nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Commits, res.Entries = len(col.Commits), len(col.Records)
+	res.Findings = append(res.Findings, col.Findings...)
+	byCommit := map[string]*ledger.Record{}
+	for _, r := range col.Records {
+		byCommit[r.Commit] = r
+	}
+	reached := map[plumbing.Hash]bool{}
+	for _, ci := range col.Commits {
+		reached[ci.Commit.Hash] = true
+		res.Findings = append(res.Findings, checkCommit(ci, byCommit[ci.Commit.Hash.String()])...)
+	}
+	// Replay in order, as the view does, with the code's history at hand.
+	st := ledger.NewState(nil)
+	st.Contains = contains
+	for _, r := range col.Records {
+		if err := st.Apply(r); err != nil {
+			res.Findings = append(res.Findings, ledger.Finding{Commit: r.Commit, Path: ledger.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()})
+		}
+	}
+	res.Findings = append(res.Findings, checkSignerFile(store, head, st)...)
+	if f := checkRewind(store, head, reached); f != nil {
+		res.Findings = append(res.Findings, *f)
+	}
+	for _, it := range st.Items() {
+		if it.Conflict {
+			res.Conflicts = append(res.Conflicts, itemFromState(it))
+		}
+	}
+	// Rebuild the view from scratch and compare with what it held.
+	if _, err := v.rebuild(head); err != nil {
+		return nil, err
+	}
+	after, err := v.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	if before.head == after.head {
+		res.Mismatches = diffSnapshots(before, after)
+	}
+	if res.OK() {
+		if err := os.WriteFile(filepath.Join(store.GitDir(), auditedFile), []byte(head.String()+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(res.Findings, func(a, b ledger.Finding) int { return strings.Compare(a.Path, b.Path) })
+	return res, nil
+}
+
+// checkCommit checks that a commit does what a ledger commit may: a plain
+// commit adds exactly one entry (and the signer list with signer entries),
+// signed by that entry's signer; a merge adds nothing of its own.
+func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
+	c := ci.Commit
+	var out []ledger.Finding
+	bad := func(path, format string, args ...any) {
+		out = append(out, ledger.Finding{Commit: c.Hash.String(), Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+	merge := len(c.ParentHashes) > 1
+	added := 0
+	for _, ch := range ci.Changes {
+		isEntry := ledger.EntryIDFromPath(ch.Path) != ""
+		switch {
+		case merge && ch.Path == ledger.AllowedSignersFile:
+			// A merge joins two signer lists; checkSignerFile checks the result.
+		case merge && isEntry && ch.Old.IsZero():
+			bad(ch.Path, "a merge commit adds an entry that neither parent had")
+		case merge:
+			bad(ch.Path, "a merge commit changes or deletes a file that its parents had")
+		case isEntry && ch.Old.IsZero():
+			added++
+		case isEntry && ch.New.IsZero():
+			bad(ch.Path, "commit deletes an entry (the ledger is append-only)")
+		case isEntry:
+			bad(ch.Path, "commit edits an entry after it was written (the ledger is append-only)")
+		case ch.Path == ledger.AllowedSignersFile && rec != nil && (rec.Entry.Kind == ledger.KindSigner || rec.Entry.Kind == ledger.KindGenesis):
+		case len(c.ParentHashes) == 0 && (ch.Path == ".gitattributes" || ch.Path == "README.md" || ch.Path == ledger.AllowedSignersFile):
+		default:
+			bad(ch.Path, "commit changes a file that only porttracker's own entries may change")
+		}
+	}
+	if merge {
+		return out
+	}
+	if added != 1 {
+		bad("", "commit adds %d entries; each ledger commit adds exactly one", added)
+	}
+	if rec == nil {
+		return out
+	}
+	// The commit must be signed by the key that signed its entry.
+	if c.PGPSignature == "" {
+		bad(ledger.EntryPath(rec.ID), "commit is not signed")
+		return out
+	}
+	var buf plumbing.MemoryObject
+	if err := c.EncodeWithoutSignature(&buf); err != nil {
+		bad("", "cannot read commit: %v", err)
+		return out
+	}
+	r, _ := buf.Reader()
+	payload := new(bytes.Buffer)
+	payload.ReadFrom(r)
+	key, err := ledger.VerifySignature(payload.Bytes(), []byte(c.PGPSignature), ledger.CommitNamespace)
+	if err != nil {
+		bad(ledger.EntryPath(rec.ID), "commit signature: %v", err)
+		return out
+	}
+	if ledger.AuthorizedKey(key) != rec.SigKey {
+		bad(ledger.EntryPath(rec.ID), "commit is signed by another key than its entry")
+	}
+	return out
+}
+
+// checkSignerFile checks that allowed_signers at head lists exactly the
+// signers that the signer entries leave active.
+func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) []ledger.Finding {
+	data, err := store.ReadFile(head, ledger.AllowedSignersFile)
+	if err != nil {
+		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "missing: " + err.Error()}}
+	}
+	got, err := ledger.ParseAllowedSigners(data)
+	if err != nil {
+		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: err.Error()}}
+	}
+	want, err := st.ActiveSigners()
+	if err != nil {
+		return []ledger.Finding{{Msg: err.Error()}}
+	}
+	key := func(s ledger.AllowedSigner) string { return s.Identity + " " + s.Key }
+	gotSet := map[string]bool{}
+	for _, s := range got {
+		gotSet[key(s)] = true
+	}
+	wantSet := map[string]bool{}
+	for _, s := range want {
+		wantSet[key(s)] = true
+	}
+	var out []ledger.Finding
+	for k := range gotSet {
+		if !wantSet[k] {
+			out = append(out, ledger.Finding{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "lists a signer that no signer entry allows: " + strings.Fields(k)[0]})
+		}
+	}
+	for k := range wantSet {
+		if !gotSet[k] {
+			out = append(out, ledger.Finding{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "does not list current signer " + strings.Fields(k)[0]})
+		}
+	}
+	return out
+}
+
+// checkRewind reports a ledger head that no longer contains the head this
+// clone last audited: history was rewound or rewritten under it.
+func checkRewind(store *ledger.Store, head plumbing.Hash, reached map[plumbing.Hash]bool) *ledger.Finding {
+	data, err := os.ReadFile(filepath.Join(store.GitDir(), auditedFile))
+	if err != nil {
+		return nil
+	}
+	last := plumbing.NewHash(strings.TrimSpace(string(data)))
+	if last.IsZero() || reached[last] {
+		return nil
+	}
+	msg := fmt.Sprintf("the ledger no longer contains %s, which this clone audited before: its history was rewound or rewritten", last)
+	if _, err := object.GetCommit(store.Repo.Storer, last); err != nil {
+		msg += " (that commit is gone)"
+	}
+	return &ledger.Finding{Commit: head.String(), Msg: msg}
+}
+
+// snapshot is the part of the view that a rebuild must reproduce.
+type snapshot struct {
+	head  string
+	items map[string]string
+}
+
+func (v *View) snapshot() (*snapshot, error) {
+	h, err := v.meta("head")
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot{head: h, items: map[string]string{}}
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		rows, err := v.db.Query(`SELECT id, status, coalesce(batch_id, 0), conflict FROM ` + k.Plural())
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, batch int
+			var status string
+			var conflict bool
+			if err := rows.Scan(&id, &status, &batch, &conflict); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s.items[fmt.Sprintf("%s %d", k, id)] = fmt.Sprintf("%s batch %d conflict %v", status, batch, conflict)
+		}
+		rows.Close()
+	}
+	rows, err := v.db.Query(`SELECT id, status FROM batches`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int
+		var status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, err
+		}
+		s.items[fmt.Sprintf("batch %d", id)] = status
+	}
+	return s, rows.Err()
+}
+
+func diffSnapshots(a, b *snapshot) []string {
+	var out []string
+	for k, va := range a.items {
+		if vb, ok := b.items[k]; !ok || va != vb {
+			out = append(out, fmt.Sprintf("%s: the view held %q, the replay gives %q", k, va, vb))
+		}
+	}
+	for k, vb := range b.items {
+		if _, ok := a.items[k]; !ok {
+			out = append(out, fmt.Sprintf("%s: missing from the view, the replay gives %q", k, vb))
+		}
+	}
+	slices.Sort(out)
+	return out
+}

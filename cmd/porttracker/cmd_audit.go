@@ -1,0 +1,176 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func auditCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "audit",
+		Usage:     "replay and verify the whole ledger, rebuild porting.db; with --type, reconcile statuses with the code at HEAD",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "type", Usage: "features or tests: reconcile those items with the code at HEAD"},
+		},
+		Action: runAudit,
+	}
+}
+
+type auditOutput struct {
+	*audit.Result
+	Reconciled string           `json:"reconciled,omitempty"`
+	Mismatches []audit.Mismatch `json:"mismatches,omitempty"`
+}
+
+func runAudit(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	var kind ledger.Kind
+	switch t := c.String("type"); t {
+	case "":
+	case "features", "feature":
+		kind = ledger.Feature
+	case "tests", "test":
+		kind = ledger.Test
+	default:
+		return usagef("--type %q: want features or tests", t)
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	res, err := audit.Audit(e.view, e.contains)
+	if err != nil {
+		return err
+	}
+	out := auditOutput{Result: res}
+	if kind != "" {
+		check, err := e.codeCheck()
+		if err != nil {
+			return err
+		}
+		if out.Mismatches, err = e.view.Reconcile(kind, check); err != nil {
+			return err
+		}
+		out.Reconciled = kind.Plural()
+	}
+	failed := !res.OK()
+	for _, m := range out.Mismatches {
+		if !m.Info {
+			failed = true
+		}
+	}
+	if e.json() {
+		if err := e.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		printAudit(e.out, out)
+	}
+	if failed {
+		return failf("audit found problems (listed above)")
+	}
+	return nil
+}
+
+func printAudit(w io.Writer, out auditOutput) {
+	res := out.Result
+	fmt.Fprintf(w, "ledger %s: %d commits, %d entries replayed\n", shortHash(res.Head), res.Commits, res.Entries)
+	for _, f := range res.Findings {
+		fmt.Fprintf(w, "FINDING %s\n", f)
+	}
+	for _, it := range res.Conflicts {
+		var sides []string
+		for _, h := range it.Heads {
+			sides = append(sides, fmt.Sprintf("%s by %s (entry %s)", h.To, h.Signer, h.Entry[:12]))
+		}
+		fmt.Fprintf(w, "CONFLICT %s %d: %s; resolve with --override \"resolve: ...\"\n", it.Kind, it.ID, strings.Join(sides, " vs "))
+	}
+	for _, m := range res.Mismatches {
+		fmt.Fprintf(w, "VIEW %s\n", m)
+	}
+	if out.Reconciled != "" {
+		problems := 0
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, m := range out.Mismatches {
+			tag := "MISMATCH"
+			if m.Info {
+				tag = "info"
+			} else {
+				problems++
+			}
+			fmt.Fprintf(tw, "%s\t%s %d\t%s\t%s\t%s\n", tag, m.Kind, m.ID, m.Status, m.Target, m.Problem)
+			for _, s := range m.Stubs {
+				fmt.Fprintf(tw, "\t\t\t\t  %s\n", s)
+			}
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "%s reconciled with the code at HEAD: %d mismatches\n", out.Reconciled, problems)
+	}
+	if res.OK() {
+		fmt.Fprintf(w, "ledger verified: every signature, rule and evidence chain holds; porting.db rebuilt\n")
+	}
+}
+
+// codeCheck reads mapped targets from the code at HEAD, through git.
+func (e *env) codeCheck() (audit.CodeCheck, error) {
+	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	ref, err := e.store.Repo.Head()
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	}
+	commit, err := e.store.Repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, err
+	}
+	tree, err := commit.Tree()
+	if err != nil {
+		return nil, err
+	}
+	cache := map[string][]byte{}
+	return func(file, symbol string) (bool, string, []string, error) {
+		src, ok := cache[file]
+		if !ok {
+			f, err := tree.File(file)
+			if errors.Is(err, object.ErrFileNotFound) {
+				return false, "its target file " + file + " is missing at HEAD", nil, nil
+			}
+			if err != nil {
+				return false, "", nil, err
+			}
+			text, err := f.Contents()
+			if err != nil {
+				return false, "", nil, err
+			}
+			src = []byte(text)
+			cache[file] = src
+		}
+		matches, err := gates.ScanSymbol(e.cfg.Target.Language, file, src, symbol, pats)
+		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
+			return false, err.Error(), nil, nil
+		}
+		if err != nil {
+			return false, "", nil, err
+		}
+		return true, "", gates.Strings(matches), nil
+	}, nil
+}

@@ -1,0 +1,78 @@
+package inventory
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// SourceAt returns lines start through end (1-based, inclusive) of the file
+// at path, relative to the top of the repository and slash-separated, as it
+// was at commit (a hash, short hash or other revision) in the git
+// repository that contains repoDir. It reads git objects through go-git and
+// needs no git binary. Each returned line ends with a newline.
+func SourceAt(repoDir, commit, path string, start, end int) (string, error) {
+	if start < 1 || end < start {
+		return "", fmt.Errorf("lines %d-%d of %s: not a line span", start, end, path)
+	}
+	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return "", fmt.Errorf("open the git repository of %s: %w", repoDir, err)
+	}
+	hash, err := repo.ResolveRevision(plumbing.Revision(commit))
+	if err != nil {
+		return "", fmt.Errorf("resolve commit %q: %w", commit, err)
+	}
+	c, err := repo.CommitObject(*hash)
+	if err != nil {
+		return "", fmt.Errorf("read commit %s: %w", hash, err)
+	}
+	file, err := c.File(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s at %s: %w", path, shortHash(hash.String()), err)
+	}
+	r, err := file.Reader()
+	if err != nil {
+		return "", fmt.Errorf("read %s at %s: %w", path, shortHash(hash.String()), err)
+	}
+	defer r.Close()
+	text, err := lines(bufio.NewReader(r), start, end)
+	if err != nil {
+		return "", fmt.Errorf("read %s at %s: %w", path, shortHash(hash.String()), err)
+	}
+	return text, nil
+}
+
+// lines copies lines start..end of r, stopping once it has them.
+func lines(r *bufio.Reader, start, end int) (string, error) {
+	var b strings.Builder
+	for n := 1; n <= end; n++ {
+		line, err := r.ReadString('\n')
+		if errors.Is(err, io.EOF) && line == "" {
+			return "", fmt.Errorf("lines %d-%d: the file has %d lines", start, end, n-1)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", err
+		}
+		if n >= start {
+			b.WriteString(line)
+			if !strings.HasSuffix(line, "\n") {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	return b.String(), nil
+}
+
+// shortHash abbreviates a commit hash for messages.
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
