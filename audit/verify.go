@@ -36,25 +36,20 @@ func (r *Result) OK() bool {
 // rewritten under it.
 const auditedFile = "porttracker-audited"
 
-// Audit replays the whole ledger from its first entry in one pass over the
-// branch, checks every signature against the signers valid at that point,
-// every rule and evidence chain, and the integrity of the history, then
-// rebuilds the view from scratch and checks that it holds what the
-// incremental view held.
-func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, error) {
-	store := v.store
-	head, err := store.Head()
-	if err != nil {
-		return nil, err
-	}
+// Verify replays the ledger at head from its first entry in one pass over
+// the branch and checks every signature against the signers valid at that
+// point, every rule and evidence chain, and the integrity of the history.
+// It writes nothing.
+func Verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
+	res, _, err := verify(store, head, contains)
+	return res, err
+}
+
+func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, map[plumbing.Hash]bool, error) {
 	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []Item{}}
-	before, err := v.snapshot()
-	if err != nil {
-		return nil, err
-	}
 	col, err := store.Collect(head, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res.Commits, res.Entries = len(col.Commits), len(col.Records)
 	res.Findings = append(res.Findings, col.Findings...)
@@ -76,15 +71,35 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 		}
 	}
 	res.Findings = append(res.Findings, checkSignerFile(store, head, st)...)
-	if f := checkRewind(store, head, reached); f != nil {
-		res.Findings = append(res.Findings, *f)
-	}
 	for _, it := range st.Items() {
 		if it.Conflict {
 			res.Conflicts = append(res.Conflicts, itemFromState(it))
 		}
 	}
-	// Rebuild the view from scratch and compare with what it held.
+	slices.SortStableFunc(res.Findings, func(a, b ledger.Finding) int { return strings.Compare(a.Path, b.Path) })
+	return res, reached, nil
+}
+
+// Audit verifies the ledger at its head (see Verify), notices a history
+// rewritten under this clone since its last clean audit, then rebuilds the
+// view from scratch and checks that it holds what the incremental view held.
+func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, error) {
+	store := v.store
+	head, err := store.Head()
+	if err != nil {
+		return nil, err
+	}
+	before, err := v.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	res, reached, err := verify(store, head, contains)
+	if err != nil {
+		return nil, err
+	}
+	if f := checkRewind(store, head, reached); f != nil {
+		res.Findings = append(res.Findings, *f)
+	}
 	if _, err := v.rebuild(head); err != nil {
 		return nil, err
 	}
@@ -100,7 +115,6 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 			return nil, err
 		}
 	}
-	slices.SortStableFunc(res.Findings, func(a, b ledger.Finding) int { return strings.Compare(a.Path, b.Path) })
 	return res, nil
 }
 

@@ -68,7 +68,8 @@ func DefaultConfig() Config {
 		Ledger: LedgerConfig{Branch: DefaultBranch, View: "porting.db", MaxIDsPerUpdate: 15},
 		Source: SourceConfig{Language: "go", Root: "."},
 		Target: TargetConfig{Language: "go", Root: "."},
-		Gates:  GatesConfig{Build: "go build ./...", Test: "go test -run {filter} -v ./...", FullTest: "go test ./...", TestOutput: "go", Timeout: "30m"},
+		Gates: GatesConfig{Build: "go build ./...", Test: "go test -run '^{filter}$' -v ./...", FullTest: "go test -json ./...",
+			TestOutput: "go", Timeout: "30m"},
 	}
 }
 

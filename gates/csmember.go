@@ -1,0 +1,280 @@
+package gates
+
+import (
+	"regexp"
+	"strings"
+)
+
+// csFound is a member found in a C# type, with what its checks need.
+type csFound struct {
+	member
+	masked   string // the body, masked
+	expr     bool   // an expression body
+	test     bool   // marked with a test attribute
+	declLine int    // the line of the member's name
+}
+
+// csMembers finds the members called name declared directly in type t,
+// in order, and reports whether a bodyless declaration was seen.
+func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless bool) {
+	for i := t.open + 1; i < t.close; {
+		if m[i] == '{' {
+			j := matchBrace(m, i)
+			if j < 0 {
+				break
+			}
+			i = j + 1
+			continue
+		}
+		w, end := wordAt(m, i)
+		if w == "" {
+			i++
+			continue
+		}
+		if strings.TrimPrefix(w, "@") == name && isDeclContext(m, i) {
+			f, kind := memberAt(src, m, end, t.close)
+			switch kind {
+			case memberBody:
+				f.declLine = lineOf(src, i)
+				f.test = hasTestAttribute(m, i, t.open)
+				found = append(found, f)
+			case memberBodyless:
+				bodyless = true
+			}
+		}
+		i = end
+	}
+	return found, bodyless
+}
+
+// The outcomes of memberAt.
+const (
+	memberNone = iota
+	memberBody
+	memberBodyless
+)
+
+// memberAt reads what follows a member's name ending at i: type parameters
+// and a parameter list, then a block, an expression body or a semicolon; or,
+// for a property, its accessor block or expression body.
+func memberAt(src, m []byte, i, limit int) (csFound, int) {
+	j := skipSpace(m, i)
+	if j < limit && m[j] == '<' {
+		j = skipSpace(m, matchAngle(m, j)+1)
+	}
+	if j >= limit {
+		return csFound{}, memberNone
+	}
+	if m[j] == '(' {
+		p := matchParen(m, j)
+		if p < 0 {
+			return csFound{}, memberNone
+		}
+		j = bodyStart(m, p+1, limit)
+		if j < 0 {
+			return csFound{}, memberNone
+		}
+		if m[j] == ';' {
+			return csFound{}, memberBodyless
+		}
+	}
+	switch {
+	case m[j] == '{':
+		c := matchBrace(m, j)
+		if c < 0 || c > limit {
+			return csFound{}, memberNone
+		}
+		return csFound{
+			member: member{body: string(src[j+1 : c]), line: lineOf(src, j)},
+			masked: string(m[j+1 : c]),
+		}, memberBody
+	case hasAt(m, j, "=>"):
+		e := exprEnd(m, j+2, limit)
+		return csFound{
+			member: member{body: string(src[j:e]), line: lineOf(src, j)},
+			masked: string(m[j:e]),
+			expr:   true,
+		}, memberBody
+	}
+	return csFound{}, memberNone
+}
+
+// bodyStart finds, after a parameter list, the "{", "=>" or ";" that
+// starts the body, past constraints and constructor initializers; -1 when
+// something else comes first.
+func bodyStart(m []byte, i, limit int) int {
+	for i < limit {
+		switch {
+		case m[i] == '(':
+			p := matchParen(m, i)
+			if p < 0 {
+				return -1
+			}
+			i = p + 1
+		case m[i] == '{' || m[i] == ';' || hasAt(m, i, "=>"):
+			return i
+		case m[i] == '}' || m[i] == '=' || m[i] == ',' || m[i] == ')':
+			return -1
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+// exprEnd returns the offset after the ";" that ends an expression body
+// starting at i.
+func exprEnd(m []byte, i, limit int) int {
+	depth := 0
+	for ; i < limit; i++ {
+		switch m[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ';':
+			if depth <= 0 {
+				return i + 1
+			}
+		}
+	}
+	return limit
+}
+
+// isDeclContext reports whether the name at i, at the member level of a
+// type, is being declared rather than called: it follows a type, a
+// modifier, an interface name and a dot, or starts the member.
+func isDeclContext(m []byte, i int) bool {
+	j := prevNonSpace(m, i-1)
+	for j >= 0 && m[j] == '.' {
+		j = prevNonSpace(m, j-1)
+		k := j
+		for k >= 0 && isIdentByte(m[k]) {
+			k--
+		}
+		if k == j {
+			return false
+		}
+		j = prevNonSpace(m, k)
+	}
+	if j < 0 {
+		return false
+	}
+	switch c := m[j]; {
+	case isIdentByte(c):
+		k := j
+		for k >= 0 && isIdentByte(m[k]) {
+			k--
+		}
+		return !callKeyword(string(m[k+1 : j+1]))
+	case c == '>':
+		return j == 0 || m[j-1] != '='
+	case c == ']' || c == '?' || c == '*':
+		return true
+	case c == '{' || c == '}' || c == ';':
+		return true // a constructor without modifiers
+	}
+	return false
+}
+
+// callKeyword reports words after which a name is used, not declared.
+func callKeyword(w string) bool {
+	switch w {
+	case "new", "return", "await", "throw", "nameof", "typeof", "sizeof", "default", "is", "as",
+		"in", "out", "ref", "else", "case", "when", "yield", "and", "or", "not", "with",
+		"checked", "unchecked", "goto", "operator", "using":
+		return true
+	}
+	return false
+}
+
+// hasTestAttribute reports whether the member whose name is at i carries a
+// test attribute such as [Fact], [Theory], [Test] or [TestMethod].
+func hasTestAttribute(m []byte, i, open int) bool {
+	j := i - 1
+	for j > open && m[j] != ';' && m[j] != '}' && m[j] != '{' {
+		j--
+	}
+	re := regexp.MustCompile(`[\[,]\s*(?:\w+\s*\.\s*)*(?:Fact|Theory|Test|TestMethod|TestCase|TestCaseSource|DataTestMethod|SkippableFact|SkippableTheory)(?:Attribute)?\s*[\](,]`)
+	return re.Match(m[j+1 : i])
+}
+
+func wordAt(m []byte, i int) (string, int) {
+	if i >= len(m) || !isIdentByte(m[i]) || (i > 0 && isIdentByte(m[i-1])) {
+		return "", i
+	}
+	j := i
+	for j < len(m) && isIdentByte(m[j]) {
+		j++
+	}
+	return string(m[i:j]), j
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '@' || c >= 0x80 || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+func skipSpace(m []byte, i int) int {
+	for i < len(m) && isSpace(m[i]) {
+		i++
+	}
+	return i
+}
+
+func prevNonSpace(m []byte, j int) int {
+	for j >= 0 && isSpace(m[j]) {
+		j--
+	}
+	return j
+}
+
+// matchBrace returns the offset of the brace that closes the one at open,
+// or -1.
+func matchBrace(m []byte, open int) int { return matchPair(m, open, '{', '}') }
+
+// matchParen returns the offset of the parenthesis that closes the one at
+// open, or -1.
+func matchParen(m []byte, open int) int { return matchPair(m, open, '(', ')') }
+
+func matchPair(m []byte, open int, o, c byte) int {
+	depth := 0
+	for i := open; i < len(m); i++ {
+		switch m[i] {
+		case o:
+			depth++
+		case c:
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// matchAngle returns the offset of the ">" that closes the type parameter
+// list opened at open, or open when it is not closed before a brace, a
+// parenthesis or a semicolon.
+func matchAngle(m []byte, open int) int {
+	depth := 0
+	for i := open; i < len(m); i++ {
+		switch m[i] {
+		case '<':
+			depth++
+		case '>':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		case '{', '}', '(', ';':
+			return open
+		}
+	}
+	return open
+}

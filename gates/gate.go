@@ -1,0 +1,290 @@
+package gates
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// Target is an item to be promoted: its mapped target code and focused
+// tests.
+type Target struct {
+	Kind ledger.Kind
+	ID   int
+	// File is the target file, relative to the repository root; Symbol the
+	// target symbol in it (Class.Method, (*T).m, ...).
+	File, Symbol string
+	// Filter is the value of {filter} in the test gate: for a feature, its
+	// focused tests (--filter, else test_filter of the inventory). For a
+	// test it defaults to Symbol.
+	Filter string
+}
+
+// String names the target's item, as "feature 12".
+func (t Target) String() string { return fmt.Sprintf("%s %d", t.Kind, t.ID) }
+
+// Runner runs the gates of a repository as its configuration says.
+type Runner struct {
+	// Config is the working tree's porttracker.toml, never ledger content.
+	Config ledger.Config
+	// RepoDir is the repository, or a directory inside it; gate commands
+	// run at the top of its working tree.
+	RepoDir string
+	// Out receives the gates' output as they run; may be nil.
+	Out io.Writer
+}
+
+// Promote runs the gates that a promotion to complete needs: the stub scan
+// of each target's mapped body, the build gate (when configured), then the
+// test gate once per distinct focused filter, in target order. It stops at
+// the first gate that fails. The evidence it returns, with the code state,
+// says whether all passed (ev.Passed()). An error (a feature without
+// focused tests, a missing configuration, a timeout or cancellation) means
+// the evidence must not be recorded.
+func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence, error) {
+	if len(targets) == 0 {
+		return ledger.Evidence{}, errors.New("promote: no items to check")
+	}
+	filters, err := focusedFilters(targets)
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	if strings.TrimSpace(r.Config.Gates.Test) == "" {
+		return ledger.Evidence{}, fmt.Errorf("promote: gates.test is not set in %s", ledger.ConfigFile)
+	}
+	ev, root, err := r.start()
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	stub, err := r.stubGate(root, targets, nil)
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	ev.Gates = append(ev.Gates, stub)
+	cmds := r.buildCommands(root)
+	for _, f := range filters {
+		cmds = append(cmds, r.command(root, GateTest, r.Config.Gates.Test, f))
+	}
+	return r.runAll(ctx, ev, cmds)
+}
+
+// Checkpoint runs the checkpoint gates: the stub scan of the targets'
+// mapped bodies and of every line changed (against HEAD) under the target
+// root, the build gate (when configured) and the full test suite. It stops
+// at the first gate that fails; errors are as for Promote.
+func (r *Runner) Checkpoint(ctx context.Context, targets []Target) (ledger.Evidence, error) {
+	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
+		return ledger.Evidence{}, fmt.Errorf("checkpoint: gates.full_test is not set in %s", ledger.ConfigFile)
+	}
+	ev, root, err := r.start()
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	targetRoot := r.Config.Target.Root
+	if targetRoot == "" {
+		targetRoot = "."
+	}
+	pats, err := r.patterns()
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	changed, err := ScanChanged(root, []string{targetRoot}, pats, Exts(r.Config.Target.Language))
+	if err != nil {
+		return ledger.Evidence{}, fmt.Errorf("checkpoint: %w", err)
+	}
+	stub, err := r.stubGate(root, targets, changed)
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	ev.Gates = append(ev.Gates, stub)
+	cmds := append(r.buildCommands(root), r.command(root, GateFullTest, r.Config.Gates.FullTest, ""))
+	return r.runAll(ctx, ev, cmds)
+}
+
+// focusedFilters returns the distinct test filters of the targets, in
+// order; a feature without one is an error.
+func focusedFilters(targets []Target) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range targets {
+		f := strings.TrimSpace(t.Filter)
+		if f == "" && t.Kind == ledger.Test {
+			f = t.Symbol
+		}
+		if f == "" {
+			return nil, fmt.Errorf("%s needs a focused test: pass --filter or set test_filter in the inventory", t)
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// start opens the repository and records the code state.
+func (r *Runner) start() (ledger.Evidence, string, error) {
+	s, err := openRepo(r.RepoDir)
+	if err != nil {
+		return ledger.Evidence{}, "", err
+	}
+	commit, dirty, digest, err := r.codeState(s)
+	if err != nil {
+		return ledger.Evidence{}, "", err
+	}
+	return ledger.Evidence{CodeCommit: commit, Dirty: dirty, DiffDigest: digest}, s.root, nil
+}
+
+func (r *Runner) patterns() ([]Pattern, error) {
+	pats, err := Patterns(r.Config.Target.Language, r.Config.Stubs.Patterns, r.Config.Stubs.Replace)
+	if err != nil {
+		return nil, fmt.Errorf("stubs: %w", err)
+	}
+	return pats, nil
+}
+
+func (r *Runner) out() io.Writer {
+	if r.Out == nil {
+		return io.Discard
+	}
+	return r.Out
+}
+
+// stubGate scans the targets' mapped bodies; extra are findings from
+// elsewhere (changed lines). A target whose file or symbol is missing is a
+// finding.
+func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.GateResult, error) {
+	start := time.Now()
+	lang := r.Config.Target.Language
+	pats, err := r.patterns()
+	if err != nil {
+		return ledger.GateResult{}, err
+	}
+	var ms []Match
+	for _, t := range targets {
+		ms = append(ms, scanTarget(root, lang, t, pats)...)
+	}
+	lines := dedupe(Strings(append(ms, extra...)))
+	out := r.out()
+	fmt.Fprintf(out, "porttracker: %s gate: %s\n", GateStub, stubDescription(r.Config))
+	for _, l := range lines {
+		fmt.Fprintln(out, l)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	res := ledger.GateResult{
+		Name:         GateStub,
+		Command:      stubDescription(r.Config),
+		DurationMS:   time.Since(start).Milliseconds(),
+		OutputDigest: "sha256:" + hex.EncodeToString(sum[:]),
+		Matches:      lines,
+		OK:           len(lines) == 0,
+	}
+	if !res.OK {
+		res.ExitCode = 1
+	}
+	return res, nil
+}
+
+func stubDescription(cfg ledger.Config) string {
+	switch {
+	case cfg.Stubs.Replace:
+		return fmt.Sprintf("stub scan: %d configured patterns", len(cfg.Stubs.Patterns))
+	case len(cfg.Stubs.Patterns) > 0:
+		return fmt.Sprintf("stub scan: %s preset + %d patterns", cfg.Target.Language, len(cfg.Stubs.Patterns))
+	}
+	return fmt.Sprintf("stub scan: %s preset", cfg.Target.Language)
+}
+
+// scanTarget scans one target's mapped body.
+func scanTarget(root, lang string, t Target, pats []Pattern) []Match {
+	if t.File == "" || t.Symbol == "" {
+		return []Match{{File: t.String(), Pattern: "no target mapping (target_file and target_symbol)"}}
+	}
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(t.File)))
+	if errors.Is(err, os.ErrNotExist) {
+		return []Match{{File: t.File, Pattern: fmt.Sprintf("mapped file of %s not found", t)}}
+	}
+	if err != nil {
+		return []Match{{File: t.File, Pattern: fmt.Sprintf("read mapped file of %s: %v", t, err)}}
+	}
+	ms, err := ScanSymbol(lang, t.File, src, t.Symbol, pats)
+	if err != nil {
+		return []Match{{File: t.File, Pattern: fmt.Sprintf("%s of %s: %v", t.Symbol, t, err)}}
+	}
+	return ms
+}
+
+func dedupe(lines []string) []string {
+	seen := map[string]bool{}
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// buildCommands is the build gate, when one is configured.
+func (r *Runner) buildCommands(root string) []Command {
+	if strings.TrimSpace(r.Config.Gates.Build) == "" {
+		return nil
+	}
+	c := r.command(root, GateBuild, r.Config.Gates.Build, "")
+	c.Format = ""
+	return []Command{c}
+}
+
+// command prepares one gate command; test gates parse the test output.
+func (r *Runner) command(root, name, cmd, filter string) Command {
+	return Command{
+		Name:    name,
+		Command: cmd,
+		Filter:  filter,
+		Dir:     root,
+		Timeout: r.Config.GateTimeout(),
+		Format:  r.testFormat(),
+		Out:     r.Out,
+	}
+}
+
+// testFormat is the configured test output format, or the target
+// language's usual one.
+func (r *Runner) testFormat() string {
+	if f := r.Config.Gates.TestOutput; f != "" {
+		return f
+	}
+	if r.Config.Target.Language == CSharp {
+		return FormatDotnet
+	}
+	return FormatGo
+}
+
+// runAll runs commands in order, stopping at the first that fails.
+func (r *Runner) runAll(ctx context.Context, ev ledger.Evidence, cmds []Command) (ledger.Evidence, error) {
+	if !ev.Gates[len(ev.Gates)-1].OK {
+		return ev, nil
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(r.out(), "porttracker: %s gate: %s\n", c.Name, c.Command)
+		res, err := Run(ctx, c)
+		if err != nil {
+			return ledger.Evidence{}, err
+		}
+		ev.Gates = append(ev.Gates, res)
+		if !res.OK {
+			break
+		}
+	}
+	return ev, nil
+}

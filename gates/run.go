@@ -1,0 +1,139 @@
+package gates
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// The gate names used in evidence.
+const (
+	GateStub     = "stub"
+	GateBuild    = "build"
+	GateTest     = "test"
+	GateFullTest = "full_test"
+)
+
+// waitDelay bounds how long Run waits for the output pipes after the shell
+// has exited, when a process it left behind (a build server) keeps them open.
+const waitDelay = 5 * time.Second
+
+// Command is one gate command to run.
+type Command struct {
+	// Name is the gate's name (build, test, full_test).
+	Name string
+	// Command is the shell command as configured; {filter} in it is
+	// replaced as SubstituteFilter does.
+	Command string
+	// Filter is the value that {filter} stands for.
+	Filter string
+	// Dir is the working directory; empty means the current one.
+	Dir string
+	// Timeout bounds the run; zero means no bound beyond ctx.
+	Timeout time.Duration
+	// Format is the test output format (dotnet or go); empty for a gate
+	// whose verdict is its exit status alone.
+	Format string
+	// Out receives the combined output as it is produced; may be nil.
+	Out io.Writer
+}
+
+// Run runs a gate command with /bin/sh -c in its own process group, streams
+// its combined output to c.Out and records its evidence. A non-zero exit is
+// not an error but a result that is not OK. A test gate (Format set) is OK
+// only when the command exits 0 and its output has a summary with no
+// failure and, except for full_test, at least one passed test: a filter that
+// ran no test fails. When the timeout passes or ctx is cancelled the whole
+// process group is killed and the error wraps context.DeadlineExceeded or
+// context.Canceled; the result must then not be recorded.
+func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
+	if strings.TrimSpace(c.Command) == "" {
+		return ledger.GateResult{}, fmt.Errorf("gate %s: no command configured", c.Name)
+	}
+	runCtx, cancel := withTimeout(ctx, c.Timeout)
+	defer cancel()
+
+	cmd := exec.CommandContext(runCtx, "/bin/sh", "-c", SubstituteFilter(c.Command))
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), FilterEnv+"="+c.Filter)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = waitDelay
+	var buf bytes.Buffer
+	hash := sha256.New()
+	w := io.MultiWriter(&buf, hash, lenient{c.Out})
+	cmd.Stdout, cmd.Stderr = w, w
+
+	start := time.Now()
+	err := cmd.Run()
+	res := ledger.GateResult{Name: c.Name, Command: c.Command, Filter: c.Filter, DurationMS: time.Since(start).Milliseconds()}
+	if runCtx.Err() != nil {
+		if ctx.Err() != nil {
+			return ledger.GateResult{}, fmt.Errorf("gate %s cancelled: %w", c.Name, ctx.Err())
+		}
+		return ledger.GateResult{}, fmt.Errorf("gate %s timed out after %s: %w", c.Name, c.Timeout, runCtx.Err())
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		res.ExitCode = exitErr.ExitCode()
+	case errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState != nil:
+		res.ExitCode = cmd.ProcessState.ExitCode()
+	default:
+		return ledger.GateResult{}, fmt.Errorf("gate %s: run %q: %w", c.Name, c.Command, err)
+	}
+	res.OutputDigest = "sha256:" + hex.EncodeToString(hash.Sum(nil))
+	if c.Format != "" {
+		counts, err := ParseOutput(c.Format, buf.Bytes())
+		if err != nil {
+			return ledger.GateResult{}, fmt.Errorf("gate %s: %w", c.Name, err)
+		}
+		res.Parsed, res.Passed, res.Failed, res.Skipped = counts.Found, counts.Passed, counts.Failed, counts.Skipped
+	}
+	res.OK = verdict(c, res)
+	return res, nil
+}
+
+// withTimeout derives the context of one run: bounded by d when d > 0.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d > 0 {
+		return context.WithTimeout(ctx, d)
+	}
+	return context.WithCancel(ctx)
+}
+
+// verdict decides whether a finished gate passed.
+func verdict(c Command, r ledger.GateResult) bool {
+	switch {
+	case r.ExitCode != 0:
+		return false
+	case c.Format == "":
+		return true
+	case c.Name == GateFullTest:
+		return r.Parsed && r.Failed == 0
+	}
+	return r.Parsed && r.Passed >= 1 && r.Failed == 0
+}
+
+// lenient writes to w, if any, and never fails: a reader that went away must
+// not stop the gate or its digest.
+type lenient struct{ w io.Writer }
+
+func (l lenient) Write(p []byte) (int, error) {
+	if l.w != nil {
+		_, _ = l.w.Write(p)
+	}
+	return len(p), nil
+}
