@@ -13,7 +13,7 @@ func inventoryCommand() *cli.Command {
 		Usage: "define the items of the port: import a file, or scan Go source",
 		Subcommands: []*cli.Command{
 			{Name: "import", Usage: "define or remap features, tests and batches from an inventory TOML file", ArgsUsage: "FILE", Action: runInventoryImport},
-			// inventoryScanCommand(),
+			inventoryScanCommand(),
 		},
 	}
 }

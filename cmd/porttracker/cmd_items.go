@@ -383,7 +383,7 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: e.errOut}
 	ev, err := r.Promote(c.Context, targets)
 	if err != nil {
-		return nil, err
+		return nil, gateError(err)
 	}
 	if !ev.Passed() {
 		for _, g := range ev.Gates {

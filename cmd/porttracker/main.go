@@ -7,9 +7,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
@@ -20,7 +23,10 @@ func main() {
 // rule or audit failed, 2 bad usage or input.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(normalizeArgs(app, args))
+	// Ctrl-C stops the gates cleanly; nothing is written then.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := app.RunContext(ctx, normalizeArgs(app, args))
 	if err == nil {
 		return 0
 	}

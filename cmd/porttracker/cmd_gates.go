@@ -1,0 +1,176 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func stubScanCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "stub-scan",
+		Usage:     "run stub detection alone and print each match as file:line: pattern (exit 1 when any)",
+		ArgsUsage: "[PATH...]",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "changed", Usage: "only lines added since HEAD (uncommitted changes and untracked files)"},
+		},
+		Action: runStubScan,
+	}
+}
+
+func runStubScan(c *cli.Context) error {
+	e, err := openConfigured(c)
+	if err != nil {
+		return err
+	}
+	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
+	if err != nil {
+		return usagef("%s: %v", ledger.ConfigFile, err)
+	}
+	exts := gates.Exts(e.cfg.Target.Language)
+	paths := c.Args().Slice()
+	var matches []gates.Match
+	if c.Bool("changed") {
+		rel := make([]string, 0, len(paths))
+		for _, p := range paths {
+			r, err := repoRelative(e.root, p)
+			if err != nil {
+				return err
+			}
+			rel = append(rel, r)
+		}
+		if len(rel) == 0 {
+			rel = []string{e.cfg.Target.Root}
+		}
+		matches, err = gates.ScanChanged(e.root, rel, pats, exts)
+	} else {
+		if len(paths) == 0 {
+			paths = []string{filepath.Join(e.root, e.cfg.Target.Root)}
+		}
+		matches, err = gates.ScanPaths(paths, pats, exts)
+	}
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if e.json() {
+		if err := e.printJSON(gates.Strings(matches)); err != nil {
+			return err
+		}
+	} else {
+		for _, m := range matches {
+			e.printf("%s\n", m)
+		}
+	}
+	if len(matches) > 0 {
+		return failf("%d stub matches", len(matches))
+	}
+	return nil
+}
+
+// repoRelative turns a path given on the command line into a path relative
+// to the repository root.
+func repoRelative(root, p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", usagef("%s is outside the repository %s", p, root)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// openConfigured opens the repository and its configuration, without the
+// ledger view.
+func openConfigured(c *cli.Context) (*env, error) {
+	e, err := openRepo(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	e.cfg = cfg
+	return e, nil
+}
+
+func checkpointCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "checkpoint",
+		Usage:     "run the checkpoint gates (stub scan, build, full suite) and record them",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "label", Usage: "a note for the checkpoint (the task it closes)"},
+		},
+		Action: runCheckpoint,
+	}
+}
+
+func runCheckpoint(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	// The bodies of every completed item are scanned again: they are the
+	// ones the checkpoint will let become verified.
+	var targets []gates.Target
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		items, err := e.view.List(k, audit.ListFilter{Status: ledger.Complete})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.Mapping.TargetFile != "" && it.Mapping.TargetSymbol != "" {
+				targets = append(targets, gates.Target{Kind: k, ID: it.ID, File: it.Mapping.TargetFile, Symbol: it.Mapping.TargetSymbol})
+			}
+		}
+	}
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: e.errOut}
+	ev, err := r.Checkpoint(c.Context, targets)
+	if err != nil {
+		return gateError(err)
+	}
+	if !ev.Passed() {
+		for _, g := range ev.Gates {
+			if !g.OK {
+				return failf("the %s gate failed%s; no checkpoint was recorded", g.Name, gateDetail(g))
+			}
+		}
+	}
+	w, err := e.writer()
+	if err != nil {
+		return err
+	}
+	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildCheckpoint(&ev, c.String("label")), nil
+	})
+	if err != nil {
+		return err
+	}
+	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	e.printf("%d completed items can now be verified\n", len(targets))
+	return nil
+}
+
+// gateError words an error that kept the gates from giving evidence.
+func gateError(err error) error {
+	if strings.Contains(err.Error(), "not set in") || strings.Contains(err.Error(), "needs a focused test") {
+		return usagef("%v", err)
+	}
+	return fmt.Errorf("gates did not finish, nothing was written: %w", err)
+}

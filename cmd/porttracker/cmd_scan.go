@@ -1,0 +1,615 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/inventory"
+)
+
+// inventoryScanCommand is `inventory scan --go DIR`: it defines a feature
+// for every function and method and a test for every TestXxx of a Go tree,
+// keeping the IDs of a previous scan.
+func inventoryScanCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "scan",
+		Usage:     "define features and tests from Go source, keeping every ID of earlier scans",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "go", Required: true, Usage: "the Go tree to scan: source.root of porttracker.toml or a directory inside it"},
+			&cli.BoolFlag{Name: "skip-broken", Usage: "skip Go files that do not parse (their items are left as they are) instead of refusing"},
+			&cli.StringFlag{Name: "emit", Usage: "write target proposals (target.root, target.language) for unmapped items to `FILE`, an inventory file for review and inventory import; with --dry-run it holds the scan's changes too"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "say what would change and write nothing to the ledger"},
+		},
+		Action: runInventoryScan,
+	}
+}
+
+// scanPlace is where the scanned tree lies.
+type scanPlace struct {
+	// given is --go as the user wrote it; paths in messages start with it.
+	given string
+	// repoRel is the tree's slash path relative to the top of the
+	// repository, "" for the top itself.
+	repoRel string
+	// prefix is the tree's slash path relative to the configured source
+	// root, "" when it is the source root.
+	prefix string
+}
+
+// label names the scanned tree in the ledger entry, relative to the top of
+// the repository so that it reads the same in every clone.
+func (p scanPlace) label() string {
+	if p.repoRel == "" {
+		return "."
+	}
+	return p.repoRel
+}
+
+// display is how messages name a file of the tree (rel is relative to the
+// tree): under --go as given, as a compiler would print it.
+func (p scanPlace) display(rel string) string {
+	return filepath.Join(p.given, filepath.FromSlash(rel))
+}
+
+func runInventoryScan(c *cli.Context) error {
+	if err := args(c, 0, "no arguments (the tree goes in --go DIR)"); err != nil {
+		return err
+	}
+	dryRun := c.Bool("dry-run")
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	place, err := locateScan(e, c.String("go"))
+	if err != nil {
+		return err
+	}
+	res, err := scanTree(e, place, c.Bool("skip-broken"))
+	if err != nil {
+		return err
+	}
+	dirty, err := uncommitted(e, place, res)
+	if err != nil {
+		return err
+	}
+	if len(dirty) > 0 {
+		msg := fmt.Sprintf("%s%s differs from commit %s", place.display(dirty[0]), andMore(len(dirty)-1, "file"), shortHash(res.Commit))
+		if !dryRun {
+			return usagef("%s: commit the Go source first, so that recorded spans match the source commit; nothing was written", msg)
+		}
+		fmt.Fprintf(e.errOut, "porttracker: warning: %s; a real scan refuses until it is committed\n", msg)
+	}
+
+	plan, err := planScan(e, place, res)
+	if err != nil {
+		return err
+	}
+	source := "scan " + place.label()
+	var emitted *inventory.File
+	if file := c.String("emit"); file != "" {
+		if emitted, err = proposals(e, plan, dryRun); err != nil {
+			return err
+		}
+	}
+
+	st, err := e.view.StateAt(e.head)
+	if err != nil {
+		return fmt.Errorf("read the ledger state: %w", err)
+	}
+	probe, err := ledger.BuildInventory(st, source, plan.features, plan.tests, nil)
+	if err != nil {
+		return err
+	}
+	summary := plan.summary(place)
+	switch {
+	case probe == nil:
+		e.printf("inventory unchanged: nothing to record (%s)\n", place.label())
+	case dryRun:
+		e.printf("would record %s (%d features, %d tests)\n", summary, len(probe.Features), len(probe.Tests))
+		plan.printDetails(e)
+		e.printf("dry run: nothing was written\n")
+	default:
+		w, err := e.writer()
+		if err != nil {
+			return err
+		}
+		rec, err := w.Append(e.view, func(st *ledger.State) (*ledger.Entry, error) {
+			if err := plan.checkCurrent(st); err != nil {
+				return nil, err
+			}
+			ent, err := ledger.BuildInventory(st, source, plan.features, plan.tests, nil)
+			if err != nil {
+				return nil, err
+			}
+			if ent == nil {
+				return nil, failf("the ledger changed while scanning and already holds this scan; nothing was written")
+			}
+			ent.Summary = fmt.Sprintf("%s (%d features, %d tests)", summary, len(ent.Features), len(ent.Tests))
+			return ent, nil
+		})
+		if err != nil {
+			return err
+		}
+		e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+		plan.printDetails(e)
+	}
+	if emitted != nil {
+		if err := writeEmitted(c.String("emit"), emitted); err != nil {
+			return err
+		}
+		n := len(emitted.Features) + len(emitted.Tests)
+		e.printf("wrote %d items to %s: review it, then porttracker inventory import %s\n", n, c.String("emit"), c.String("emit"))
+	}
+	return nil
+}
+
+// locateScan checks --go DIR: an existing directory inside the configured
+// source root, inside the repository.
+func locateScan(e *env, dir string) (scanPlace, error) {
+	place := scanPlace{given: dir}
+	if dir == "" {
+		return place, usagef("--go needs a directory")
+	}
+	abs, err := realDir(dir)
+	if err != nil {
+		return place, usagef("--go %s: %v", dir, err)
+	}
+	top, err := realDir(e.root)
+	if err != nil {
+		return place, fmt.Errorf("locate the repository: %w", err)
+	}
+	rootCfg := filepath.FromSlash(e.cfg.Source.Root)
+	if rootCfg == "" {
+		rootCfg = "."
+	}
+	if !filepath.IsAbs(rootCfg) {
+		rootCfg = filepath.Join(e.root, rootCfg)
+	}
+	root, err := realDir(rootCfg)
+	if err != nil {
+		return place, usagef("source.root %q of %s: %v", e.cfg.Source.Root, ledger.ConfigFile, err)
+	}
+	var ok bool
+	if place.prefix, ok = within(root, abs); !ok {
+		return place, usagef("--go %s is outside the source root %s (source.root of %s): scan the source root or a directory inside it",
+			dir, e.cfg.Source.Root, ledger.ConfigFile)
+	}
+	if place.repoRel, ok = within(top, abs); !ok {
+		return place, usagef("--go %s is outside the repository %s: source.root of %s must lie inside it", dir, e.root, ledger.ConfigFile)
+	}
+	return place, nil
+}
+
+// realDir is the absolute path of an existing directory, with symbolic
+// links resolved.
+func realDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", errors.New("no such directory")
+	}
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return "", errors.New("not a directory")
+	}
+	return real, nil
+}
+
+// within gives child's slash path relative to parent ("" for parent
+// itself), and false when child is not inside parent.
+func within(parent, child string) (string, bool) {
+	rel, err := filepath.Rel(parent, child)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	if rel == "." {
+		return "", true
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// joinSlash joins slash paths, either of which may be "".
+func joinSlash(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "/" + b
+}
+
+// andMore is " (and N more files)" for n > 0.
+func andMore(n int, what string) string {
+	switch {
+	case n == 1:
+		return " (and 1 more " + what + ")"
+	case n > 1:
+		return fmt.Sprintf(" (and %d more %ss)", n, what)
+	}
+	return ""
+}
+
+// scanTree parses the tree, with a progress line when stderr is a
+// terminal. Broken files are refused unless skipBroken; skipped ones are
+// named on stderr.
+func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, error) {
+	opt := inventory.ScanOptions{SkipBroken: true}
+	prog := newProgress(e.errOut)
+	if prog != nil {
+		opt.Progress = prog.update
+	}
+	res, err := inventory.Scan(place.given, opt)
+	prog.clear()
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if len(res.Broken) > 0 {
+		if !skipBroken {
+			return nil, usagef("%v%s: fix the file or pass --skip-broken; nothing was written", res.Broken[0], andMore(len(res.Broken)-1, "broken file"))
+		}
+		for _, b := range res.Broken {
+			fmt.Fprintf(e.errOut, "porttracker: skipped %v (its items are left as they were)\n", b)
+		}
+	}
+	if res.Commit == "" {
+		return nil, usagef("the repository of %s has no commit yet: commit the Go source first, so that items record their source commit", place.given)
+	}
+	if res.RepoPrefix != place.repoRel {
+		return nil, usagef("--go %s lies in a nested git repository (a submodule?), not in %s: the source must be committed in the repository that holds the ledger", place.given, e.root)
+	}
+	return res, nil
+}
+
+// uncommitted lists the scanned files (relative to the tree) that hold
+// declarations and differ from their version at the scan's commit, since
+// their spans would not match that commit. Line-ending conversion alone
+// does not count.
+func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, error) {
+	commit, err := e.store.Repo.CommitObject(plumbing.NewHash(res.Commit))
+	if err != nil {
+		return nil, fmt.Errorf("read source commit %s: %w", shortHash(res.Commit), err)
+	}
+	tree, err := commit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read the tree of source commit %s: %w", shortHash(res.Commit), err)
+	}
+	var dirty []string
+	seen := map[string]bool{}
+	for _, d := range res.Decls {
+		if seen[d.File] {
+			continue
+		}
+		seen[d.File] = true
+		same, err := committedAs(tree, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)))
+		if err != nil {
+			return nil, err
+		}
+		if !same {
+			dirty = append(dirty, d.File)
+		}
+	}
+	return dirty, nil
+}
+
+// committedAs reports whether the file on disk has the content that tree
+// holds at repoPath.
+func committedAs(tree *object.Tree, repoPath, diskPath string) (bool, error) {
+	disk, err := os.ReadFile(diskPath)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", diskPath, err)
+	}
+	f, err := tree.File(repoPath)
+	if errors.Is(err, object.ErrFileNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
+	}
+	if f.Hash == plumbing.ComputeHash(plumbing.BlobObject, disk) {
+		return true, nil
+	}
+	text, err := f.Contents()
+	if err != nil {
+		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
+	}
+	crlf := []byte("\r\n")
+	return bytes.Equal(bytes.ReplaceAll(disk, crlf, []byte("\n")), bytes.ReplaceAll([]byte(text), crlf, []byte("\n"))), nil
+}
+
+// scanPlan is what a scan would record.
+type scanPlan struct {
+	changes []inventory.Change
+	// features and tests are the definitions to record.
+	features, tests []ledger.ItemDef
+	// items are all the items the ledger defined before the scan, by key.
+	items map[ledger.ItemKey]audit.Item
+	// scope are the keys of those that the scan looked at.
+	scope map[ledger.ItemKey]bool
+}
+
+// planScan reconciles the scan with the items the view holds. Items outside
+// the scanned tree, without a source file, or in a broken file that was
+// skipped are left out of the reconciliation, so that they are not marked
+// removed; they still count for the next free IDs.
+func planScan(e *env, place scanPlace, res *inventory.ScanResult) (*scanPlan, error) {
+	broken := map[string]bool{}
+	for _, b := range res.Broken {
+		rel, err := filepath.Rel(place.given, b.Path)
+		if err != nil {
+			return nil, fmt.Errorf("locate broken file %s: %w", b.Path, err)
+		}
+		broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
+	}
+	p := &scanPlan{items: map[ledger.ItemKey]audit.Item{}, scope: map[ledger.ItemKey]bool{}}
+	next := map[ledger.Kind]int{ledger.Feature: 1, ledger.Test: 1}
+	var known []inventory.Known
+	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		items, err := e.view.List(kind, audit.ListFilter{})
+		if err != nil {
+			return nil, fmt.Errorf("list %ss: %w", kind, err)
+		}
+		for _, it := range items {
+			key := ledger.ItemKey{Kind: kind, ID: it.ID}
+			p.items[key] = it
+			next[kind] = max(next[kind], it.ID+1)
+			f := it.Mapping.SourceFile
+			if f == "" || broken[f] || (place.prefix != "" && !strings.HasPrefix(f, place.prefix+"/")) {
+				continue
+			}
+			p.scope[key] = true
+			known = append(known, inventory.Known{Kind: kind, ID: it.ID, Mapping: it.Mapping, Removed: it.Removed})
+		}
+	}
+	decls := make([]inventory.Decl, len(res.Decls))
+	for i, d := range res.Decls {
+		d.File = joinSlash(place.prefix, d.File)
+		decls[i] = d
+	}
+	p.changes = inventory.Reconcile(known, decls, res.Commit, next[ledger.Feature], next[ledger.Test])
+	for _, c := range p.changes {
+		def := ledger.ItemDef{ID: c.ID, Mapping: c.Mapping, Removed: c.Removed}
+		if c.Kind == ledger.Test {
+			p.tests = append(p.tests, def)
+		} else {
+			p.features = append(p.features, def)
+		}
+	}
+	return p, nil
+}
+
+// checkCurrent makes sure that the state a write builds on still holds the
+// items as the scan was reconciled with them: an item defined or remapped
+// meanwhile (another scan or import) could otherwise be overwritten, or a
+// new ID given twice.
+func (p *scanPlan) checkCurrent(st *ledger.State) error {
+	for _, c := range p.changes {
+		cur, err := st.Item(c.Key())
+		if err != nil {
+			return fmt.Errorf("read %s: %w", c.Key(), err)
+		}
+		old, known := p.items[c.Key()]
+		switch {
+		case !known && cur == nil:
+			continue
+		case known && cur != nil && cur.Mapping == old.Mapping && cur.Removed == old.Removed:
+			continue
+		}
+		return failf("%s was defined or remapped by another entry while scanning: run the scan again; nothing was written", c.Key())
+	}
+	return nil
+}
+
+// scanCounts counts a scan's changes by what happened to each item.
+type scanCounts struct {
+	new, moved, renamed, upstream, removed, restored, shifted, located int
+}
+
+func (p *scanPlan) counts() scanCounts {
+	var n scanCounts
+	for _, c := range p.changes {
+		switch {
+		case c.New:
+			n.new++
+			continue
+		case c.Removed:
+			n.removed++
+			continue
+		case c.Previous.SourceDigest == "":
+			// Defined by an import without a span: located for the first time.
+			n.located++
+			continue
+		}
+		if c.Restored {
+			n.restored++
+		}
+		if c.Moved {
+			n.moved++
+		}
+		if c.Renamed {
+			n.renamed++
+		}
+		if c.UpstreamChanged {
+			n.upstream++
+		}
+		if c.Shifted && !c.Moved {
+			n.shifted++
+		}
+	}
+	return n
+}
+
+// summary is one line: "inventory scan DIR: N new, N moved, ...".
+func (p *scanPlan) summary(place scanPlace) string {
+	n := p.counts()
+	s := fmt.Sprintf("inventory scan %s: %d new, %d moved, %d renamed, %d changed upstream, %d removed",
+		place.label(), n.new, n.moved, n.renamed, n.upstream, n.removed)
+	for _, extra := range []struct {
+		n    int
+		what string
+	}{{n.restored, "restored"}, {n.located, "located"}, {n.shifted, "shifted"}} {
+		if extra.n > 0 {
+			s += fmt.Sprintf(", %d %s", extra.n, extra.what)
+		}
+	}
+	return s
+}
+
+// printDetails names every item that moved, was renamed, removed or
+// restored, and every promoted item whose source changed: those need a
+// look. New items and shifted spans are only counted.
+func (p *scanPlan) printDetails(e *env) {
+	for _, c := range p.changes {
+		if c.New || (c.Previous.SourceDigest == "" && !c.Removed) {
+			continue
+		}
+		prev, now := c.Previous, c.Mapping
+		at := func(m ledger.Mapping) string { return m.SourceFile + " " + m.SourceSymbol }
+		var notes []string
+		switch {
+		case c.Removed:
+			notes = append(notes, "removed: "+at(prev)+" is gone")
+		case c.Restored:
+			notes = append(notes, "restored: "+at(now)+" is back")
+		}
+		if !c.Removed && (c.Moved || c.Renamed) {
+			what := "moved"
+			switch {
+			case c.Moved && c.Renamed:
+				what = "moved and renamed"
+			case c.Renamed:
+				what = "renamed"
+			}
+			notes = append(notes, what+": "+at(prev)+" -> "+at(now))
+		}
+		it := p.items[c.Key()]
+		if c.UpstreamChanged && (it.Status == ledger.Complete || it.Status == ledger.Verified) {
+			notes = append(notes, fmt.Sprintf("changed upstream after it was %s: %s (check and re-verify it)", it.Status, at(now)))
+		}
+		if c.Removed && it.Status != ledger.NotStarted && it.Status != ledger.Deferred {
+			notes = append(notes, fmt.Sprintf("it is %s: defer it with a reason", it.Status))
+		}
+		if len(notes) > 0 {
+			e.printf("  %s %d %s\n", c.Kind, c.ID, strings.Join(notes, "; "))
+		}
+	}
+}
+
+// proposals are the target proposals for every unmapped item as the scan
+// leaves them, as an inventory file: with the scan's own changes when it
+// is a dry run, so that the file stands for the whole scan.
+func proposals(e *env, p *scanPlan, dryRun bool) (*inventory.File, error) {
+	root := filepath.FromSlash(e.cfg.Target.Root)
+	if root == "" {
+		root = "."
+	}
+	if !filepath.IsAbs(root) {
+		root = filepath.Join(e.root, root)
+	}
+	if _, err := realDir(root); err != nil {
+		return nil, usagef("target.root %q of %s: %v (--emit proposes targets found there)", e.cfg.Target.Root, ledger.ConfigFile, err)
+	}
+	before := make([]inventory.Known, 0, len(p.items))
+	for key, it := range p.items {
+		before = append(before, inventory.Known{Kind: key.Kind, ID: key.ID, Mapping: it.Mapping, Removed: it.Removed})
+	}
+	after := inventory.Apply(before, p.changes)
+	sugg, err := inventory.Suggest(after, root, e.cfg.Target.Language)
+	if err != nil {
+		return nil, usagef("propose targets under %s: %v", e.cfg.Target.Root, err)
+	}
+	var changes []inventory.Change
+	if dryRun {
+		changes = p.changes
+	}
+	return inventory.EmitFile(changes, sugg), nil
+}
+
+// writeEmitted writes the inventory file through a temporary file, so that
+// a failed write leaves no half file.
+func writeEmitted(name string, f *inventory.File) error {
+	var buf bytes.Buffer
+	buf.WriteString("# Written by porttracker inventory scan --emit: target proposals by name.\n")
+	buf.WriteString("# Review them, then record them with: porttracker inventory import FILE\n\n")
+	if err := f.Encode(&buf); err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// progress draws "scanning Go files: N/M" on a terminal, at most ten
+// times a second.
+type progress struct {
+	w     io.Writer
+	last  time.Time
+	shown bool
+}
+
+// newProgress returns a progress line on w, or nil when w is not a
+// terminal.
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !(isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+		return nil
+	}
+	return &progress{w: w}
+}
+
+func (p *progress) update(done, total int) {
+	if done < total && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.w, "\rscanning Go files: %d/%d", done, total)
+	p.shown = true
+}
+
+// clear erases the line; a nil progress does nothing.
+func (p *progress) clear() {
+	if p != nil && p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
