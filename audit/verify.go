@@ -76,7 +76,16 @@ func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 			res.Conflicts = append(res.Conflicts, itemFromState(it))
 		}
 	}
-	slices.SortStableFunc(res.Findings, func(a, b ledger.Finding) int { return strings.Compare(a.Path, b.Path) })
+	// Findings that name an entry first: they say the most.
+	slices.SortStableFunc(res.Findings, func(a, b ledger.Finding) int {
+		if (a.Path == "") != (b.Path == "") {
+			if a.Path == "" {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
 	return res, reached, nil
 }
 

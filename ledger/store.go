@@ -41,6 +41,12 @@ var ErrNoLedger = errors.New("no ledger branch (run porttracker init)")
 // branch within it.
 func Open(dir, branch string) (*Store, error) {
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// A bare repository (a remote) is opened as it is.
+		if bare, berr := git.PlainOpen(dir); berr == nil {
+			repo, err = bare, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open git repository at %s: %w (run porttracker inside a git repository, or pass --repo)", dir, err)
 	}
@@ -289,7 +295,12 @@ var ErrRefChanged = errors.New("the ledger branch moved under us")
 // that a process killed at any moment leaves the ref at old or at new,
 // never empty or torn. It returns ErrRefChanged if the branch is not at old.
 func (s *Store) UpdateRef(old, new plumbing.Hash) error {
-	path := filepath.Join(s.gitDir, filepath.FromSlash(s.ref.String()))
+	return s.updateRef(s.ref, old, new)
+}
+
+// updateRef moves ref from old to new with git's lock protocol.
+func (s *Store) updateRef(ref plumbing.ReferenceName, old, new plumbing.Hash) error {
+	path := filepath.Join(s.gitDir, filepath.FromSlash(ref.String()))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -313,14 +324,14 @@ func (s *Store) UpdateRef(old, new plumbing.Hash) error {
 			os.Remove(lock)
 		}
 	}()
-	cur, err := s.Repo.Storer.Reference(s.ref)
+	cur, err := s.Repo.Storer.Reference(ref)
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
 		if !old.IsZero() {
 			return fmt.Errorf("%w: it no longer exists", ErrRefChanged)
 		}
 	case err != nil:
-		return fmt.Errorf("read %s: %w", s.ref, err)
+		return fmt.Errorf("read %s: %w", ref, err)
 	case cur.Hash() != old:
 		return fmt.Errorf("%w: it is at %s, not %s", ErrRefChanged, cur.Hash(), old)
 	}
@@ -334,7 +345,7 @@ func (s *Store) UpdateRef(old, new plumbing.Hash) error {
 		return err
 	}
 	if err := os.Rename(lock, path); err != nil {
-		return fmt.Errorf("move %s: %w", s.ref, err)
+		return fmt.Errorf("move %s: %w", ref, err)
 	}
 	done = true
 	return nil

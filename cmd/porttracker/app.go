@@ -34,7 +34,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			signerCommand(),
 			// hooksCommand(),
 			// hookCommand(),
-			// syncCommand(),
+			syncCommand(),
 		},
 		ExitErrHandler:       func(*cli.Context, error) {},
 		HideHelpCommand:      false,

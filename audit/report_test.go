@@ -1,0 +1,582 @@
+package audit
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// fixture is a real ledger in a temporary git repository, written through
+// ledger.Writer with a fixed key and a fixed clock, and its view.
+type fixture struct {
+	t    *testing.T
+	w    *ledger.Writer
+	v    *View
+	now  time.Time
+	code int
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+	// Each call is half a minute after the one before: entries and commits
+	// get distinct, reproducible times.
+	store.Now = func() time.Time {
+		t := f.now
+		f.now = f.now.Add(30 * time.Second)
+		return t
+	}
+	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
+	key, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.w = &ledger.Writer{Store: store, Signer: ledger.NewSigner(key, "test key"), Author: ledger.Author{Name: "Alice", Email: "alice@example.com"}}
+	if f.v, err = OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.v.Close() })
+	if _, err := f.w.Init(f.v, "alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// day moves the clock to 09:00 UTC of day d of March 2025.
+func (f *fixture) day(d int) { f.now = time.Date(2025, 3, d, 9, 0, 0, 0, time.UTC) }
+
+func (f *fixture) append(build func(st *ledger.State) (*ledger.Entry, error)) *ledger.Record {
+	f.t.Helper()
+	rec, err := f.w.Append(f.v, build)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return rec
+}
+
+func (f *fixture) inventory(features, tests []ledger.ItemDef, batches []ledger.BatchDef) {
+	f.t.Helper()
+	f.append(func(st *ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildInventory(st, "test", features, tests, batches)
+	})
+}
+
+func (f *fixture) batch(id int, action string) {
+	f.t.Helper()
+	f.append(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildBatch(id, action), nil })
+}
+
+// move records a transition; promotions to complete carry passing gate
+// evidence, promotions to verified rely on checkpoint.
+func (f *fixture) move(kind ledger.Kind, ids string, to ledger.Status, reason, checkpoint string) *ledger.Record {
+	f.t.Helper()
+	list, err := ledger.ParseIDs(ids)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req := ledger.MoveRequest{Kind: kind, IDs: list, To: to, Reason: reason, Checkpoint: checkpoint}
+	if to == ledger.Complete {
+		req.Evidence = f.evidence("stub", "build", "test")
+	}
+	return f.append(func(st *ledger.State) (*ledger.Entry, error) { return ledger.BuildTransition(st, req) })
+}
+
+func (f *fixture) checkpoint() string {
+	f.t.Helper()
+	ev := f.evidence("stub", "build", "full_test")
+	return f.append(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildCheckpoint(ev, ""), nil }).ID
+}
+
+// evidence is passing gates at a new code commit.
+func (f *fixture) evidence(gates ...string) *ledger.Evidence {
+	f.code++
+	ev := &ledger.Evidence{CodeCommit: fmt.Sprintf("%040x", f.code)}
+	for _, g := range gates {
+		ev.Gates = append(ev.Gates, ledger.GateResult{Name: g, Command: g + " command", Parsed: g != "stub" && g != "build",
+			Passed: 3, DurationMS: 1200, OutputDigest: "sha256:00", OK: true})
+	}
+	return ev
+}
+
+func feature(id int, digest string) ledger.ItemDef {
+	return ledger.ItemDef{ID: id, Mapping: ledger.Mapping{SourceFile: "server/stream.go", SourceSymbol: fmt.Sprintf("(*stream).step%d", id),
+		SourceDigest: digest, TargetFile: "dotnet/Stream.cs", TargetSymbol: fmt.Sprintf("Stream.Step%d", id), TestFilter: "StreamTests"}}
+}
+
+func test(id int) ledger.ItemDef {
+	return ledger.ItemDef{ID: id, Mapping: ledger.Mapping{SourceFile: "server/stream_test.go", SourceSymbol: fmt.Sprintf("TestStream%d", id),
+		TargetFile: "dotnet/StreamTests.cs", TargetSymbol: fmt.Sprintf("StreamTests.Stream%d", id)}}
+}
+
+// sampleView writes a ledger of two batches over nine days: promotions,
+// deferrals, a demotion, a remap that changes a promoted item's source,
+// and (written into the view directly, as a merge of two clones would
+// leave it) a conflict.
+func sampleView(t *testing.T) *View {
+	f := newFixture(t)
+	var feats, tests []ledger.ItemDef
+	for id := 1; id <= 10; id++ {
+		feats = append(feats, feature(id, "sha256:a"))
+	}
+	for id := 1; id <= 8; id++ {
+		tests = append(tests, test(id))
+	}
+	batches := []ledger.BatchDef{
+		{ID: 1, Name: "Streams | core", Features: "1-6", Tests: "1-4"},
+		{ID: 2, Name: "Cluster", Depends: []int{1}, Features: "7-9", Tests: "5-7"},
+		{ID: 3, Name: "Leftovers", Depends: []int{2}, Features: "10", Tests: "8"},
+	}
+	f.inventory(feats, tests, batches)
+	f.batch(1, ledger.ActionStart)
+
+	f.day(2)
+	f.move(ledger.Feature, "1-4", ledger.Stub, "", "")
+	f.move(ledger.Test, "1-3", ledger.Stub, "", "")
+	f.move(ledger.Feature, "1-3", ledger.Complete, "", "")
+	f.move(ledger.Test, "1-2", ledger.Complete, "", "")
+
+	f.day(3)
+	cp := f.checkpoint()
+	f.move(ledger.Feature, "1-3", ledger.Verified, "", cp)
+	f.move(ledger.Test, "1-2", ledger.Verified, "", cp)
+	f.move(ledger.Feature, "5-6", ledger.Deferred, "blocked: needs the raft layer", "")
+	f.move(ledger.Test, "4", ledger.Deferred, "flaky upstream <see issue 12>", "")
+
+	f.day(5)
+	f.move(ledger.Feature, "4", ledger.Complete, "", "")
+	f.move(ledger.Test, "3", ledger.Complete, "", "")
+	cp = f.checkpoint()
+	f.move(ledger.Feature, "4", ledger.Verified, "", cp)
+	f.move(ledger.Test, "3", ledger.Verified, "", cp)
+	f.batch(1, ledger.ActionComplete)
+	f.batch(2, ledger.ActionStart)
+
+	f.day(6)
+	f.move(ledger.Feature, "2", ledger.Stub, "regressed: consumer acks lost", "")
+	f.move(ledger.Feature, "7-8", ledger.Stub, "", "")
+	// The source of feature 1 changed after it was verified.
+	changed := feature(1, "sha256:b")
+	changed.SourceStart, changed.SourceEnd = 10, 42
+	f.inventory([]ledger.ItemDef{changed}, nil, nil)
+
+	f.day(8)
+	f.move(ledger.Test, "5", ledger.Deferred, "parked for a day", "")
+	f.move(ledger.Test, "5", ledger.NotStarted, "", "")
+	f.move(ledger.Feature, "9", ledger.Deferred, "blocked: needs the raft layer", "")
+
+	// Two clones moved feature 8 concurrently and disagree.
+	heads := []ledger.Head{
+		{Entry: "1111111111111111111111111111111111111111", To: ledger.Stub, Signer: "alice@example.com"},
+		{Entry: "2222222222222222222222222222222222222222", To: ledger.Deferred, Signer: "bob@example.com"},
+	}
+	hj, _ := json.Marshal(heads)
+	if _, err := f.v.db.Exec(`UPDATE features SET conflict = 1, heads = ? WHERE id = 8`, string(hj)); err != nil {
+		t.Fatal(err)
+	}
+	return f.v
+}
+
+var reportTime = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+
+func sampleReport(t *testing.T) *Report {
+	t.Helper()
+	r, err := sampleView(t).Report(reportTime, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Chart = "current.svg"
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./audit -run %s -update)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test ./audit -run %s -update to accept); got:\n%s", path, t.Name(), got)
+	}
+}
+
+func render(t *testing.T, fn func(io.Writer) error) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := fn(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestReportFigures(t *testing.T) {
+	r := sampleReport(t)
+	if r.Generated != "2025-03-10T12:00:00Z" || len(r.LedgerHead) != 40 {
+		t.Errorf("generated %q, head %q", r.Generated, r.LedgerHead)
+	}
+	wantF := Counts{ledger.NotStarted: 1, ledger.Stub: 3, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 3}
+	if r.Features.Total != 10 || fmt.Sprint(r.Features.Status) != fmt.Sprint(wantF) {
+		t.Errorf("features %+v, want total 10 and %v", r.Features, wantF)
+	}
+	wantT := Counts{ledger.NotStarted: 4, ledger.Stub: 0, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 1}
+	if r.Tests.Total != 8 || fmt.Sprint(r.Tests.Status) != fmt.Sprint(wantT) {
+		t.Errorf("tests %+v, want total 8 and %v", r.Tests, wantT)
+	}
+	if len(r.Batches) != 3 || r.Batches[0].Status != ledger.BatchComplete || r.Batches[1].Status != ledger.BatchStarted {
+		t.Errorf("batches %+v", r.Batches)
+	}
+	var deferred []string
+	for _, it := range r.Deferred {
+		deferred = append(deferred, fmt.Sprintf("%s %d: %s", it.Kind, it.ID, it.Reason))
+	}
+	if got, want := strings.Join(deferred, "; "), "feature 5: blocked: needs the raft layer; feature 6: blocked: needs the raft layer; "+
+		"feature 9: blocked: needs the raft layer; test 4: flaky upstream <see issue 12>"; got != want {
+		t.Errorf("deferred %s\nwant %s", got, want)
+	}
+	if len(r.Conflicts) != 1 || r.Conflicts[0].ID != 8 || len(r.Conflicts[0].Heads) != 2 {
+		t.Errorf("conflicts %+v", r.Conflicts)
+	}
+	if len(r.UpstreamChanged) != 1 || r.UpstreamChanged[0].Kind != ledger.Feature || r.UpstreamChanged[0].ID != 1 {
+		t.Errorf("upstream changed %+v", r.UpstreamChanged)
+	}
+	if len(r.Recent) != 20 || !strings.Contains(r.Recent[0].Summary, "feature 9") {
+		t.Errorf("recent: %d entries, newest %+v", len(r.Recent), r.Recent[0])
+	}
+	var series []string
+	for _, p := range r.BurnUp {
+		series = append(series, fmt.Sprintf("%s %d+%d/%d", p.Day, p.Features, p.Tests, p.Total))
+	}
+	if got, want := strings.Join(series, ", "), "2025-03-01 0+0/18, 2025-03-03 3+2/18, 2025-03-05 4+3/18, 2025-03-06 3+3/18, 2025-03-10 3+3/18"; got != want {
+		t.Errorf("burn-up %s\nwant    %s", got, want)
+	}
+	// The last point agrees with the totals.
+	last := r.BurnUp[len(r.BurnUp)-1]
+	if last.Features != r.Features.Status[ledger.Verified] || last.Tests != r.Tests.Status[ledger.Verified] {
+		t.Errorf("last burn-up point %+v disagrees with the totals", last)
+	}
+}
+
+func TestReportGolden(t *testing.T) {
+	r := sampleReport(t)
+	md := render(t, r.Markdown)
+	svg := render(t, r.SVG)
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.md", md)
+	golden(t, "report.svg", svg)
+	golden(t, "report.json", append(js, '\n'))
+	// The same view gives the same bytes.
+	r2 := sampleReport(t)
+	if !bytes.Equal(md, render(t, r2.Markdown)) || !bytes.Equal(svg, render(t, r2.SVG)) {
+		t.Error("two reports of the same ledger differ")
+	}
+	checkSVG(t, svg)
+}
+
+// checkSVG parses the chart with encoding/xml and checks its frame.
+func checkSVG(t *testing.T, svg []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(svg, []byte("<svg ")) {
+		t.Errorf("SVG does not start with <svg: %.40q", svg)
+	}
+	for _, bad := range []string{"NaN", "Inf", "<script", "href", "@import", "url("} {
+		if bytes.Contains(svg, []byte(bad)) {
+			t.Errorf("SVG contains %q", bad)
+		}
+	}
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	dec.Strict = true
+	depth, elems := 0, map[string]int{}
+	var root xml.Name
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v\n%s", err, svg)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if root.Local != "" {
+					t.Fatalf("SVG has a second root element %s", tk.Name.Local)
+				}
+				root = tk.Name
+			}
+			depth++
+			elems[tk.Name.Local]++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	if root.Local != "svg" || root.Space != "http://www.w3.org/2000/svg" {
+		t.Errorf("root element %v, want svg in the SVG namespace", root)
+	}
+	if elems["title"] != 1 || elems["text"] < 4 {
+		t.Errorf("SVG elements %v: want a title and labels", elems)
+	}
+}
+
+func TestSVGFewPoints(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		r     Report
+		paths int
+	}{
+		{"empty", Report{Generated: "2025-03-10T12:00:00Z"}, 0},
+		{"no points with items", Report{Generated: "2025-03-10T12:00:00Z", Features: Totals{Total: 3}}, 0},
+		{"one point", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{{Day: "2025-03-10", Total: 0}}}, 3},
+		{"one point with items", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{{Day: "2025-03-10", Features: 2, Tests: 1, Total: 7}}}, 3},
+		{"unsorted", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{
+			{Day: "2025-03-10", Features: 2, Total: 7}, {Day: "2024-12-01", Total: 7}}}, 3},
+		{"long", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{
+			{Day: "2022-01-01", Total: 7500}, {Day: "2024-06-30", Features: 3000, Tests: 2000, Total: 7500}}}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svg := render(t, tc.r.SVG)
+			checkSVG(t, svg)
+			if n := bytes.Count(svg, []byte("<path ")); n != tc.paths {
+				t.Errorf("%d paths, want %d", n, tc.paths)
+			}
+			if !bytes.Equal(svg, render(t, tc.r.SVG)) {
+				t.Error("SVG output is not deterministic")
+			}
+			md := render(t, tc.r.Markdown)
+			if !bytes.HasPrefix(md, []byte("# Porting progress report\n")) {
+				t.Errorf("markdown: %s", md)
+			}
+		})
+	}
+	bad := Report{BurnUp: []BurnUpPoint{{Day: "yesterday"}}}
+	if err := bad.SVG(io.Discard); err == nil {
+		t.Error("a point with a bad day was drawn")
+	}
+}
+
+func TestReportEmptyLedger(t *testing.T) {
+	f := newFixture(t)
+	r, err := f.v.Report(reportTime, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Features.Total != 0 || len(r.Batches) != 0 || len(r.Recent) != 1 {
+		t.Errorf("report of a new ledger: %+v", r)
+	}
+	// Genesis day and report day.
+	if len(r.BurnUp) != 2 || r.BurnUp[0].Day != "2025-03-01" || r.BurnUp[1].Day != "2025-03-10" {
+		t.Errorf("burn-up %+v", r.BurnUp)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"batches":[]`, `"deferred":[]`, `"conflicts":[]`, `"upstream_changed":[]`} {
+		if !bytes.Contains(js, []byte(key)) {
+			t.Errorf("JSON lacks %s: %s", key, js)
+		}
+	}
+	checkSVG(t, render(t, r.SVG))
+	md := string(render(t, r.Markdown))
+	for _, want := range []string{"No batches are defined.", "No item is deferred.", "No open conflicts.", "genesis: first signer alice@example.com"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// insertTransitions writes rows into the transitions table directly:
+// kind, id, from, to, time.
+func insertTransitions(t *testing.T, v *View, rows [][5]any) {
+	t.Helper()
+	tx, err := v.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tx.Prepare(`INSERT INTO transitions(item_kind, item_id, from_status, to_status, actor, entry, clock, time) VALUES (?,?,?,?,'alice@example.com','e',?,?)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if _, err := st.Exec(r[0], r[1], r[2], r[3], i+1, r[4]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func emptyView(t *testing.T) *View {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := OpenView(filepath.Join(dir, "porting.db"), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
+// Concurrent entries that both verified an item count it once; an item
+// verified and demoted on the same day does not move the count.
+func TestBurnUpCounting(t *testing.T) {
+	v := emptyView(t)
+	insertTransitions(t, v, [][5]any{
+		{"feature", 1, "complete", "verified", "2025-03-01T10:00:00Z"},
+		{"feature", 1, "complete", "verified", "2025-03-01T11:00:00Z"}, // a second clone's concurrent entry
+		{"feature", 2, "complete", "verified", "2025-03-01T12:00:00Z"},
+		{"test", 1, "complete", "verified", "2025-03-02T09:00:00Z"},
+		{"test", 1, "verified", "stub", "2025-03-02T10:00:00Z"},
+		{"feature", 2, "verified", "complete", "2025-03-04T10:00:00Z"},
+		{"test", 2, "stub", "complete", "2025-03-05T10:00:00Z"},
+		{"test", 2, "complete", "verified", "2025-03-06T10:00:00Z"},
+	})
+	pts, err := v.burnUp(time.Date(2025, 3, 6, 23, 0, 0, 0, time.UTC), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range pts {
+		got = append(got, fmt.Sprintf("%s %d+%d", p.Day, p.Features, p.Tests))
+	}
+	if g, want := strings.Join(got, ", "), "2025-03-01 2+0, 2025-03-04 1+0, 2025-03-06 1+1"; g != want {
+		t.Errorf("burn-up %s, want %s", g, want)
+	}
+}
+
+// The report stays one handful of queries at the size of a real port.
+func TestReportScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scale test")
+	}
+	v := emptyView(t)
+	tx, err := v.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := map[string]int{}
+	day0 := time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC)
+	seq := 0
+	addTr := func(kind string, id int, from, to string, day int) {
+		seq++
+		if _, err := tx.Exec(`INSERT INTO transitions(item_kind, item_id, from_status, to_status, actor, entry, clock, time) VALUES (?,?,?,?,'a','e',?,?)`,
+			kind, id, from, to, seq, day0.AddDate(0, 0, day).Format("2006-01-02T15:04:05Z")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []struct {
+		kind string
+		n    int
+	}{{"feature", 4000}, {"test", 3500}} {
+		for id := 1; id <= k.n; id++ {
+			status := "deferred"
+			if id%3 == 0 {
+				addTr(k.kind, id, "not_started", "stub", id%200)
+				addTr(k.kind, id, "stub", "deferred", id%200+1)
+			} else {
+				d := id % 200
+				addTr(k.kind, id, "not_started", "stub", d)
+				addTr(k.kind, id, "stub", "complete", d+1)
+				addTr(k.kind, id, "complete", "verified", d+2)
+				status = "verified"
+				if id%10 == 0 {
+					addTr(k.kind, id, "verified", "stub", d+5)
+					status = "stub"
+				}
+				if status == "verified" {
+					verified[k.kind]++
+				}
+			}
+			if _, err := tx.Exec(`INSERT INTO `+k.kind+`s(id, status, batch_id) VALUES (?,?,?)`, id, status, 1+id/100); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if seq < 20000 {
+		t.Fatalf("only %d transitions", seq)
+	}
+	start := time.Now()
+	r, err := v.Report(day0.AddDate(0, 0, 300), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report of 7,500 items and %d transitions in %v", seq, time.Since(start))
+	last := r.BurnUp[len(r.BurnUp)-1]
+	if last.Features != verified["feature"] || last.Tests != verified["test"] || last.Total != 7500 {
+		t.Errorf("last point %+v, want %d features and %d tests verified of 7500", last, verified["feature"], verified["test"])
+	}
+	if last.Features != r.Features.Status[ledger.Verified] {
+		t.Errorf("burn-up %d, totals %d", last.Features, r.Features.Status[ledger.Verified])
+	}
+	checkSVG(t, render(t, r.SVG))
+}
+
+func TestMarkdownEscaping(t *testing.T) {
+	for in, want := range map[string]string{
+		"a | b":          `a \| b`,
+		"not_started":    "not_started",
+		"_x_ *y* `z`":    "\\_x\\_ \\*y\\* \\`z\\`",
+		"<b>x</b>\nnext": "&lt;b>x&lt;/b> next",
+		"[link](url)":    `\[link\](url)`,
+	} {
+		if got := mdText(in); got != want {
+			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := mdCode("a`b|c"); got != "``a`b\\|c``" {
+		t.Errorf("mdCode = %q", got)
+	}
+	for n, want := range map[int]int{0: 1, 5: 1, 6: 2, 18: 5, 99: 20, 7500: 2000} {
+		if got := niceStep(n); got != want {
+			t.Errorf("niceStep(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
