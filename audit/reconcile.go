@@ -38,6 +38,10 @@ func (v *View) Reconcile(kind ledger.Kind, check CodeCheck) ([]Mismatch, error) 
 		if !promoted && it.Status != ledger.NotStarted {
 			continue
 		}
+		if it.Removed && promoted {
+			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: m.TargetSymbol,
+				Problem: "its source declaration was removed upstream after it was promoted"})
+		}
 		if it.UpstreamChanged && promoted {
 			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: m.TargetSymbol,
 				Problem: "the source changed upstream after it was promoted"})

@@ -137,6 +137,9 @@ func membersMatch(st *State, b BatchDef) bool {
 	return true
 }
 
+// changedItems returns the definitions that change an item. A field that a
+// definition leaves empty keeps the item's current value, so that a file
+// which remaps targets does not erase the spans and digests a scan recorded.
 func changedItems(st *State, kind Kind, defs []ItemDef) ([]ItemDef, error) {
 	var out []ItemDef
 	for _, d := range defs {
@@ -144,12 +147,35 @@ func changedItems(st *State, kind Kind, defs []ItemDef) ([]ItemDef, error) {
 		if err != nil {
 			return nil, err
 		}
-		if it != nil && it.Mapping == d.Mapping && it.Removed == d.Removed {
-			continue
+		if it != nil {
+			d.Mapping = mergeMapping(it.Mapping, d.Mapping)
+			if it.Mapping == d.Mapping && it.Removed == d.Removed {
+				continue
+			}
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// mergeMapping fills the empty fields of m from cur.
+func mergeMapping(cur, m Mapping) Mapping {
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&m.SourceFile, cur.SourceFile)
+	fill(&m.SourceSymbol, cur.SourceSymbol)
+	fill(&m.SourceCommit, cur.SourceCommit)
+	fill(&m.SourceDigest, cur.SourceDigest)
+	fill(&m.TargetFile, cur.TargetFile)
+	fill(&m.TargetSymbol, cur.TargetSymbol)
+	fill(&m.TestFilter, cur.TestFilter)
+	if m.SourceStart == 0 && m.SourceEnd == 0 {
+		m.SourceStart, m.SourceEnd = cur.SourceStart, cur.SourceEnd
+	}
+	return m
 }
 
 // BuildBatch makes a batch start or complete entry.

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	pathpkg "path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -86,6 +88,9 @@ func runShow(c *cli.Context, k ledger.Kind) error {
 	hist, err := e.view.History(ledger.ItemKey{Kind: k, ID: id}, 0)
 	if err != nil {
 		return err
+	}
+	if hist == nil {
+		hist = []audit.HistoryRow{}
 	}
 	src := sourceText(e, it)
 	if e.json() {
@@ -254,7 +259,13 @@ func runList(c *cli.Context, k ledger.Kind) error {
 	for _, it := range items {
 		st := string(it.Status)
 		if it.Conflict {
-			st += "!"
+			st += " (conflict)"
+		}
+		if it.UpstreamChanged {
+			st += " (upstream changed)"
+		}
+		if it.Removed {
+			st += " (removed)"
 		}
 		batch := "-"
 		if it.Batch != 0 {
@@ -423,7 +434,7 @@ func sourceText(e *env, it *audit.Item) string {
 		return ""
 	}
 	path := m.SourceFile
-	if root := strings.Trim(e.cfg.Source.Root, "/"); root != "" && root != "." {
+	if root := pathpkg.Clean(filepath.ToSlash(e.cfg.Source.Root)); root != "" && root != "." {
 		path = root + "/" + path
 	}
 	text, err := inventory.SourceAt(e.root, m.SourceCommit, path, m.SourceStart, m.SourceEnd)

@@ -66,6 +66,8 @@ func (p scanPlace) display(rel string) string {
 	return filepath.Join(p.given, filepath.FromSlash(rel))
 }
 
+// runInventoryScan scans, reconciles the scan with the ledger's items and
+// records what changed as one inventory entry.
 func runInventoryScan(c *cli.Context) error {
 	if err := args(c, 0, "no arguments (the tree goes in --go DIR)"); err != nil {
 		return err
@@ -104,11 +106,18 @@ func runInventoryScan(c *cli.Context) error {
 		return err
 	}
 	source := "scan " + place.label()
-	var emitted *inventory.File
-	if file := c.String("emit"); file != "" {
-		if emitted, err = proposals(e, plan, dryRun); err != nil {
+	// The proposals are written to a temporary file first, so that a file
+	// that cannot be written stops the scan before the ledger is touched.
+	var emitted *emitFile
+	if name := c.String("emit"); name != "" {
+		f, err := proposals(e, plan, dryRun)
+		if err != nil {
 			return err
 		}
+		if emitted, err = prepareEmit(name, f); err != nil {
+			return err
+		}
+		defer emitted.discard()
 	}
 
 	st, err := e.view.StateAt(e.head)
@@ -124,7 +133,7 @@ func runInventoryScan(c *cli.Context) error {
 	case probe == nil:
 		e.printf("inventory unchanged: nothing to record (%s)\n", place.label())
 	case dryRun:
-		e.printf("would record %s (%d features, %d tests)\n", summary, len(probe.Features), len(probe.Tests))
+		e.printf("would record %s: %d features, %d tests defined or remapped\n", summary, len(probe.Features), len(probe.Tests))
 		plan.printDetails(e)
 		e.printf("dry run: nothing was written\n")
 	default:
@@ -143,7 +152,7 @@ func runInventoryScan(c *cli.Context) error {
 			if ent == nil {
 				return nil, failf("the ledger changed while scanning and already holds this scan; nothing was written")
 			}
-			ent.Summary = fmt.Sprintf("%s (%d features, %d tests)", summary, len(ent.Features), len(ent.Tests))
+			ent.Summary = fmt.Sprintf("%s: %d features, %d tests defined or remapped", summary, len(ent.Features), len(ent.Tests))
 			return ent, nil
 		})
 		if err != nil {
@@ -153,11 +162,10 @@ func runInventoryScan(c *cli.Context) error {
 		plan.printDetails(e)
 	}
 	if emitted != nil {
-		if err := writeEmitted(c.String("emit"), emitted); err != nil {
+		if err := emitted.commit(); err != nil {
 			return err
 		}
-		n := len(emitted.Features) + len(emitted.Tests)
-		e.printf("wrote %d items to %s: review it, then porttracker inventory import %s\n", n, c.String("emit"), c.String("emit"))
+		e.printf("wrote %d items to %s: review it, then porttracker inventory import %s\n", emitted.items, emitted.name, emitted.name)
 	}
 	return nil
 }
@@ -454,17 +462,25 @@ func (p *scanPlan) counts() scanCounts {
 		if c.Moved {
 			n.moved++
 		}
-		if c.Renamed {
+		if renamed(c) {
 			n.renamed++
 		}
 		if c.UpstreamChanged {
 			n.upstream++
 		}
-		if c.Shifted && !c.Moved {
+		if !c.Moved && !renamed(c) && (c.Shifted || c.Renamed) {
 			n.shifted++
 		}
 	}
 	return n
+}
+
+// renamed says that the function's name changed, not only its number
+// among same-named declarations of its file (init#2 becoming init).
+func renamed(c inventory.Change) bool {
+	was, _ := inventory.SplitSymbol(c.Previous.SourceSymbol)
+	now, _ := inventory.SplitSymbol(c.Mapping.SourceSymbol)
+	return c.Renamed && was != now
 }
 
 // summary is one line: "inventory scan DIR: N new, N moved, ...".
@@ -483,9 +499,9 @@ func (p *scanPlan) summary(place scanPlace) string {
 	return s
 }
 
-// printDetails names every item that moved, was renamed, removed or
-// restored, and every promoted item whose source changed: those need a
-// look. New items and shifted spans are only counted.
+// printDetails names every item that moved, was renamed or renumbered,
+// removed or restored, and every promoted item whose source changed: those
+// need a look. New items and shifted spans are only counted.
 func (p *scanPlan) printDetails(e *env) {
 	for _, c := range p.changes {
 		if c.New || (c.Previous.SourceDigest == "" && !c.Removed) {
@@ -503,10 +519,12 @@ func (p *scanPlan) printDetails(e *env) {
 		if !c.Removed && (c.Moved || c.Renamed) {
 			what := "moved"
 			switch {
-			case c.Moved && c.Renamed:
+			case c.Moved && renamed(c):
 				what = "moved and renamed"
-			case c.Renamed:
+			case renamed(c):
 				what = "renamed"
+			case !c.Moved:
+				what = "renumbered"
 			}
 			notes = append(notes, what+": "+at(prev)+" -> "+at(now))
 		}
@@ -553,31 +571,50 @@ func proposals(e *env, p *scanPlan, dryRun bool) (*inventory.File, error) {
 	return inventory.EmitFile(changes, sugg), nil
 }
 
-// writeEmitted writes the inventory file through a temporary file, so that
-// a failed write leaves no half file.
-func writeEmitted(name string, f *inventory.File) error {
+// emitFile is an inventory file written to a temporary file beside its
+// destination, until commit renames it into place.
+type emitFile struct {
+	name, tmp string
+	items     int
+}
+
+// prepareEmit writes f to a temporary file beside name.
+func prepareEmit(name string, f *inventory.File) (*emitFile, error) {
 	var buf bytes.Buffer
 	buf.WriteString("# Written by porttracker inventory scan --emit: target proposals by name.\n")
 	buf.WriteString("# Review them, then record them with: porttracker inventory import FILE\n\n")
 	if err := f.Encode(&buf); err != nil {
-		return fmt.Errorf("encode %s: %w", name, err)
+		return nil, fmt.Errorf("encode %s: %w", name, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return nil, usagef("--emit %s: %v", name, err)
 	}
 	_, err = tmp.Write(buf.Bytes())
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", name, err)
+		return nil, fmt.Errorf("write %s: %w", name, err)
 	}
+	return &emitFile{name: name, tmp: tmp.Name(), items: len(f.Features) + len(f.Tests)}, nil
+}
+
+// commit moves the file into place.
+func (f *emitFile) commit() error {
+	if err := os.Rename(f.tmp, f.name); err != nil {
+		return fmt.Errorf("write %s: %w", f.name, err)
+	}
+	f.tmp = ""
 	return nil
+}
+
+// discard removes the temporary file unless it was committed.
+func (f *emitFile) discard() {
+	if f.tmp != "" {
+		os.Remove(f.tmp)
+	}
 }
 
 // progress draws "scanning Go files: N/M" on a terminal, at most ten

@@ -1,0 +1,116 @@
+package ledger
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/crypto/ssh"
+)
+
+// replayView is a View that replays the whole ledger for every write: the
+// simplest correct view, and the oracle the incremental one is held to.
+type replayView struct {
+	store *Store
+	saved int
+}
+
+func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
+	st := NewState(nil)
+	if head.IsZero() {
+		return st, nil
+	}
+	col, err := v.store.Collect(head, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range col.Records {
+		if err := st.Apply(r); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func (v *replayView) Save(*State, plumbing.Hash, *Record) error { v.saved++; return nil }
+
+func newKey(t testing.TB) *Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewSigner(s, "test key")
+}
+
+// newLedger makes a repository with an initialized ledger whose first
+// signer is alice.
+func newLedger(t testing.TB) (dir string, w *Writer) {
+	t.Helper()
+	dir = t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	return dir, initLedger(t, dir, newKey(t))
+}
+
+func initLedger(t testing.TB, dir string, key *Signer) *Writer {
+	t.Helper()
+	store, err := Open(dir, DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	store.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
+	w := &Writer{Store: store, Signer: key, Author: Author{Name: "Alice", Email: "alice@example.com"}}
+	if _, err := w.Init(&replayView{store: store}, "alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// appendEntry appends a fixed entry.
+func appendEntry(t testing.TB, w *Writer, e *Entry) *Record {
+	t.Helper()
+	rec, err := w.Append(&replayView{store: w.Store}, func(*State) (*Entry, error) { cp := *e; return &cp, nil })
+	if err != nil {
+		t.Fatalf("append %s: %v", e.Summary, err)
+	}
+	return rec
+}
+
+// sampleInventory defines features 1-5 and test 1 in batch 1, and batch 2
+// (features 6-7) depending on it.
+func sampleInventory() *Entry {
+	e := &Entry{Kind: KindInventory, Summary: "inventory"}
+	for id := 1; id <= 7; id++ {
+		e.Features = append(e.Features, ItemDef{ID: id, Mapping: Mapping{SourceFile: "a.go", SourceSymbol: "F", TargetFile: "a.go", TargetSymbol: "F", TestFilter: "TestF"}})
+	}
+	e.Tests = []ItemDef{{ID: 1, Mapping: Mapping{SourceSymbol: "TestF", TargetFile: "a_test.go", TargetSymbol: "TestF"}}}
+	e.Batches = []BatchDef{{ID: 1, Name: "one", Features: "1-5", Tests: "1"}, {ID: 2, Name: "two", Depends: []int{1}, Features: "6-7"}}
+	return e
+}
+
+func passingEvidence(gates ...string) *Evidence {
+	ev := &Evidence{CodeCommit: "0123456789abcdef0123456789abcdef01234567"}
+	for _, g := range gates {
+		ev.Gates = append(ev.Gates, GateResult{Name: g, OK: true, Parsed: true, Passed: 1})
+	}
+	return ev
+}
+
+func mustHead(t testing.TB, w *Writer) plumbing.Hash {
+	t.Helper()
+	h, err := w.Store.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
