@@ -323,7 +323,7 @@ func (r *Report) Markdown(w io.Writer) error {
 	for _, st := range reportStatuses {
 		p(" %s |", st)
 	}
-	p(" Verified |\n| :--- | ---: |")
+	p(" %% verified |\n| :--- | ---: |")
 	for range reportStatuses {
 		p(" ---: |")
 	}
@@ -436,11 +436,13 @@ func (r *Report) Markdown(w io.Writer) error {
 		p("\n")
 	}
 
-	p("## Recent activity\n\n")
-	if len(r.Recent) == 0 {
-		p("No entries.\n")
-	} else {
-		p("The last %d %s, newest first.\n\n", len(r.Recent), plural(len(r.Recent), "entry", "entries"))
+	if len(r.Recent) > 0 {
+		p("## Recent activity\n\n")
+		if len(r.Recent) == 1 {
+			p("The last entry.\n\n")
+		} else {
+			p("The last %d entries, newest first.\n\n", len(r.Recent))
+		}
 		p("| Time | Signer | Entry | Summary |\n| :--- | :--- | :--- | :--- |\n")
 		for _, a := range r.Recent {
 			summary := mdText(a.Summary)
@@ -591,10 +593,11 @@ func mdLink(p string) string {
 // SVG geometry of the burn-up chart.
 const (
 	svgWidth  = 760
-	svgHeight = 420
+	svgHeight = 440
 	plotLeft  = 72.0
 	plotRight = svgWidth - 28.0
-	plotTop   = 60.0
+	plotTop   = 80.0
+	legendY   = 60.0
 	plotBot   = svgHeight - 64.0
 
 	colorFeatures = "#2563eb"
@@ -643,12 +646,14 @@ func (r *Report) SVG(w io.Writer) error {
 		svgWidth, svgHeight, svgWidth, svgHeight)
 	p(`<title id="burnup-title">%s</title>`+"\n", svgEscape(title))
 	p(`<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", svgWidth, svgHeight)
-	p(`<text x="%d" y="26" text-anchor="middle" font-size="16" font-weight="bold" fill="#111827">%s</text>`+"\n", svgWidth/2, svgEscape(title))
+	p(`<text x="%d" y="24" text-anchor="middle" font-size="16" font-weight="bold" fill="#111827">%s</text>`+"\n", svgWidth/2, svgEscape(title))
 	sub := "Generated " + r.Generated
-	if n := len(pts); n > 0 {
+	if n := len(pts); n > 1 {
 		sub = fmt.Sprintf("%s to %s; generated %s", pts[0].Day, pts[n-1].Day, r.Generated)
+	} else if n == 1 {
+		sub = fmt.Sprintf("%s; generated %s", pts[0].Day, r.Generated)
 	}
-	p(`<text x="%d" y="44" text-anchor="middle" fill="#4b5563">%s</text>`+"\n", svgWidth/2, svgEscape(sub))
+	p(`<text x="%d" y="42" text-anchor="middle" fill="#4b5563">%s</text>`+"\n", svgWidth/2, svgEscape(sub))
 
 	// Grid and Y ticks.
 	p(`<g stroke="#e5e7eb" stroke-width="1">` + "\n")
@@ -696,7 +701,7 @@ func (r *Report) SVG(w io.Writer) error {
 		p(`<path d="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", step(func(pt BurnUpPoint) int { return pt.Features }), colorFeatures)
 	}
 
-	// Legend, top left inside the plot, with the latest values.
+	// Legend: one row under the title, with the latest values.
 	var last BurnUpPoint
 	if n := len(pts); n > 0 {
 		last = pts[n-1]
@@ -710,12 +715,11 @@ func (r *Report) SVG(w io.Writer) error {
 		{fmt.Sprintf("Verified tests (%d)", last.Tests), colorTests, ""},
 		{fmt.Sprintf("Total items (%d)", last.Total), colorTotal, ` stroke-dasharray="6 4"`},
 	}
-	lx, ly := plotLeft+12, plotTop+10
-	p(`<g>`+"\n"+`<rect x="%.1f" y="%.1f" width="190" height="%d" fill="#ffffff" fill-opacity="0.9" stroke="#d1d5db"/>`+"\n", lx, ly, 12+18*len(legend))
+	p("<g>\n")
 	for i, l := range legend {
-		ry := ly + 15 + 18*float64(i)
-		p(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", lx+8, ry, lx+32, ry, l.color, l.dash)
-		p(`<text x="%.1f" y="%.1f" fill="#111827">%s</text>`+"\n", lx+40, ry+4, svgEscape(l.label))
+		lx, ly := plotLeft+40+210*float64(i), legendY
+		p(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly, lx+24, ly, l.color, l.dash)
+		p(`<text x="%.1f" y="%.1f" fill="#111827">%s</text>`+"\n", lx+32, ly+4, svgEscape(l.label))
 	}
 	p("</g>\n</svg>\n")
 	return bw.Flush()

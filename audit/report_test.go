@@ -115,7 +115,7 @@ func (f *fixture) checkpoint() string {
 // evidence is passing gates at a new code commit.
 func (f *fixture) evidence(gates ...string) *ledger.Evidence {
 	f.code++
-	ev := &ledger.Evidence{CodeCommit: fmt.Sprintf("%040x", f.code)}
+	ev := &ledger.Evidence{CodeCommit: strings.Repeat(fmt.Sprintf("%x", f.code), 40)[:40]}
 	for _, g := range gates {
 		ev.Gates = append(ev.Gates, ledger.GateResult{Name: g, Command: g + " command", Parsed: g != "stub" && g != "build",
 			Passed: 3, DurationMS: 1200, OutputDigest: "sha256:00", OK: true})
@@ -489,74 +489,74 @@ func TestBurnUpCounting(t *testing.T) {
 	}
 }
 
-// The report stays one handful of queries at the size of a real port.
+// The report stays a handful of aggregate queries at the size of a real
+// port: 7,500 items and over 20,000 transitions, generated in SQL.
 func TestReportScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scale test")
 	}
 	v := emptyView(t)
-	tx, err := v.db.Begin()
-	if err != nil {
-		t.Fatal(err)
+	// Every third item is claimed and deferred; the others go to verified,
+	// and every tenth of those is demoted to stub again, on days spread
+	// over 200 days from 2024-01-01.
+	day := func(offset string) string {
+		return `strftime('%Y-%m-%dT10:00:00Z', '2024-01-01', '+' || (i % 200 + ` + offset + `) || ' days')`
 	}
-	verified := map[string]int{}
-	day0 := time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC)
-	seq := 0
-	addTr := func(kind string, id int, from, to string, day int) {
-		seq++
-		if _, err := tx.Exec(`INSERT INTO transitions(item_kind, item_id, from_status, to_status, actor, entry, clock, time) VALUES (?,?,?,?,'a','e',?,?)`,
-			kind, id, from, to, seq, day0.AddDate(0, 0, day).Format("2006-01-02T15:04:05Z")); err != nil {
-			t.Fatal(err)
-		}
+	tr := func(table, cond, from, to, offset string) string {
+		return `INSERT INTO transitions(item_kind, item_id, from_status, to_status, actor, entry, clock, time)
+			SELECT '` + strings.TrimSuffix(table, "s") + `', i, '` + from + `', '` + to + `', 'a', 'e', 0, ` + day(offset) + ` FROM n WHERE ` + cond
 	}
 	for _, k := range []struct {
-		kind string
-		n    int
-	}{{"feature", 4000}, {"test", 3500}} {
-		for id := 1; id <= k.n; id++ {
-			status := "deferred"
-			if id%3 == 0 {
-				addTr(k.kind, id, "not_started", "stub", id%200)
-				addTr(k.kind, id, "stub", "deferred", id%200+1)
-			} else {
-				d := id % 200
-				addTr(k.kind, id, "not_started", "stub", d)
-				addTr(k.kind, id, "stub", "complete", d+1)
-				addTr(k.kind, id, "complete", "verified", d+2)
-				status = "verified"
-				if id%10 == 0 {
-					addTr(k.kind, id, "verified", "stub", d+5)
-					status = "stub"
-				}
-				if status == "verified" {
-					verified[k.kind]++
-				}
-			}
-			if _, err := tx.Exec(`INSERT INTO `+k.kind+`s(id, status, batch_id) VALUES (?,?,?)`, id, status, 1+id/100); err != nil {
-				t.Fatal(err)
+		table string
+		n     int
+	}{{"features", 4000}, {"tests", 3500}} {
+		n := fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, k.n)
+		for _, q := range []string{
+			`INSERT INTO ` + k.table + `(id, status, batch_id) SELECT i, CASE WHEN i % 3 = 0 THEN 'deferred' WHEN i % 10 = 0 THEN 'stub' ELSE 'verified' END, 1 + i / 100 FROM n`,
+			tr(k.table, `1`, "not_started", "stub", "0"),
+			tr(k.table, `i % 3 = 0`, "stub", "deferred", "1"),
+			tr(k.table, `i % 3 <> 0`, "stub", "complete", "1"),
+			tr(k.table, `i % 3 <> 0`, "complete", "verified", "2"),
+			tr(k.table, `i % 3 <> 0 AND i % 10 = 0`, "verified", "stub", "5"),
+		} {
+			if _, err := v.db.Exec(n + q); err != nil {
+				t.Fatalf("%v\n%s", err, q)
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
+	verified := func(n int) int {
+		c := 0
+		for i := 1; i <= n; i++ {
+			if i%3 != 0 && i%10 != 0 {
+				c++
+			}
+		}
+		return c
 	}
-	if seq < 20000 {
-		t.Fatalf("only %d transitions", seq)
+	var count int
+	if err := v.db.QueryRow(`SELECT count(*) FROM transitions`).Scan(&count); err != nil || count < 20000 {
+		t.Fatalf("%d transitions (%v)", count, err)
 	}
 	start := time.Now()
-	r, err := v.Report(day0.AddDate(0, 0, 300), 20)
+	r, err := v.Report(time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("report of 7,500 items and %d transitions in %v", seq, time.Since(start))
+	t.Logf("report of 7,500 items and %d transitions in %v", count, time.Since(start))
 	last := r.BurnUp[len(r.BurnUp)-1]
-	if last.Features != verified["feature"] || last.Tests != verified["test"] || last.Total != 7500 {
-		t.Errorf("last point %+v, want %d features and %d tests verified of 7500", last, verified["feature"], verified["test"])
+	if last.Day != "2024-12-31" || last.Features != verified(4000) || last.Tests != verified(3500) || last.Total != 7500 {
+		t.Errorf("last point %+v, want %d features and %d tests verified of 7500", last, verified(4000), verified(3500))
 	}
-	if last.Features != r.Features.Status[ledger.Verified] {
-		t.Errorf("burn-up %d, totals %d", last.Features, r.Features.Status[ledger.Verified])
+	if last.Features != r.Features.Status[ledger.Verified] || last.Tests != r.Tests.Status[ledger.Verified] {
+		t.Errorf("burn-up %+v, totals %v and %v", last, r.Features.Status, r.Tests.Status)
+	}
+	if len(r.Deferred) != 4000/3+3500/3 || len(r.Batches) != 0 {
+		t.Errorf("%d deferred, %d batches", len(r.Deferred), len(r.Batches))
 	}
 	checkSVG(t, render(t, r.SVG))
+	if err := r.Markdown(io.Discard); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestMarkdownEscaping(t *testing.T) {

@@ -45,12 +45,21 @@ func Verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 	return res, err
 }
 
-func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, map[plumbing.Hash]bool, error) {
+// verified is what a full verification read and replayed.
+type verified struct {
+	col      *ledger.Collected
+	st       *ledger.State
+	reached  map[plumbing.Hash]bool
+	findings []ledger.Finding // of the replay alone, as the view records them
+}
+
+func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, *verified, error) {
 	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []Item{}}
 	col, err := store.Collect(head, nil)
 	if err != nil {
 		return nil, nil, err
 	}
+	replayFindings := append([]ledger.Finding(nil), col.Findings...)
 	res.Commits, res.Entries = len(col.Commits), len(col.Records)
 	res.Findings = append(res.Findings, col.Findings...)
 	byCommit := map[string]*ledger.Record{}
@@ -67,7 +76,9 @@ func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 	st.Contains = contains
 	for _, r := range col.Records {
 		if err := st.Apply(r); err != nil {
-			res.Findings = append(res.Findings, ledger.Finding{Commit: r.Commit, Path: ledger.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()})
+			f := ledger.Finding{Commit: r.Commit, Path: ledger.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
+			res.Findings = append(res.Findings, f)
+			replayFindings = append(replayFindings, f)
 		}
 	}
 	res.Findings = append(res.Findings, checkSignerFile(store, head, st)...)
@@ -86,7 +97,7 @@ func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 		}
 		return strings.Compare(a.Path, b.Path)
 	})
-	return res, reached, nil
+	return res, &verified{col: col, st: st, reached: reached, findings: replayFindings}, nil
 }
 
 // Audit verifies the ledger at its head (see Verify), notices a history
@@ -102,14 +113,24 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res, reached, err := verify(store, head, contains)
+	res, ver, err := verify(store, head, contains)
 	if err != nil {
 		return nil, err
 	}
-	if f := checkRewind(store, head, reached); f != nil {
+	if f := checkRewind(store, head, ver.reached); f != nil {
 		res.Findings = append(res.Findings, *f)
 	}
-	if _, err := v.rebuild(head); err != nil {
+	// The view is rebuilt from what was just replayed, without reading the
+	// branch again. Its replay has no code history at hand, as the
+	// incremental view has none.
+	st := ver.st
+	if contains != nil {
+		st = ledger.NewState(nil)
+		for _, r := range ver.col.Records {
+			_ = st.Apply(r)
+		}
+	}
+	if err := v.replace(head, ver.col, st, ver.findings); err != nil {
 		return nil, err
 	}
 	after, err := v.snapshot()

@@ -214,17 +214,29 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	}
 	v.Rebuilt = false
 	if !cur.IsZero() {
-		known, err := v.knownCommits()
+		known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
 		if err != nil {
 			return nil, err
 		}
+		defer known.Close()
 		reached := false
+		var qerr error
 		col, err := v.store.Collect(head, func(h plumbing.Hash) bool {
 			if h == cur {
 				reached = true
 			}
-			return known[h]
+			var one int
+			switch err := known.QueryRow(h.String()).Scan(&one); {
+			case err == nil:
+				return true
+			case !errors.Is(err, sql.ErrNoRows):
+				qerr = err
+			}
+			return false
 		})
+		if err == nil {
+			err = qerr
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -244,23 +256,6 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 		}
 	}
 	return v.rebuild(head)
-}
-
-func (v *View) knownCommits() (map[plumbing.Hash]bool, error) {
-	rows, err := v.db.Query(`SELECT hash FROM ledger_commits`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	known := map[plumbing.Hash]bool{}
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		known[plumbing.NewHash(h)] = true
-	}
-	return known, rows.Err()
 }
 
 func (v *View) applyIncremental(head plumbing.Hash, col *ledger.Collected) error {
@@ -291,14 +286,23 @@ func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
 			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
 		}
 	}
-	if err := v.reset(); err != nil {
+	if err := v.replace(head, col, st, findings); err != nil {
 		return nil, err
+	}
+	return v.state()
+}
+
+// replace writes the view anew from a full replay: st, replayed from the
+// records and commits of col.
+func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.State, findings []ledger.Finding) error {
+	if err := v.reset(); err != nil {
+		return err
 	}
 	if err := v.write(st, head, col.Records, col.Commits, findings, true); err != nil {
-		return nil, err
+		return err
 	}
 	v.Rebuilt = true
-	return v.state()
+	return nil
 }
 
 // Save records st, to which the new entry rec was applied, as the state at

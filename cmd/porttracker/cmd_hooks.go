@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/hooks"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func hooksCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "hooks",
+		Usage: "install or remove the git hooks that refuse re-stubbing promoted work and pushing a ledger that fails verification",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "install",
+				Usage:     "install pre-commit and pre-push hooks that run porttracker hook; a hook you already had keeps running first",
+				ArgsUsage: " ",
+				Action:    func(c *cli.Context) error { return runHooks(c, hooks.Install) },
+			},
+			{
+				Name:      "uninstall",
+				Usage:     "remove porttracker's hooks and put back the hooks they chained",
+				ArgsUsage: " ",
+				Action:    func(c *cli.Context) error { return runHooks(c, hooks.Uninstall) },
+			},
+		},
+	}
+}
+
+func runHooks(c *cli.Context, do func(gitDir string) ([]string, error)) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	st, err := ledger.Open(c.String("repo"), ledger.DefaultBranch)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	msgs, err := do(st.GitDir())
+	out := c.App.Writer
+	if c.Bool("json") {
+		e := &env{c: c, out: out}
+		if msgs == nil {
+			msgs = []string{}
+		}
+		if perr := e.printJSON(struct {
+			Hooks []string `json:"hooks"`
+		}{msgs}); perr != nil {
+			return perr
+		}
+	} else {
+		for _, m := range msgs {
+			fmt.Fprintln(out, m)
+		}
+	}
+	if err != nil {
+		return failf("%v", err)
+	}
+	return nil
+}
+
+func hookCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "hook",
+		Usage:     "run the checks of a git hook (pre-commit or pre-push); the hooks that hooks install writes call this",
+		ArgsUsage: "NAME [ARGS...]",
+		Action:    runHook,
+	}
+}
+
+func runHook(c *cli.Context) error {
+	if c.NArg() < 1 {
+		return usagef("hook takes a hook name, pre-commit or pre-push (porttracker hook --help)")
+	}
+	switch name := c.Args().First(); name {
+	case hooks.PreCommitHook:
+		return runPreCommit(c)
+	case hooks.PrePushHook:
+		return runPrePush(c)
+	default:
+		return usagef("hook %q: porttracker has only the pre-commit and pre-push hooks", name)
+	}
+}
+
+// hookEnv opens the repository and its configuration for a hook. A
+// repository without porttracker.toml gives a nil env: nothing to check.
+func hookEnv(c *cli.Context) (*env, error) {
+	e, err := openRepo(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
+	if errors.Is(err, ledger.ErrNoConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	e.cfg = cfg
+	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return e, nil
+}
+
+// runPreCommit refuses a commit whose staged content re-stubs, or loses,
+// the mapped body of a complete or verified item.
+func runPreCommit(c *cli.Context) error {
+	e, err := hookEnv(c)
+	if err != nil || e == nil {
+		return err
+	}
+	if _, err := e.store.Head(); errors.Is(err, ledger.ErrNoLedger) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	staged, err := hooks.StagedFiles(e.root)
+	if err != nil {
+		return err
+	}
+	if len(staged) == 0 {
+		return nil
+	}
+	if err := e.openView(); err != nil {
+		return err
+	}
+	defer e.close()
+	var items []hooks.Item
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		for _, st := range []ledger.Status{ledger.Complete, ledger.Verified} {
+			list, err := e.view.List(k, audit.ListFilter{Status: st})
+			if err != nil {
+				return err
+			}
+			for _, it := range list {
+				items = append(items, hooks.Item{Kind: it.Kind, ID: it.ID, Status: it.Status, File: it.Mapping.TargetFile, Symbol: it.Mapping.TargetSymbol})
+			}
+		}
+	}
+	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	lang := e.cfg.Target.Language
+	problems := hooks.PreCommit(staged, items, func(file string, src []byte, symbol string) (string, error) {
+		matches, err := gates.ScanSymbol(lang, file, src, symbol, pats)
+		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
+			return err.Error(), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if len(matches) > 0 {
+			return "stub in its body: " + strings.Join(gates.Strings(matches), "; "), nil
+		}
+		return "", nil
+	})
+	if len(problems) == 0 {
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.errOut, "porttracker: pre-commit: %s %d (%s %s): %s\n", p.Item.Kind, p.Item.ID, p.Item.File, p.Item.Symbol, p.Msg)
+	}
+	return failf("pre-commit: commit refused: it would undo %d promoted item(s); fix the body, demote the item with an --override reason, or bypass the hook with git commit --no-verify", len(problems))
+}
+
+// runPrePush refuses a push of ledger commits that fail verification.
+// Without porttracker.toml the default ledger branch is checked.
+func runPrePush(c *cli.Context) error {
+	e, err := hookEnv(c)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		if e, err = openRepo(c); err != nil {
+			return err
+		}
+		e.cfg = ledger.DefaultConfig()
+		if e.store, err = ledger.Open(e.root, e.cfg.Ledger.Branch); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha string) ([]string, error) {
+		res, err := audit.Verify(e.store, plumbing.NewHash(sha), e.contains)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(res.Findings))
+		for i, f := range res.Findings {
+			out[i] = f.String()
+		}
+		return out, nil
+	})
+	if err != nil {
+		return failf("pre-push: push refused: %v", err)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.errOut, "porttracker: pre-push: %s\n", p)
+	}
+	return failf("pre-push: push refused: the %s branch fails verification (%d findings; see porttracker audit)", e.cfg.Ledger.Branch, len(problems))
+}
