@@ -43,7 +43,7 @@ func (l PushLine) String() string {
 
 // VerifyFunc verifies the ledger at commit sha and returns what is wrong
 // with it, one line per finding.
-type VerifyFunc func(sha string) ([]string, error)
+type VerifyFunc func(sha, remoteSHA string) ([]string, error)
 
 // PrePush reads git's pre-push input and verifies each ledger commit being
 // pushed: lines whose local or remote ref is ledgerRef (such as
@@ -68,7 +68,7 @@ func PrePush(stdin io.Reader, ledgerRef string, verify VerifyFunc) ([]string, er
 			continue
 		}
 		done[l.LocalSHA] = true
-		findings, err := verify(l.LocalSHA)
+		findings, err := verify(l.LocalSHA, l.RemoteSHA)
 		if err != nil {
 			return problems, fmt.Errorf("verify %s at %s: %w", l.LocalRef, l.LocalSHA, err)
 		}

@@ -55,7 +55,7 @@ func TestPrePush(t *testing.T) {
 		return local + " " + sha + " " + remote + " " + rsha + "\n"
 	}
 	verify := func(calls *[]string) VerifyFunc {
-		return func(sha string) ([]string, error) {
+		return func(sha, _ string) ([]string, error) {
 			*calls = append(*calls, sha)
 			switch sha {
 			case shaB:
@@ -130,7 +130,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("broken pipe") }
 
 func TestPrePushReadError(t *testing.T) {
-	if _, err := PrePush(errReader{}, ledgerRef, func(string) ([]string, error) { return nil, nil }); err == nil {
+	if _, err := PrePush(errReader{}, ledgerRef, func(string, string) ([]string, error) { return nil, nil }); err == nil {
 		t.Error("a read error was not reported")
 	}
 }
@@ -166,7 +166,7 @@ func FuzzParsePushLine(f *testing.F) {
 		}
 		// The same line on pre-push's stdin is read the same way.
 		var got []string
-		if _, err := PrePush(strings.NewReader(line+"\n"), l.LocalRef, func(sha string) ([]string, error) {
+		if _, err := PrePush(strings.NewReader(line+"\n"), l.LocalRef, func(sha, _ string) ([]string, error) {
 			got = append(got, sha)
 			return nil, nil
 		}); err != nil {

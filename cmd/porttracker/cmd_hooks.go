@@ -189,14 +189,25 @@ func runPrePush(c *cli.Context) error {
 			return usagef("%v", err)
 		}
 	}
-	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha string) ([]string, error) {
-		res, err := audit.Verify(e.store, plumbing.NewHash(sha), e.contains)
+	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha, remoteSHA string) ([]string, error) {
+		local := plumbing.NewHash(sha)
+		res, err := audit.Verify(e.store, local, e.contains)
 		if err != nil {
 			return nil, err
 		}
 		out := make([]string, len(res.Findings))
 		for i, f := range res.Findings {
 			out[i] = f.String()
+		}
+		// A push that would drop ledger commits the remote has (a forced
+		// push of a rewound branch) rewrites history under every clone.
+		remote := plumbing.NewHash(remoteSHA)
+		if !remote.IsZero() {
+			if _, err := e.store.Repo.CommitObject(remote); err == nil {
+				if ok, err := e.store.IsAncestor(remote, local); err == nil && !ok {
+					out = append(out, fmt.Sprintf("the remote's ledger at %s is not contained in %s: this push would rewrite its history", shortHash(remoteSHA), shortHash(sha)))
+				}
+			}
 		}
 		return out, nil
 	})
