@@ -190,6 +190,8 @@ func (w *Writer) publish(v View, st *State, head plumbing.Hash, rec *Record, fil
 	if err := w.Store.UpdateRef(head, commit); err != nil {
 		return err
 	}
+	// Packing is housekeeping: the entry is written whether or not it works.
+	_ = w.Store.MaybePack()
 	rec.Commit = commit.String()
 	for i := range st.Transitions {
 		if st.Transitions[i].Entry == rec.ID {

@@ -1,0 +1,133 @@
+package ledger
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// Each ledger write stores five loose objects (an entry blob, three trees,
+// a commit). Like git's own automatic gc, writes pack them once they pile
+// up, so that a year of entries does not leave a hundred thousand files.
+const (
+	// autoPackLoose is the estimated number of loose objects above which a
+	// write packs them (git's gc.auto is 6700).
+	autoPackLoose = 2000
+	// autoPackPacks is the number of packs above which they are joined.
+	autoPackPacks = 20
+)
+
+// looseEstimate estimates the loose objects as git does: the objects in one
+// of the 256 fan-out directories, times 256.
+func (s *Store) looseEstimate() int {
+	entries, err := os.ReadDir(filepath.Join(s.gitDir, "objects", "17"))
+	if err != nil {
+		return 0
+	}
+	return len(entries) * 256
+}
+
+// MaybePack packs the loose objects when there are many of them, and joins
+// the packs when there are many of those. The caller holds the write lock.
+func (s *Store) MaybePack() error {
+	if s.looseEstimate() < autoPackLoose {
+		return nil
+	}
+	packs, err := s.packs()
+	if err != nil {
+		return err
+	}
+	_, err = s.Pack(len(packs) >= autoPackPacks)
+	return err
+}
+
+func (s *Store) packs() ([]plumbing.Hash, error) {
+	ps, ok := s.objs.(storer.PackedObjectStorer)
+	if !ok {
+		return nil, nil
+	}
+	return ps.ObjectPacks()
+}
+
+// Pack writes the loose objects (and, with all, the objects of every pack)
+// into one new pack, then deletes what the new pack holds. It deletes only
+// objects that are in the new pack, never an object that is only loose, so
+// a concurrent writer's objects that are not yet published are safe: unlike
+// a prune, it cannot lose anything. It returns the number of objects packed.
+func (s *Store) Pack(all bool) (int, error) {
+	loose, ok := s.objs.(storer.LooseObjectStorer)
+	pw, okw := s.objs.(storer.PackfileWriter)
+	if !ok || !okw {
+		return 0, nil
+	}
+	var hashes []plumbing.Hash
+	if err := loose.ForEachObjectHash(func(h plumbing.Hash) error {
+		hashes = append(hashes, h)
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("list loose objects: %w", err)
+	}
+	looseCount := len(hashes)
+	var oldPacks []plumbing.Hash
+	if all {
+		ps := s.objs.(storer.PackedObjectStorer)
+		packs, err := ps.ObjectPacks()
+		if err != nil {
+			return 0, err
+		}
+		seen := map[plumbing.Hash]bool{}
+		for _, h := range hashes {
+			seen[h] = true
+		}
+		iter, err := s.objs.IterEncodedObjects(plumbing.AnyObject)
+		if err != nil {
+			return 0, err
+		}
+		err = iter.ForEach(func(o plumbing.EncodedObject) error {
+			if !seen[o.Hash()] {
+				seen[o.Hash()] = true
+				hashes = append(hashes, o.Hash())
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		oldPacks = packs
+	}
+	if len(hashes) == 0 {
+		return 0, nil
+	}
+	started := time.Now()
+	w, err := pw.PackfileWriter()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := packfile.NewEncoder(w, s.objs, false).Encode(hashes, 10); err != nil {
+		w.Close()
+		return 0, fmt.Errorf("write pack: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("write pack: %w", err)
+	}
+	// Everything listed is now in the new pack: the loose copies and the
+	// old packs can go.
+	for _, h := range hashes[:looseCount] {
+		if err := loose.DeleteLooseObject(h); err != nil && !os.IsNotExist(err) {
+			return 0, fmt.Errorf("delete packed loose object %s: %w", h, err)
+		}
+	}
+	if ps, ok := s.objs.(storer.PackedObjectStorer); ok {
+		for _, p := range oldPacks {
+			if err := ps.DeleteOldObjectPackAndIndex(p, started); err != nil {
+				return 0, fmt.Errorf("delete old pack %s: %w", p, err)
+			}
+		}
+	}
+	return len(hashes), nil
+}

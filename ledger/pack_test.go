@@ -1,0 +1,49 @@
+package ledger
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestPack packs the loose objects of a ledger, then joins the packs, and
+// checks that the ledger still reads whole and that stock git agrees.
+func TestPack(t *testing.T) {
+	dir, w := newLedger(t)
+	appendEntry(t, w, sampleInventory())
+	appendEntry(t, w, BuildBatch(1, ActionStart))
+	n, err := w.Store.Pack(false)
+	if err != nil || n == 0 {
+		t.Fatalf("Pack = %d, %v", n, err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(w.Store.GitDir(), "objects", "??", "*")); len(matches) != 0 {
+		t.Fatalf("%d loose objects left after packing", len(matches))
+	}
+	if err := move(w, Feature, []int{1, 2}, Stub, "", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Store.Pack(false); err != nil {
+		t.Fatal(err)
+	}
+	if packs, _ := w.Store.packs(); len(packs) != 2 {
+		t.Fatalf("%d packs, want 2", len(packs))
+	}
+	if _, err := w.Store.Pack(true); err != nil {
+		t.Fatal(err)
+	}
+	if packs, _ := w.Store.packs(); len(packs) != 1 {
+		t.Fatalf("%d packs after joining, want 1", len(packs))
+	}
+	// A fresh handle, as the next command would have, reads everything.
+	store, err := Open(dir, DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := store.Collect(mustHead(t, w), nil)
+	if err != nil || len(col.Findings) > 0 || len(col.Records) != 4 {
+		t.Fatalf("after packing: %d records, %v, %v", len(col.Records), col.Findings, err)
+	}
+	if out, err := exec.Command("git", "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {
+		t.Fatalf("git fsck: %v\n%s", err, out)
+	}
+}
