@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -190,24 +189,12 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 		return out
 	}
 	// The commit must be signed by the key that signed its entry.
-	if c.PGPSignature == "" {
+	switch {
+	case ci.SigErr != nil:
+		bad(ledger.EntryPath(rec.ID), "commit signature: %v", ci.SigErr)
+	case ci.SigKey == "":
 		bad(ledger.EntryPath(rec.ID), "commit is not signed")
-		return out
-	}
-	var buf plumbing.MemoryObject
-	if err := c.EncodeWithoutSignature(&buf); err != nil {
-		bad("", "cannot read commit: %v", err)
-		return out
-	}
-	r, _ := buf.Reader()
-	payload := new(bytes.Buffer)
-	payload.ReadFrom(r)
-	key, err := ledger.VerifySignature(payload.Bytes(), []byte(c.PGPSignature), ledger.CommitNamespace)
-	if err != nil {
-		bad(ledger.EntryPath(rec.ID), "commit signature: %v", err)
-		return out
-	}
-	if ledger.AuthorizedKey(key) != rec.SigKey {
+	case ci.SigKey != rec.SigKey:
 		bad(ledger.EntryPath(rec.ID), "commit is signed by another key than its entry")
 	}
 	return out

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -72,8 +73,34 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 	if err != nil {
 		return nil, err
 	}
-	// go-git's storage is not safe for concurrent use: read the blobs in
-	// this goroutine, then parse and verify them in parallel.
+	// go-git's storage is not safe for concurrent use: read the blobs and
+	// the signed commit payloads in this goroutine, then parse and verify
+	// them in parallel.
+	payloads := make([][]byte, len(out.Commits))
+	for i, ci := range out.Commits {
+		if ci.Commit.PGPSignature == "" {
+			continue
+		}
+		var obj plumbing.MemoryObject
+		if err := ci.Commit.EncodeWithoutSignature(&obj); err != nil {
+			ci.SigErr = err
+			continue
+		}
+		r, _ := obj.Reader()
+		payloads[i], _ = io.ReadAll(r)
+	}
+	parallel(len(out.Commits), func(i int) {
+		ci := out.Commits[i]
+		if payloads[i] == nil {
+			return
+		}
+		k, err := VerifySignature(payloads[i], []byte(ci.Commit.PGPSignature), CommitNamespace)
+		if err != nil {
+			ci.SigErr = err
+			return
+		}
+		ci.SigKey = AuthorizedKey(k)
+	})
 	files := make([][]byte, len(jobs))
 	recs := make([]*Record, len(jobs))
 	errs := make([]error, len(jobs))

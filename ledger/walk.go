@@ -23,6 +23,10 @@ type CommitInfo struct {
 	// paths whose content in the merge matches no parent's: an entry that
 	// neither parent had, or an entry edited or deleted by the merge.
 	Changes []Change
+	// SigKey is the key that signed the commit ("" if unsigned), and
+	// SigErr what was wrong with its signature; Collect sets both.
+	SigKey string
+	SigErr error
 }
 
 // Walk visits every commit reachable from head, newest first, stopping at
