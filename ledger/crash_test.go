@@ -3,8 +3,11 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -145,4 +148,23 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestStaleRefLock: a process killed between taking git's ref lock and
+// renaming it leaves the lock behind; the next writer, holding
+// porttracker's own lock, takes it for what it is and writes.
+func TestStaleRefLock(t *testing.T) {
+	_, w := newLedger(t)
+	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", DefaultBranch+".lock")
+	if err := os.WriteFile(lock, []byte("0000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(lock, old, old); err != nil {
+		t.Fatal(err)
+	}
+	appendEntry(t, w, sampleInventory())
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Fatalf("the lock is still there: %v", err)
+	}
 }

@@ -285,6 +285,10 @@ func (s *Store) putFiles(tree plumbing.Hash, files map[string]plumbing.Hash) (pl
 	return h, nil
 }
 
+// staleRefLock is how old a ref lock must be before a writer that holds
+// porttracker's lock takes it for the leftover of a dead process.
+const staleRefLock = 2 * time.Second
+
 // ErrRefChanged says that the branch moved between reading and updating it.
 var ErrRefChanged = errors.New("the ledger branch moved under us")
 
@@ -312,7 +316,19 @@ func (s *Store) updateRef(ref plumbing.ReferenceName, old, new plumbing.Hash) er
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, os.ErrExist) || attempt == 100 {
+		if !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("lock %s: %w", lock, err)
+		}
+		// A git command holds a ref lock for milliseconds. One that stays
+		// while we hold porttracker's own lock was left by a process that
+		// died between taking it and renaming it: remove it.
+		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > staleRefLock {
+			if rerr := os.Remove(lock); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				return fmt.Errorf("remove stale lock %s: %w", lock, rerr)
+			}
+			continue
+		}
+		if attempt == 1000 {
 			return fmt.Errorf("lock %s: %w (if no git command is running, remove that file)", lock, err)
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -97,6 +97,9 @@ func runInit(c *cli.Context) error {
 	if err := writeConfig(); err != nil {
 		return err
 	}
+	if err := writeReportScript(e.root); err != nil {
+		return err
+	}
 	e.printf("initialized ledger branch %s: first signer %s (entry %s)\n", cfg.Ledger.Branch, identity, rec.ID[:12])
 	return nil
 }

@@ -153,6 +153,7 @@ func (e *env) json() bool { return e.c.Bool("json") }
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.out)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
