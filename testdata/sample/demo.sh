@@ -26,6 +26,7 @@ git add -A
 git commit -q --no-gpg-sign -m "The code to port and the port so far"
 
 step porttracker init
+git add -A && git commit -q --no-gpg-sign -m "porttracker: report script"
 step porttracker inventory import inventory.toml
 step porttracker batch ready --db porting.db
 step porttracker batch start 1 --db porting.db
