@@ -158,12 +158,13 @@ func TestOwnSourcesAreClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := ScanPaths([]string{"."}, pats, Exts(Go))
+	// The whole module, not only this package: porttracker passes its own scan.
+	ms, err := ScanPaths([]string{".."}, pats, Exts(Go))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) > 0 {
-		t.Errorf("package gates trips its own stub scan: %v", Strings(ms))
+		t.Errorf("porttracker trips its own stub scan:\n%s", strings.Join(Strings(ms), "\n"))
 	}
 }
 
