@@ -213,7 +213,7 @@ func (r *netRemote) remote() *git.Remote {
 }
 
 func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
-	refs, err := r.remote().ListContext(ctx, &git.ListOptions{})
+	refs, err := r.remote().ListContext(ctx, &git.ListOptions{Auth: httpAuth(r.url)})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
 	}
@@ -242,7 +242,7 @@ func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 		return h, err
 	}
 	spec := gitconfig.RefSpec("+" + r.local.ref.String() + ":" + r.trackingRef().String())
-	err = r.remote().FetchContext(ctx, &git.FetchOptions{RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags})
+	err = r.remote().FetchContext(ctx, &git.FetchOptions{RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags, Auth: httpAuth(r.url)})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: %w", r.name, err)
 	}
@@ -253,7 +253,7 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 	// A plain (not forced) push of a descendant is already a
 	// compare-and-swap: the remote refuses it unless it fast-forwards.
 	spec := gitconfig.RefSpec(r.local.ref.String() + ":" + r.local.ref.String())
-	err := r.remote().PushContext(ctx, &git.PushOptions{RefSpecs: []gitconfig.RefSpec{spec}})
+	err := r.remote().PushContext(ctx, &git.PushOptions{RefSpecs: []gitconfig.RefSpec{spec}, Auth: httpAuth(r.url)})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return fmt.Errorf("push to %s: %w (run sync again)", r.name, err)
 	}
