@@ -140,8 +140,10 @@ func runCheckpoint(c *cli.Context) error {
 			}
 		}
 	}
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: e.errOut}
+	out, stop := watchGates(c.Context, e.errOut)
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
 	ev, err := r.Checkpoint(c.Context, targets)
+	stop()
 	if err != nil {
 		return gateError(err)
 	}

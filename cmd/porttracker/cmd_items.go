@@ -391,7 +391,9 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		}
 		targets = append(targets, t)
 	}
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: e.errOut}
+	out, stop := watchGates(c.Context, e.errOut)
+	defer stop()
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
 	ev, err := r.Promote(c.Context, targets)
 	if err != nil {
 		return nil, gateError(err)
