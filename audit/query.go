@@ -211,27 +211,19 @@ type HistoryRow struct {
 	Evidence *ledger.Evidence `json:"evidence,omitempty"`
 }
 
-// History returns the recorded moves of one item (k.ID 0: of every item),
-// oldest first; limit 0 means all.
-func (v *View) History(k ledger.ItemKey, limit int) ([]HistoryRow, error) {
+// History returns the recorded moves of one item, oldest first.
+func (v *View) History(k ledger.ItemKey) ([]HistoryRow, error) {
 	q := `SELECT t.item_kind, t.item_id, t.from_status, t.to_status, t.actor, t.entry, t.commit_hash, t.reason, t.time, t.clock, coalesce(e.evidence, '')
-		FROM transitions t LEFT JOIN entries e ON e.id = t.entry`
-	var args []any
-	if k.ID != 0 {
-		q += ` WHERE t.item_kind = ? AND t.item_id = ?`
-		args = append(args, string(k.Kind), k.ID)
-	}
-	q += ` ORDER BY t.clock, t.entry, t.item_kind, t.item_id`
-	if limit > 0 {
-		q = `SELECT * FROM (` + strings.Replace(q, "ORDER BY t.clock, t.entry", "ORDER BY t.clock DESC, t.entry DESC", 1) +
-			fmt.Sprintf(` LIMIT %d) ORDER BY 10, 6`, limit)
-	}
+		FROM transitions t LEFT JOIN entries e ON e.id = t.entry
+		WHERE t.item_kind = ? AND t.item_id = ?
+		ORDER BY t.clock, t.entry`
+	args := []any{string(k.Kind), k.ID}
 	rows, err := v.db.Query(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []HistoryRow
+	out := []HistoryRow{}
 	for rows.Next() {
 		var r HistoryRow
 		var kind, from, to, ev string

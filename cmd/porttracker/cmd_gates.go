@@ -164,7 +164,9 @@ func runCheckpoint(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	if err := e.written(rec); err != nil {
+		return err
+	}
 	e.printf("%d completed items can now be verified\n", len(targets))
 	return nil
 }

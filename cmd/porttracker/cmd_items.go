@@ -85,12 +85,9 @@ func runShow(c *cli.Context, k ledger.Kind) error {
 	if err != nil {
 		return err
 	}
-	hist, err := e.view.History(ledger.ItemKey{Kind: k, ID: id}, 0)
+	hist, err := e.view.History(ledger.ItemKey{Kind: k, ID: id})
 	if err != nil {
 		return err
-	}
-	if hist == nil {
-		hist = []audit.HistoryRow{}
 	}
 	src := sourceText(e, it)
 	if e.json() {
@@ -338,6 +335,15 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 		return err
 	}
 	if !execute {
+		if e.json() {
+			return e.printJSON(struct {
+				Kind     ledger.Kind   `json:"kind"`
+				IDs      []int         `json:"ids"`
+				To       ledger.Status `json:"to"`
+				Executed bool          `json:"executed"`
+				Gates    bool          `json:"runs_gates"`
+			}{k, ids, to, false, to == ledger.Complete})
+		}
 		e.printf("would move %s %s to %s (%d IDs); add --execute to record it\n", k.Plural(), ledger.FormatIDs(ids), to, len(ids))
 		if to == ledger.Complete {
 			e.printf("the stub, build and test gates run first\n")
@@ -359,7 +365,9 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 	if err != nil {
 		return err
 	}
-	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	if err := e.written(rec); err != nil {
+		return err
+	}
 	return nil
 }
 

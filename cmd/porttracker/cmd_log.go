@@ -41,7 +41,7 @@ func runLog(c *cli.Context) error {
 	}
 	defer e.close()
 	if key.ID != 0 {
-		hist, err := e.view.History(key, 0)
+		hist, err := e.view.History(key)
 		if err != nil {
 			return err
 		}

@@ -158,7 +158,9 @@ func runInventoryScan(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+		if err := e.written(rec); err != nil {
+			return err
+		}
 		plan.printDetails(e)
 	}
 	if emitted != nil {

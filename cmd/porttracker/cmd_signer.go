@@ -65,7 +65,9 @@ func appendEntry(c *cli.Context, ent *ledger.Entry) error {
 	if err != nil {
 		return err
 	}
-	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	if err := e.written(rec); err != nil {
+		return err
+	}
 	return nil
 }
 

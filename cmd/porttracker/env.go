@@ -158,3 +158,18 @@ func (e *env) printJSON(v any) error {
 }
 
 func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.out, format, args...) }
+
+// written reports an entry that a command recorded: a line of text, or
+// with --json the entry's ID, commit, path and summary.
+func (e *env) written(rec *ledger.Record) error {
+	if e.json() {
+		return e.printJSON(struct {
+			Entry   string `json:"entry"`
+			Commit  string `json:"commit"`
+			Path    string `json:"path"`
+			Summary string `json:"summary"`
+		}{rec.ID, rec.Commit, ledger.EntryPath(rec.ID), rec.Entry.Summary})
+	}
+	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
+	return nil
+}
