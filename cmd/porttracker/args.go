@@ -98,3 +98,33 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 	}
 	return nil
 }
+
+// unknownCommand returns the first word of the command line that names no
+// command where one is expected (a misspelt command or subcommand), or "".
+func unknownCommand(app *cli.App, args []string) string {
+	cmds := app.Commands
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			if f := findFlag(app.Flags, strings.TrimLeft(a, "-")); f != nil && takesValue(f) && !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		if a == "help" || a == "h" {
+			return ""
+		}
+		c := findCommand(cmds, a)
+		if c == nil {
+			if len(cmds) > 0 {
+				return a
+			}
+			return ""
+		}
+		if len(c.Subcommands) == 0 {
+			return ""
+		}
+		cmds = c.Subcommands
+	}
+	return ""
+}

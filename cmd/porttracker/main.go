@@ -23,10 +23,15 @@ func main() {
 // rule or audit failed, 2 bad usage or input.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
+	args = normalizeArgs(app, args)
+	if name := unknownCommand(app, args); name != "" {
+		fmt.Fprintf(stderr, "porttracker: unknown command %q (see porttracker help)\n", name)
+		return 2
+	}
 	// Ctrl-C stops the gates cleanly; nothing is written then.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := app.RunContext(ctx, normalizeArgs(app, args))
+	err := app.RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
