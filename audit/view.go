@@ -265,6 +265,24 @@ func (v *View) applyIncremental(head plumbing.Hash, col *ledger.Collected) error
 	}
 	var findings []ledger.Finding
 	findings = append(findings, col.Findings...)
+	seen, err := v.db.Prepare(`SELECT 1 FROM entries WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer seen.Close()
+	var fresh []*ledger.Record
+	for _, rec := range col.Records {
+		// The same entry reached through another commit (a cherry-pick) is
+		// applied once.
+		var one int
+		if err := seen.QueryRow(rec.ID).Scan(&one); err == nil {
+			continue
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		fresh = append(fresh, rec)
+	}
+	col = &ledger.Collected{Records: fresh, Commits: col.Commits, Findings: col.Findings}
 	for _, rec := range col.Records {
 		if err := st.Apply(rec); err != nil {
 			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
