@@ -31,6 +31,8 @@ type fixture struct {
 	v    *View
 	now  time.Time
 	code int
+	// first marks a clone whose view has not been built yet.
+	first bool
 }
 
 func newFixture(t *testing.T) *fixture {

@@ -2,7 +2,7 @@ package audit
 
 // schemaVersion is PRAGMA user_version of porting.db; a view of another
 // version is rebuilt.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // itemColumns are the columns of the features and tests tables, in the
 // order itemFields scans them.
@@ -82,4 +82,6 @@ var schema = []string{
 	`CREATE TABLE checkpoints (entry TEXT PRIMARY KEY, clock INTEGER NOT NULL, code_commit TEXT NOT NULL, dirty INTEGER NOT NULL) WITHOUT ROWID`,
 	`CREATE TABLE signers (identity TEXT PRIMARY KEY, key TEXT NOT NULL, active INTEGER NOT NULL, added_by TEXT NOT NULL, revoked_by TEXT NOT NULL DEFAULT '') WITHOUT ROWID`,
 	`CREATE TABLE findings (commit_hash TEXT NOT NULL, path TEXT NOT NULL, entry TEXT NOT NULL, message TEXT NOT NULL)`,
+	`CREATE TABLE undo (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, before TEXT)`,
+	`CREATE INDEX undo_entry ON undo(entry)`,
 }

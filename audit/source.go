@@ -39,7 +39,7 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 
 // LoadItem implements ledger.Source.
 func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
-	row := v.db.QueryRow(`SELECT `+itemColumns+` FROM `+k.Kind.Plural()+` WHERE id = ?`, k.ID)
+	row := v.q.QueryRow(`SELECT `+itemColumns+` FROM `+k.Kind.Plural()+` WHERE id = ?`, k.ID)
 	it, err := scanItem(k.Kind, row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -51,7 +51,7 @@ func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	var b ledger.BatchState
 	var status, deps string
-	err := v.db.QueryRow(`SELECT id, name, status, depends FROM batches WHERE id = ?`, id).Scan(&b.ID, &b.Name, &status, &deps)
+	err := v.q.QueryRow(`SELECT id, name, status, depends FROM batches WHERE id = ?`, id).Scan(&b.ID, &b.Name, &status, &deps)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -76,7 +76,7 @@ func splitInts(s string) []int {
 // LoadSigner implements ledger.Source.
 func (v *View) LoadSigner(identity string) (*ledger.SignerState, error) {
 	var s ledger.SignerState
-	err := v.db.QueryRow(`SELECT identity, key, active, added_by, revoked_by FROM signers WHERE identity = ?`, identity).
+	err := v.q.QueryRow(`SELECT identity, key, active, added_by, revoked_by FROM signers WHERE identity = ?`, identity).
 		Scan(&s.Identity, &s.Key, &s.Active, &s.AddedBy, &s.RevokedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -86,7 +86,7 @@ func (v *View) LoadSigner(identity string) (*ledger.SignerState, error) {
 
 // Signers implements ledger.Source.
 func (v *View) Signers() ([]ledger.SignerState, error) {
-	rows, err := v.db.Query(`SELECT identity, key, active, added_by, revoked_by FROM signers ORDER BY identity`)
+	rows, err := v.q.Query(`SELECT identity, key, active, added_by, revoked_by FROM signers ORDER BY identity`)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 	var c ledger.CheckpointState
 	var clock int64
-	err := v.db.QueryRow(`SELECT entry, clock, code_commit, dirty FROM checkpoints WHERE entry = ?`, entry).
+	err := v.q.QueryRow(`SELECT entry, clock, code_commit, dirty FROM checkpoints WHERE entry = ?`, entry).
 		Scan(&c.Entry, &clock, &c.CodeCommit, &c.Dirty)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -119,7 +119,7 @@ func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
 	var out []ledger.ItemKey
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		rows, err := v.db.Query(`SELECT id FROM `+k.Plural()+` WHERE batch_id = ? ORDER BY id`, id)
+		rows, err := v.q.Query(`SELECT id FROM `+k.Plural()+` WHERE batch_id = ? ORDER BY id`, id)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +142,7 @@ func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
 // MoveTo implements ledger.Source.
 func (v *View) MoveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
 	var to string
-	err := v.db.QueryRow(`SELECT to_status FROM transitions WHERE entry = ? AND item_kind = ? AND item_id = ?`, entry, string(k.Kind), k.ID).Scan(&to)
+	err := v.q.QueryRow(`SELECT to_status FROM transitions WHERE entry = ? AND item_kind = ? AND item_id = ?`, entry, string(k.Kind), k.ID).Scan(&to)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -18,8 +17,11 @@ import (
 
 // View is porting.db, the SQLite view of one ledger branch.
 type View struct {
-	Path  string
-	db    *sql.DB
+	Path string
+	db   *sql.DB
+	// q is what reads go through: the database, or the transaction that a
+	// refresh or write has open (the connection pool has one connection).
+	q     querier
 	store *ledger.Store
 	// Rebuilt says that the last refresh replayed the ledger from scratch.
 	Rebuilt bool
@@ -59,7 +61,7 @@ func (v *View) open() error {
 		return err
 	}
 	db.SetMaxOpenConns(1)
-	v.db = db
+	v.db, v.q = db, db
 	var version int
 	if err := db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
 		return err
@@ -127,7 +129,7 @@ func (v *View) DB() *sql.DB { return v.db }
 
 func (v *View) meta(key string) (string, error) {
 	var val string
-	err := v.db.QueryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&val)
+	err := v.q.QueryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&val)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -136,6 +138,30 @@ func (v *View) meta(key string) (string, error) {
 
 type execer interface {
 	Exec(query string, args ...any) (sql.Result, error)
+}
+
+// querier is the part of *sql.DB and *sql.Tx that the view uses.
+type querier interface {
+	execer
+	Query(query string, args ...any) (*sql.Rows, error)
+	QueryRow(query string, args ...any) *sql.Row
+	Prepare(query string) (*sql.Stmt, error)
+}
+
+// inTx runs fn in one transaction, with every read of the view going
+// through it: a crash leaves the view as it was before, or as fn left it.
+func (v *View) inTx(fn func(tx *sql.Tx) error) error {
+	tx, err := v.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	v.q = tx
+	defer func() { v.q = v.db }()
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 func setMeta(tx execer, key, val string) error {
@@ -240,55 +266,170 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 		if err != nil {
 			return nil, err
 		}
-		pos, _, err := v.position()
-		if err != nil {
-			return nil, err
-		}
-		// Incremental replay is exact when the view's head is still in the
-		// branch's history and every new entry sorts after what the view
-		// holds; otherwise replay everything.
-		inOrder := len(col.Records) == 0 || pos.Before(ledger.Position{Clock: col.Records[0].Entry.Clock, ID: col.Records[0].ID})
-		if reached && inOrder {
-			if err := v.applyIncremental(head, col); err != nil {
+		if reached {
+			err := v.inTx(func(tx *sql.Tx) error { return v.advance(tx, head, col) })
+			if err == nil {
+				return v.state()
+			}
+			if !errors.Is(err, errRebuild) {
 				return nil, err
 			}
-			return v.state()
 		}
 	}
 	return v.rebuild(head)
 }
 
-func (v *View) applyIncremental(head plumbing.Hash, col *ledger.Collected) error {
-	st, err := v.state()
-	if err != nil {
-		return err
-	}
-	var findings []ledger.Finding
-	findings = append(findings, col.Findings...)
-	seen, err := v.db.Prepare(`SELECT 1 FROM entries WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer seen.Close()
+// errRebuild says that the view cannot be brought forward in place.
+var errRebuild = errors.New("the view must be rebuilt")
+
+// advance applies the entries of col, read from the commits the view had
+// not seen, in replay order. Entries merged from another clone may sort
+// before entries the view already holds: those are taken back out first,
+// newest first, with the undo records kept for each entry, and replayed
+// with the new ones, so that the result is what a full replay gives
+// whatever order the histories were merged in, at a cost that grows with
+// the entries since the merge base, not with the ledger.
+func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) error {
 	var fresh []*ledger.Record
 	for _, rec := range col.Records {
 		// The same entry reached through another commit (a cherry-pick) is
 		// applied once.
 		var one int
-		if err := seen.QueryRow(rec.ID).Scan(&one); err == nil {
+		if err := tx.QueryRow(`SELECT 1 FROM entries WHERE id = ?`, rec.ID).Scan(&one); err == nil {
 			continue
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		fresh = append(fresh, rec)
 	}
-	col = &ledger.Collected{Records: fresh, Commits: col.Commits, Findings: col.Findings}
-	for _, rec := range col.Records {
+	pos, _, err := v.position()
+	if err != nil {
+		return err
+	}
+	if len(fresh) > 0 {
+		if first := (ledger.Position{Clock: fresh[0].Entry.Clock, ID: fresh[0].ID}); first.Before(pos) {
+			taken, err := v.rewind(tx, first)
+			if err != nil {
+				return err
+			}
+			fresh = append(fresh, taken...)
+			ledger.SortRecords(fresh)
+		}
+	}
+	st, err := v.state()
+	if err != nil {
+		return err
+	}
+	findings := append([]ledger.Finding(nil), col.Findings...)
+	for _, rec := range fresh {
 		if err := st.Apply(rec); err != nil {
 			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
 		}
 	}
-	return v.write(st, head, col.Records, col.Commits, findings, false)
+	return v.write(tx, st, head, fresh, col.Commits, findings)
+}
+
+// rewind takes every entry at or after p back out of the view, newest
+// first, restoring what each replaced, and returns their records, read
+// again from the ledger, for replay.
+func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
+	rows, err := tx.Query(`SELECT id, commit_hash, kind FROM entries WHERE clock > ? OR (clock = ? AND id >= ?) ORDER BY clock DESC, id DESC`,
+		int64(p.Clock), int64(p.Clock), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	type taken struct{ id, commit, kind string }
+	var list []taken
+	for rows.Next() {
+		var t taken
+		if err := rows.Scan(&t.id, &t.commit, &t.kind); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var recs []*ledger.Record
+	for _, t := range list {
+		if t.kind == string(ledger.KindGenesis) || t.commit == "" {
+			return nil, errRebuild
+		}
+		if err := v.undo(tx, t.id); err != nil {
+			return nil, err
+		}
+		data, err := v.store.ReadFile(plumbing.NewHash(t.commit), ledger.EntryPath(t.id))
+		if err != nil {
+			return nil, errRebuild
+		}
+		rec, err := ledger.ParseRecord(ledger.EntryPath(t.id), data)
+		if err != nil {
+			return nil, errRebuild
+		}
+		if err := rec.Verify(); err != nil {
+			return nil, errRebuild
+		}
+		rec.Commit = t.commit
+		recs = append(recs, rec)
+	}
+	// The view's position is now its last remaining entry.
+	var clock int64
+	var id string
+	err = tx.QueryRow(`SELECT clock, id FROM entries ORDER BY clock DESC, id DESC LIMIT 1`).Scan(&clock, &id)
+	if err != nil {
+		return nil, errRebuild
+	}
+	if err := setMeta(tx, "last_clock", strconv.FormatInt(clock, 10)); err != nil {
+		return nil, err
+	}
+	return recs, setMeta(tx, "last_id", id)
+}
+
+// undo takes one entry back out: it restores the rows its changes replaced
+// and deletes the rows it added.
+func (v *View) undo(tx *sql.Tx, entry string) error {
+	rows, err := tx.Query(`SELECT kind, key, before FROM undo WHERE entry = ? ORDER BY seq DESC`, entry)
+	if err != nil {
+		return err
+	}
+	type change struct{ kind, key, before string }
+	var changes []change
+	for rows.Next() {
+		var c change
+		var before sql.NullString
+		if err := rows.Scan(&c.kind, &c.key, &before); err != nil {
+			rows.Close()
+			return err
+		}
+		c.before = before.String
+		if !before.Valid {
+			c.before = ""
+		}
+		changes = append(changes, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if err := restore(tx, c.kind, c.key, c.before); err != nil {
+			return fmt.Errorf("undo entry %s: %w", entry, err)
+		}
+	}
+	for _, q := range []string{
+		`DELETE FROM undo WHERE entry = ?`,
+		`DELETE FROM transitions WHERE entry = ?`,
+		`DELETE FROM checkpoints WHERE entry = ?`,
+		`DELETE FROM findings WHERE entry = ?`,
+		`DELETE FROM entries WHERE id = ?`,
+	} {
+		if _, err := tx.Exec(q, entry); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rebuild replays the whole ledger in memory and writes the view anew.
@@ -316,7 +457,7 @@ func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.Sta
 	if err := v.reset(); err != nil {
 		return err
 	}
-	if err := v.write(st, head, col.Records, col.Commits, findings, true); err != nil {
+	if err := v.inTx(func(tx *sql.Tx) error { return v.write(tx, st, head, col.Records, col.Commits, findings) }); err != nil {
 		return err
 	}
 	v.Rebuilt = true
@@ -330,56 +471,36 @@ func (v *View) Save(st *ledger.State, head plumbing.Hash, rec *ledger.Record) er
 	if err != nil {
 		return err
 	}
-	return v.write(st, head, []*ledger.Record{rec}, []*ledger.CommitInfo{{Commit: c}}, nil, false)
+	return v.inTx(func(tx *sql.Tx) error {
+		return v.write(tx, st, head, []*ledger.Record{rec}, []*ledger.CommitInfo{{Commit: c}}, nil)
+	})
 }
 
 // write stores the changes of st, the records and commits read, and the
 // new head, in one transaction: a crash leaves the view at the old head or
 // at the new one.
-func (v *View) write(st *ledger.State, head plumbing.Hash, recs []*ledger.Record, commits []*ledger.CommitInfo, findings []ledger.Finding, fresh bool) error {
-	tx, err := v.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*ledger.Record, commits []*ledger.CommitInfo, findings []ledger.Finding) error {
+	var err error
 	items, batches, signers, ckpts := st.Changes()
 	upsert := map[ledger.Kind]*sql.Stmt{}
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		q := `INSERT OR REPLACE INTO ` + k.Plural() + `(` + itemColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-		if upsert[k], err = tx.Prepare(q); err != nil {
+		if upsert[k], err = itemUpsert(tx, k); err != nil {
 			return err
 		}
 		defer upsert[k].Close()
 	}
 	for _, it := range items {
-		heads, _ := json.Marshal(it.Heads)
-		if _, err := upsert[it.Key.Kind].Exec(it.Key.ID, string(it.Status), nullBatch(it.Batch), it.SourceFile, it.SourceSymbol,
-			it.SourceStart, it.SourceEnd, it.SourceCommit, it.SourceDigest, it.TargetFile, it.TargetSymbol,
-			it.TestFilter, it.Removed, it.Reason, string(heads), it.Conflict, it.CompleteEntry,
-			int64(it.CompleteClock), it.CompleteCommit, it.Checkpoint, it.UpstreamChanged, it.LastEntry); err != nil {
-			return fmt.Errorf("write %s: %w", it.Key, err)
+		if err := putItemRow(upsert[it.Key.Kind], it); err != nil {
+			return err
 		}
 	}
 	for _, b := range batches {
-		deps := make([]string, len(b.Depends))
-		for i, d := range b.Depends {
-			deps[i] = strconv.Itoa(d)
-		}
-		if _, err := tx.Exec(`INSERT OR REPLACE INTO batches(id, name, status, depends) VALUES (?,?,?,?)`, b.ID, b.Name, string(b.Status), strings.Join(deps, ",")); err != nil {
+		if err := putBatchRow(tx, b); err != nil {
 			return err
-		}
-		if _, err := tx.Exec(`DELETE FROM batch_deps WHERE batch_id = ?`, b.ID); err != nil {
-			return err
-		}
-		for _, d := range b.Depends {
-			if _, err := tx.Exec(`INSERT INTO batch_deps(batch_id, depends_on) VALUES (?,?)`, b.ID, d); err != nil {
-				return err
-			}
 		}
 	}
 	for _, sg := range signers {
-		if _, err := tx.Exec(`INSERT OR REPLACE INTO signers(identity, key, active, added_by, revoked_by) VALUES (?,?,?,?,?)`,
-			sg.Identity, sg.Key, sg.Active, sg.AddedBy, sg.RevokedBy); err != nil {
+		if err := putSignerRow(tx, sg); err != nil {
 			return err
 		}
 	}
@@ -439,8 +560,7 @@ func (v *View) write(st *ledger.State, head plumbing.Hash, recs []*ledger.Record
 			return err
 		}
 	}
-	_ = fresh
-	return tx.Commit()
+	return writeUndo(tx, st.Undo)
 }
 
 func nullBatch(id int) any {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -36,7 +38,7 @@ func clone(t *testing.T, f *fixture, identity string) *fixture {
 		t.Fatal(err)
 	}
 	store.Now = f.w.Store.Now
-	g := &fixture{t: t, now: f.now, w: &ledger.Writer{Store: store, Signer: signer, Author: ledger.Author{Name: identity, Email: identity}}}
+	g := &fixture{t: t, now: f.now, first: true, w: &ledger.Writer{Store: store, Signer: signer, Author: ledger.Author{Name: identity, Email: identity}}}
 	if g.v, err = OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +65,12 @@ func pull(t *testing.T, to, from *fixture) {
 	if _, err := to.v.StateAt(m.Head); err != nil {
 		t.Fatal(err)
 	}
+	// Merged entries are replayed in place, never by replaying the ledger
+	// (but for a clone's very first view).
+	if to.v.Rebuilt && to.w.Store.WorkTree() != "" && !to.first {
+		t.Fatal("the merge made the view replay the whole ledger")
+	}
+	to.first = false
 }
 
 // rebuilt is the snapshot of a view built from scratch at the same head.
@@ -175,4 +183,65 @@ func TestViewRepairs(t *testing.T) {
 	if !v.Rebuilt {
 		t.Fatal("the view was not rebuilt")
 	}
+}
+
+// TestViewRandomMerges: two clones make random legal moves (often on the
+// same items), and pull from each other in random directions; after every
+// pull the incremental view must equal a full rebuild, and once both have
+// everything they must agree.
+func TestViewRandomMerges(t *testing.T) {
+	a := newFixture(t)
+	var feats []ledger.ItemDef
+	for id := 1; id <= 8; id++ {
+		feats = append(feats, ledger.ItemDef{ID: id})
+	}
+	a.inventory(feats, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-8"}})
+	a.batch(1, ledger.ActionStart)
+	b := clone(t, a, "bob@example.com")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 12; round++ {
+		for _, f := range []*fixture{a, b} {
+			for n := 0; n < 3; n++ {
+				randomMove(t, f, rng.IntN(8)+1)
+			}
+		}
+		from, to := a, b
+		if rng.IntN(2) == 0 {
+			from, to = b, a
+		}
+		pull(t, to, from)
+		got, err := to.v.snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := rebuilt(t, to); !reflect.DeepEqual(got.items, want.items) {
+			t.Fatalf("round %d: incremental view differs from a rebuild:\n%v", round, diffSnapshots(got, want))
+		}
+	}
+	pull(t, a, b)
+	pull(t, b, a)
+	sa, _ := a.v.snapshot()
+	sb, _ := b.v.snapshot()
+	if !reflect.DeepEqual(sa.items, sb.items) {
+		t.Fatalf("the clones disagree:\n%v", diffSnapshots(sa, sb))
+	}
+}
+
+// randomMove makes one legal move of feature id in f's clone.
+func randomMove(t *testing.T, f *fixture, id int) {
+	t.Helper()
+	it, err := f.v.Item(ledger.ItemKey{Kind: ledger.Feature, ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, reason := ledger.Stub, ""
+	switch {
+	case it.Conflict:
+		to, reason = ledger.Deferred, "resolve: "+f.w.Author.Email
+	case it.Status == ledger.Stub:
+		to, reason = ledger.Deferred, "blocked: "+f.w.Author.Email
+	case it.Status == ledger.Deferred:
+		to = ledger.Stub
+	}
+	f.move(ledger.Feature, fmt.Sprint(id), to, reason, "")
 }

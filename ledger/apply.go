@@ -69,7 +69,11 @@ func (s *State) Apply(rec *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := apply(); err != nil {
+	s.before = &Undo{Entry: rec.ID, Items: map[ItemKey]*ItemState{}, Batches: map[int]*BatchState{}, Signers: map[string]*SignerState{}}
+	err = apply()
+	s.Undo = append(s.Undo, *s.before)
+	s.before = nil
+	if err != nil {
 		return err
 	}
 	s.Applied++
@@ -124,6 +128,11 @@ func (s *State) genesis(rec *Record) (func() error, error) {
 }
 
 func (s *State) putSigner(sg *SignerState) {
+	if s.before != nil {
+		if _, ok := s.before.Signers[sg.Identity]; !ok {
+			s.before.Signers[sg.Identity] = s.signers[sg.Identity]
+		}
+	}
 	s.signers[sg.Identity] = sg
 	s.dirtySigners[sg.Identity] = true
 }
@@ -176,11 +185,21 @@ func (s *State) signerChange(rec *Record) (func() error, error) {
 }
 
 func (s *State) putItem(it *ItemState) {
+	if s.before != nil {
+		if _, ok := s.before.Items[it.Key]; !ok {
+			s.before.Items[it.Key] = s.items[it.Key]
+		}
+	}
 	s.items[it.Key] = it
 	s.dirtyItems[it.Key] = true
 }
 
 func (s *State) putBatch(b *BatchState) {
+	if s.before != nil {
+		if _, ok := s.before.Batches[b.ID]; !ok {
+			s.before.Batches[b.ID] = s.batches[b.ID]
+		}
+	}
 	s.batches[b.ID] = b
 	s.dirtyBatches[b.ID] = true
 }

@@ -131,6 +131,12 @@ type State struct {
 	Applied int
 	// Transitions are the moves applied to this State, in order.
 	Transitions []Transition
+	// Undo lists, for each entry applied to this State, what its changes
+	// replaced, so that a view can take entries back out in reverse order.
+	Undo []Undo
+	// before collects the before-images of the entry being applied.
+	before *Undo
+
 	// Contains, when set, reports whether code commit ancestor is contained
 	// in (is an ancestor of, or is) descendant; a move to verified is then
 	// refused unless its checkpoint's code contains the completed work.
@@ -153,6 +159,16 @@ type Transition struct {
 	Reason string
 	Clock  uint64
 	Time   string
+}
+
+// Undo is what one entry's changes replaced: the items, batches and
+// signers as they were before it (nil where one did not exist), so that
+// the entry can be taken back out of a view.
+type Undo struct {
+	Entry   string
+	Items   map[ItemKey]*ItemState
+	Batches map[int]*BatchState
+	Signers map[string]*SignerState
 }
 
 // NewState returns an empty state backed by src (nil for a state kept
