@@ -47,3 +47,32 @@ func TestPack(t *testing.T) {
 		t.Fatalf("git fsck: %v\n%s", err, out)
 	}
 }
+
+// TestReadAfterAnotherPacks: a handle opened before another process packed
+// the loose objects and joined the packs still reads every object.
+func TestReadAfterAnotherPacks(t *testing.T) {
+	dir, w := newLedger(t)
+	appendEntry(t, w, sampleInventory())
+	if _, err := w.Store.Pack(false); err != nil {
+		t.Fatal(err)
+	}
+	appendEntry(t, w, BuildBatch(1, ActionStart))
+	stale, err := Open(dir, DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stale handle lists the packs as they are now.
+	if _, err := stale.Collect(mustHead(t, w), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := move(w, Feature, []int{1}, Stub, "", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Store.Pack(true); err != nil {
+		t.Fatal(err)
+	}
+	col, err := stale.Collect(mustHead(t, w), nil)
+	if err != nil || len(col.Records) != 4 || len(col.Findings) > 0 {
+		t.Fatalf("stale handle after packing: %d records, %v, %v", len(col.Records), col.Findings, err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"github.com/gofrs/flock"
 )
 
@@ -54,6 +55,7 @@ func Open(dir, branch string) (*Store, error) {
 	if !ok {
 		return nil, fmt.Errorf("repository at %s is not on disk", dir)
 	}
+	repo.Storer = reindexing{fs}
 	return &Store{
 		Repo:   repo,
 		objs:   repo.Storer,
@@ -62,6 +64,46 @@ func Open(dir, branch string) (*Store, error) {
 		ref:    plumbing.NewBranchReferenceName(branch),
 		Now:    time.Now,
 	}, nil
+}
+
+// reindexing is go-git's on-disk storage, made to look again at the
+// repository's packs when an object it expects is missing: another process
+// may have packed loose objects, or joined packs, since this one listed
+// them (as porttracker's own writes do, see MaybePack).
+type reindexing struct{ *filesystem.Storage }
+
+func stalePacks(err error) bool {
+	return errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, dotgit.ErrPackfileNotFound)
+}
+
+// EncodedObject implements storer.EncodedObjectStorer.
+func (r reindexing) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	obj, err := r.Storage.EncodedObject(t, h)
+	if stalePacks(err) {
+		r.Storage.Reindex()
+		obj, err = r.Storage.EncodedObject(t, h)
+	}
+	return obj, err
+}
+
+// HasEncodedObject implements storer.EncodedObjectStorer.
+func (r reindexing) HasEncodedObject(h plumbing.Hash) error {
+	err := r.Storage.HasEncodedObject(h)
+	if stalePacks(err) {
+		r.Storage.Reindex()
+		err = r.Storage.HasEncodedObject(h)
+	}
+	return err
+}
+
+// EncodedObjectSize implements storer.EncodedObjectStorer.
+func (r reindexing) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	n, err := r.Storage.EncodedObjectSize(h)
+	if stalePacks(err) {
+		r.Storage.Reindex()
+		n, err = r.Storage.EncodedObjectSize(h)
+	}
+	return n, err
 }
 
 // GitDir is the repository's git directory.
