@@ -238,33 +238,24 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 		newBatch[b.ID] = b
 	}
 	for _, b := range e.Batches {
-		for _, list := range []struct {
-			kind Kind
-			ids  string
-		}{{Feature, b.Features}, {Test, b.Tests}} {
-			if list.ids == "" {
-				continue
+		keys, err := b.Members()
+		if err != nil {
+			return nil, rulef("entry %s: %v", rec.ID, err)
+		}
+		for _, k := range keys {
+			if prev, ok := member[k]; ok && prev != b.ID {
+				return nil, rulef("%s is listed in batch %d and batch %d", k, prev, b.ID)
 			}
-			ids, err := ParseIDs(list.ids)
-			if err != nil {
-				return nil, rulef("entry %s: batch %d: %v", rec.ID, b.ID, err)
-			}
-			for _, id := range ids {
-				k := ItemKey{list.kind, id}
-				if prev, ok := member[k]; ok && prev != b.ID {
-					return nil, rulef("%s is listed in batch %d and batch %d", k, prev, b.ID)
+			if !defined[k] {
+				it, err := s.Item(k)
+				if err != nil {
+					return nil, err
 				}
-				if !defined[k] {
-					it, err := s.Item(k)
-					if err != nil {
-						return nil, err
-					}
-					if it == nil {
-						return nil, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", b.ID, k)
-					}
+				if it == nil {
+					return nil, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", b.ID, k)
 				}
-				member[k] = b.ID
 			}
+			member[k] = b.ID
 		}
 		for _, d := range b.Depends {
 			if _, ok := newBatch[d]; ok {

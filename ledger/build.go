@@ -116,22 +116,14 @@ func normInts(s []int) []int {
 
 // membersMatch says whether every item the batch lists already belongs to it.
 func membersMatch(st *State, b BatchDef) bool {
-	for _, list := range []struct {
-		kind Kind
-		ids  string
-	}{{Feature, b.Features}, {Test, b.Tests}} {
-		if list.ids == "" {
-			continue
-		}
-		ids, err := ParseIDs(list.ids)
-		if err != nil {
+	keys, err := b.Members()
+	if err != nil {
+		return false
+	}
+	for _, k := range keys {
+		it, err := st.Item(k)
+		if err != nil || it == nil || it.Batch != b.ID {
 			return false
-		}
-		for _, id := range ids {
-			it, err := st.Item(ItemKey{list.kind, id})
-			if err != nil || it == nil || it.Batch != b.ID {
-				return false
-			}
 		}
 	}
 	return true

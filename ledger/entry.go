@@ -110,6 +110,28 @@ type BatchDef struct {
 	Tests    string `toml:"tests,omitempty" json:"tests,omitempty"`
 }
 
+// Members lists the items a batch definition names, in the order of its
+// lists (features, then tests), or the first ID list that does not parse.
+func (b BatchDef) Members() ([]ItemKey, error) {
+	var out []ItemKey
+	for _, list := range []struct {
+		kind Kind
+		ids  string
+	}{{Feature, b.Features}, {Test, b.Tests}} {
+		if list.ids == "" {
+			continue
+		}
+		ids, err := ParseIDs(list.ids)
+		if err != nil {
+			return nil, fmt.Errorf("batch %d %ss: %w", b.ID, list.kind, err)
+		}
+		for _, id := range ids {
+			out = append(out, ItemKey{list.kind, id})
+		}
+	}
+	return out, nil
+}
+
 // signatureHeader starts the signature table, the last thing in the file.
 const (
 	signatureHeader = "[signature]\n"

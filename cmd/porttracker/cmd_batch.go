@@ -213,8 +213,5 @@ func runBatchAction(c *cli.Context, action string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.written(rec); err != nil {
-		return err
-	}
-	return nil
+	return e.written(rec)
 }

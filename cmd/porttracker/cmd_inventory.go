@@ -60,8 +60,5 @@ func runInventoryImport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := e.written(rec); err != nil {
-		return err
-	}
-	return nil
+	return e.written(rec)
 }

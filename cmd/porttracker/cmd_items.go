@@ -365,10 +365,7 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 	if err != nil {
 		return err
 	}
-	if err := e.written(rec); err != nil {
-		return err
-	}
-	return nil
+	return e.written(rec)
 }
 
 func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, ids []int) (*ledger.Evidence, error) {

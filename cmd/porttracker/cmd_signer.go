@@ -65,10 +65,7 @@ func appendEntry(c *cli.Context, ent *ledger.Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := e.written(rec); err != nil {
-		return err
-	}
-	return nil
+	return e.written(rec)
 }
 
 func runSignerList(c *cli.Context) error {

@@ -91,13 +91,8 @@ func (f *File) Check() error {
 		if slices.Contains(b.Depends, b.ID) {
 			return fmt.Errorf("batch %d depends on itself", b.ID)
 		}
-		for _, list := range []struct{ what, ids string }{{"features", b.Features}, {"tests", b.Tests}} {
-			if list.ids == "" {
-				continue
-			}
-			if _, err := ledger.ParseIDs(list.ids); err != nil {
-				return fmt.Errorf("batch %d %s: %v", b.ID, list.what, err)
-			}
+		if _, err := b.Members(); err != nil {
+			return err
 		}
 	}
 	return nil
