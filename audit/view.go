@@ -10,7 +10,8 @@ import (
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+	"modernc.org/sqlite" // the pure-Go SQLite driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/porttracker/porttracker/ledger"
 )
@@ -66,10 +67,9 @@ func (v *View) open() error {
 	if err := db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
-	var ok string
-	if err := db.QueryRow(`PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
-		return fmt.Errorf("integrity check failed: %v %s", err, ok)
-	}
+	// A file that is not a database fails the query above; a damaged one
+	// fails a query later and is rebuilt then (see Refresh). The full
+	// integrity check reads the whole file: audit runs it, commands don't.
 	if version == schemaVersion {
 		branch, err := v.meta("branch")
 		if err == nil && (branch == "" || branch == v.store.Branch()) {
@@ -568,4 +568,26 @@ func nullBatch(id int) any {
 		return nil
 	}
 	return id
+}
+
+// IsCorrupt reports whether err says that the database file is damaged.
+func IsCorrupt(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return true
+		}
+	}
+	return false
+}
+
+// Replace throws the view's file away and starts an empty one, for a view
+// found damaged; the next refresh rebuilds it from the ledger.
+func (v *View) Replace() error {
+	v.Close()
+	if err := removeDB(v.Path); err != nil {
+		return fmt.Errorf("remove damaged view %s: %w", v.Path, err)
+	}
+	return v.open()
 }

@@ -9,7 +9,7 @@
 //
 // The benchmarks of package audit use it; run them with
 //
-//	go test -run '^$' -bench . -benchtime 1x ./audit/
+//	go test -p 1 -run '^$' -bench . -benchtime 1x -timeout 0 ./audit/ ./ledger/
 //
 // (see audit/bench_test.go for the sizes and PORTTRACKER_BENCH_ENTRIES).
 package gen
@@ -66,16 +66,20 @@ func (o Options) String() string {
 	return fmt.Sprintf("f%d-t%d-b%d-e%d-c%d-s%d", o.Features, o.Tests, o.Batches, o.Entries, o.Clones, o.Seed)
 }
 
+// ErrOptions is wrapped by the errors of options that cannot make a
+// ledger, and of a directory that cannot take one.
+var ErrOptions = errors.New("gen: invalid options")
+
 func (o Options) check() error {
 	switch {
 	case o.Batches < 1:
-		return fmt.Errorf("gen: %d batches: want at least one", o.Batches)
+		return fmt.Errorf("%w: %d batches: want at least one", ErrOptions, o.Batches)
 	case o.Features < 0 || o.Tests < 0 || o.Features+o.Tests < 1:
-		return fmt.Errorf("gen: %d features and %d tests: want at least one item", o.Features, o.Tests)
+		return fmt.Errorf("%w: %d features and %d tests: want at least one item", ErrOptions, o.Features, o.Tests)
 	case o.Clones < 1:
-		return fmt.Errorf("gen: %d clones: want at least one", o.Clones)
+		return fmt.Errorf("%w: %d clones: want at least one", ErrOptions, o.Clones)
 	case o.Entries < o.Clones+1:
-		return fmt.Errorf("gen: %d entries: the genesis, signer and inventory entries alone are %d", o.Entries, o.Clones+1)
+		return fmt.Errorf("%w: %d entries: the genesis, signer and inventory entries alone are %d", ErrOptions, o.Entries, o.Clones+1)
 	}
 	return nil
 }
@@ -120,10 +124,11 @@ type Result struct {
 // build and test gates at a code commit), checkpoints, verifies and
 // sometimes defers or reworks that batch's items, mostly one at a time and
 // at times up to 15 at once, and completes the batch. Every few hundred
-// entries each clone syncs: it fetches the generated repository's ledger,
-// merges it with its own (a signed merge commit when both moved), updates
-// its view, and pushes the result back. The work is spread so that the
-// entry budget runs out when about nine tenths of the port is done.
+// entries each clone syncs as porttracker sync does (but for verifying
+// what it fetched): it fetches the generated repository's ledger, merges
+// it with its own (a signed merge commit when both moved) and pushes the
+// result back. The work is spread so that the entry budget runs out when
+// about nine tenths of the port is done.
 //
 // Progress lines go to progress, which may be nil. Clones are made with
 // go-git's file transport, which runs git-upload-pack: git must be
@@ -137,11 +142,11 @@ func Generate(dir string, opt Options, progress io.Writer) (*Result, error) {
 		progress = io.Discard
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("gen: %s is not empty", dir)
+		return nil, fmt.Errorf("%w: %s is not empty", ErrOptions, dir)
 	}
 	g := &generator{opt: opt, dir: dir, progress: progress, began: time.Now(),
 		rng:   rand.New(rand.NewPCG(opt.Seed, 0x666c6f77)), // "flow"
-		clock: time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)}
+		clock: time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC), nextReport: 1000}
 	defer g.close()
 	if err := g.setUp(); err != nil {
 		return nil, err
@@ -252,22 +257,14 @@ func (g *generator) setUp() error {
 	g.items = map[ledger.ItemKey]*item{}
 	for _, d := range defs {
 		b := &batch{def: d, status: ledger.BatchPlanned}
-		for _, list := range []struct {
-			kind ledger.Kind
-			ids  string
-		}{{ledger.Feature, d.Features}, {ledger.Test, d.Tests}} {
-			if list.ids == "" {
-				continue
-			}
-			ids, err := ledger.ParseIDs(list.ids)
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				it := &item{key: ledger.ItemKey{Kind: list.kind, ID: id}, batch: b, status: ledger.NotStarted}
-				b.items = append(b.items, it)
-				g.items[it.key] = it
-			}
+		members, err := d.Members()
+		if err != nil {
+			return err
+		}
+		for _, k := range members {
+			it := &item{key: k, batch: b, status: ledger.NotStarted}
+			b.items = append(b.items, it)
+			g.items[k] = it
 		}
 		g.batches = append(g.batches, b)
 	}
@@ -320,9 +317,10 @@ func (g *generator) setUp() error {
 			return err
 		}
 		g.workers = append(g.workers, wk)
-		if err := g.sync(wk); err != nil {
+		if err := g.pull(wk); err != nil {
 			return err
 		}
+		union(wk.known, main.known)
 	}
 	g.lastSync = g.entries
 	return nil
@@ -468,15 +466,35 @@ func (g *generator) portDone() bool {
 	return true
 }
 
-// syncAll syncs every clone with the generated repository, in turn; each
-// leaves the generated repository with everything it had.
+// syncAll is a sync round. Each clone in turn syncs with the generated
+// repository: it fetches its ledger, merges it with its own (a signed
+// merge commit when both moved) and pushes the result back, so that the
+// generated repository ends with every entry. Its view is brought up to
+// date; then each clone fetches again, fast-forwards to the same head and
+// takes a copy of that view (see pull).
 func (g *generator) syncAll() error {
 	for _, wk := range g.workers[1:] {
-		if err := g.sync(wk); err != nil {
+		if err := g.push(wk); err != nil {
 			return err
 		}
 	}
-	// What later clones pushed reaches the earlier ones at the next round.
+	main := g.workers[0]
+	head, err := main.store.Head()
+	if err != nil {
+		return err
+	}
+	if _, err := main.view.StateAt(head); err != nil {
+		return fmt.Errorf("%s: refresh: %w", main.identity, err)
+	}
+	for _, wk := range g.workers[1:] {
+		if err := g.pull(wk); err != nil {
+			return err
+		}
+		union(main.known, wk.known)
+	}
+	for _, wk := range g.workers[1:] {
+		union(wk.known, main.known)
+	}
 	g.lastSync = g.entries
 	return nil
 }
@@ -488,38 +506,80 @@ func union(dst, src map[int]bool) {
 	}
 }
 
-// sync does what porttracker sync does in wk's clone (but for verifying
-// the fetched ledger): fetch the generated repository's ledger, merge it
-// into the clone's, bring the view up to date, and push the result back.
-func (g *generator) sync(wk *worker) error {
-	ctx := context.Background()
+// fetch brings the generated repository's ledger into wk's clone and
+// merges it with the clone's, as porttracker sync does (but for verifying
+// the fetched ledger first). It returns the remote and its head.
+func (g *generator) fetch(wk *worker) (ledger.Remote, plumbing.Hash, *ledger.MergeResult, error) {
 	remote, err := wk.store.OpenRemote("origin")
 	if err != nil {
-		return err
+		return nil, plumbing.ZeroHash, nil, err
 	}
-	rh, err := remote.Fetch(ctx)
+	rh, err := remote.Fetch(context.Background())
 	if err != nil {
-		return fmt.Errorf("%s: %w", wk.identity, err)
+		return nil, plumbing.ZeroHash, nil, fmt.Errorf("%s: %w", wk.identity, err)
 	}
 	m, err := wk.w.Merge(rh)
 	if err != nil {
-		return fmt.Errorf("%s: merge: %w", wk.identity, err)
+		return nil, plumbing.ZeroHash, nil, fmt.Errorf("%s: merge: %w", wk.identity, err)
+	}
+	return remote, rh, m, nil
+}
+
+// push is the first half of a sync of wk's clone: fetch, merge, push.
+func (g *generator) push(wk *worker) error {
+	remote, rh, m, err := g.fetch(wk)
+	if err != nil {
+		return err
 	}
 	if !m.FastForward && !m.UpToDate {
 		g.merges++
 	}
-	if _, err := wk.view.StateAt(m.Head); err != nil {
-		return fmt.Errorf("%s: refresh: %w", wk.identity, err)
-	}
 	if m.Head != rh {
-		if err := remote.Push(ctx, rh, m.Head); err != nil {
+		if err := remote.Push(context.Background(), rh, m.Head); err != nil {
 			return fmt.Errorf("%s: %w", wk.identity, err)
 		}
 	}
 	g.syncs++
+	return nil
+}
+
+// pull brings wk's clone to the generated repository's head, which must
+// contain the clone's, and gives it a copy of the generated repository's
+// view, which is up to date at that head. A view is a function of the
+// ledger head alone, so the copy is the view that refreshing the clone's
+// own would give; refreshing it would replay the whole ledger, since the
+// clone's last entries are concurrent with others, once per clone and
+// round.
+func (g *generator) pull(wk *worker) error {
+	_, rh, m, err := g.fetch(wk)
+	if err != nil {
+		return err
+	}
+	if m.Head != rh {
+		return fmt.Errorf("%s: the generated repository's ledger does not contain the clone's", wk.identity)
+	}
 	main := g.workers[0]
-	union(wk.known, main.known)
-	union(main.known, wk.known)
+	if err := wk.view.Close(); err != nil {
+		return err
+	}
+	path := filepath.Join(wk.dir, "porting.db")
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if _, err := main.view.DB().Exec(`VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("copy the view to %s: %w", wk.dir, err)
+	}
+	if wk.view, err = audit.OpenView(path, wk.store); err != nil {
+		return err
+	}
+	if _, err := wk.view.StateAt(rh); err != nil {
+		return err
+	}
+	if wk.view.Rebuilt {
+		return fmt.Errorf("%s: the copied view was rebuilt", wk.identity)
+	}
 	return nil
 }
 

@@ -105,17 +105,12 @@ func TestInventory(t *testing.T) {
 					t.Errorf("%v: batch %d depends on batch %d", opt, b.ID, d)
 				}
 			}
-			for kind, list := range map[ledger.Kind]string{ledger.Feature: b.Features, ledger.Test: b.Tests} {
-				if list == "" {
-					continue
-				}
-				ids, err := ledger.ParseIDs(list)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, id := range ids {
-					seen[ledger.ItemKey{Kind: kind, ID: id}]++
-				}
+			members, err := b.Members()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range members {
+				seen[k]++
 			}
 		}
 		if len(seen) != opt.Features+opt.Tests {

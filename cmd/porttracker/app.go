@@ -35,6 +35,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			hooksCommand(),
 			hookCommand(),
 			syncCommand(),
+			devCommand(),
 		},
 		ExitErrHandler:       func(*cli.Context, error) {},
 		HideHelpCommand:      false,

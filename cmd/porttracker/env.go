@@ -85,7 +85,15 @@ func (e *env) openView() error {
 	if err != nil && !errors.Is(err, ledger.ErrNoLedger) {
 		return err
 	}
-	if _, err := v.StateAt(head); err != nil {
+	if _, err := v.StateAt(head); audit.IsCorrupt(err) {
+		// Damaged: the ledger has everything, start the view again.
+		if err := v.Replace(); err != nil {
+			return err
+		}
+		if _, err := v.StateAt(head); err != nil {
+			return fmt.Errorf("rebuild %s: %w", e.viewPath(), err)
+		}
+	} else if err != nil {
 		return fmt.Errorf("refresh %s: %w", e.viewPath(), err)
 	}
 	e.head = head
