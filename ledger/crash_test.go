@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
@@ -166,5 +167,55 @@ func TestStaleRefLock(t *testing.T) {
 	appendEntry(t, w, sampleInventory())
 	if _, err := os.Stat(lock); !os.IsNotExist(err) {
 		t.Fatalf("the lock is still there: %v", err)
+	}
+}
+
+// TestMergeChanges: a merge commit's own changes are what matches neither
+// parent: an entry both lack, or an entry either had that it dropped.
+func TestMergeChanges(t *testing.T) {
+	_, w := newLedger(t)
+	s := w.Store
+	base := mustHead(t, w)
+	blob := func(text string) plumbing.Hash {
+		h, err := s.writeObject(plumbing.BlobObject, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	commitWith := func(parent plumbing.Hash, files map[string]plumbing.Hash) *CommitInfo {
+		c, err := s.commit(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := s.putFiles(c.TreeHash, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &CommitInfo{Commit: &object.Commit{TreeHash: tree}}
+	}
+	a := commitWith(base, map[string]plumbing.Hash{"entries/aa/a.toml": blob("a")})
+	b := commitWith(base, map[string]plumbing.Hash{"entries/bb/b.toml": blob("b")})
+	ha, _ := s.MergeCommit(a.Commit.TreeHash, []plumbing.Hash{base}, "a", w.Author, w.Signer)
+	hb, _ := s.MergeCommit(b.Commit.TreeHash, []plumbing.Hash{base}, "b", w.Author, w.Signer)
+	// An honest merge: the union.
+	union, _ := s.putFiles(a.Commit.TreeHash, map[string]plumbing.Hash{"entries/bb/b.toml": blob("b")})
+	// A dishonest one: the union, an extra entry, and parent a's entry gone.
+	extra, _ := s.putFiles(b.Commit.TreeHash, map[string]plumbing.Hash{"entries/cc/c.toml": blob("c")})
+	for _, tc := range []struct {
+		tree plumbing.Hash
+		want []string
+	}{{union, nil}, {extra, []string{"entries/aa/a.toml", "entries/cc/c.toml"}}} {
+		changes, err := s.commitChanges(&object.Commit{TreeHash: tc.tree, ParentHashes: []plumbing.Hash{ha, hb}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ch := range changes {
+			got = append(got, ch.Path)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("merge changes = %v, want %v", got, tc.want)
+		}
 	}
 }

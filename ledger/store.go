@@ -33,6 +33,8 @@ type Store struct {
 	ref    plumbing.ReferenceName
 	// Now gives the time of new commits; tests set it.
 	Now func() time.Time
+	// cache holds decoded objects for walks (objects never change).
+	cache decoded
 }
 
 // ErrNoLedger says that the repository has no ledger branch yet.

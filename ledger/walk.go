@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -43,7 +44,7 @@ func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(
 			continue
 		}
 		visited[h] = true
-		c, err := object.GetCommit(s.objs, h)
+		c, err := s.commit(h)
 		if err != nil {
 			return fmt.Errorf("read ledger commit %s: %w", h, err)
 		}
@@ -64,69 +65,57 @@ func (s *Store) commitChanges(c *object.Commit) ([]Change, error) {
 	case 0:
 		return s.DiffTrees(plumbing.ZeroHash, c.TreeHash)
 	case 1:
-		p, err := object.GetCommit(s.objs, c.ParentHashes[0])
+		p, err := s.commit(c.ParentHashes[0])
 		if err != nil {
 			return nil, err
 		}
 		return s.DiffTrees(p.TreeHash, c.TreeHash)
 	}
 	// A merge: a path is the merge's own change only if its content
-	// differs from every parent's.
+	// differs from every parent's, so it appears in the diff against each.
 	var parentTrees []plumbing.Hash
 	for _, ph := range c.ParentHashes {
-		p, err := object.GetCommit(s.objs, ph)
+		p, err := s.commit(ph)
 		if err != nil {
 			return nil, err
 		}
 		parentTrees = append(parentTrees, p.TreeHash)
 	}
-	first, err := s.DiffTrees(parentTrees[0], c.TreeHash)
-	if err != nil {
-		return nil, err
-	}
-	var out []Change
-	for _, ch := range first {
-		own := true
-		for _, pt := range parentTrees[1:] {
-			h, err := s.pathHash(pt, ch.Path)
-			if err != nil {
-				return nil, err
-			}
-			if h == ch.New {
-				own = false
-				break
-			}
-		}
-		if own {
-			out = append(out, ch)
-		}
-	}
-	// Paths that another parent had and the merge dropped.
-	for _, pt := range parentTrees[1:] {
+	own := map[string]Change{}
+	var dropped []Change
+	for i, pt := range parentTrees {
 		diff, err := s.DiffTrees(pt, c.TreeHash)
 		if err != nil {
 			return nil, err
 		}
+		seen := map[string]bool{}
+		for _, ch := range diff {
+			seen[ch.Path] = true
+			if i == 0 {
+				own[ch.Path] = ch
+			}
+		}
+		for path := range own {
+			if !seen[path] {
+				delete(own, path)
+			}
+		}
 		for _, ch := range diff {
 			if ch.New.IsZero() {
-				out = append(out, ch)
+				dropped = append(dropped, ch)
 			}
 		}
 	}
+	// Paths that a parent had and the merge dropped are its own changes too.
+	for _, ch := range dropped {
+		own[ch.Path] = ch
+	}
+	out := make([]Change, 0, len(own))
+	for _, ch := range own {
+		out = append(out, ch)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
-}
-
-// pathHash is the hash of path in tree, or zero.
-func (s *Store) pathHash(tree plumbing.Hash, path string) (plumbing.Hash, error) {
-	t, err := object.GetTree(s.objs, tree)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	e, err := t.FindEntry(path)
-	if err != nil {
-		return plumbing.ZeroHash, nil
-	}
-	return e.Hash, nil
 }
 
 // DiffTrees lists the files that differ between trees a and b (either may
@@ -143,7 +132,7 @@ func (s *Store) treeEntries(h plumbing.Hash) (map[string]object.TreeEntry, error
 	if h.IsZero() {
 		return m, nil
 	}
-	t, err := object.GetTree(s.objs, h)
+	t, err := s.tree(h)
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w", h, err)
 	}
@@ -210,4 +199,45 @@ func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Ha
 		*out = append(*out, Change{Path: path, Old: a, New: b})
 	}
 	return nil
+}
+
+// decoded keeps recently decoded commits and trees: a walk reads each
+// commit's tree twice (as the child's parent, then as itself), and every
+// diff reads the same few directory trees.
+type decoded struct {
+	commits map[plumbing.Hash]*object.Commit
+	trees   map[plumbing.Hash]*object.Tree
+}
+
+// decodedLimit bounds the cache; it is emptied when full.
+const decodedLimit = 4096
+
+func (s *Store) commit(h plumbing.Hash) (*object.Commit, error) {
+	if c, ok := s.cache.commits[h]; ok {
+		return c, nil
+	}
+	c, err := object.GetCommit(s.objs, h)
+	if err != nil {
+		return nil, err
+	}
+	if s.cache.commits == nil || len(s.cache.commits) >= decodedLimit {
+		s.cache.commits = map[plumbing.Hash]*object.Commit{}
+	}
+	s.cache.commits[h] = c
+	return c, nil
+}
+
+func (s *Store) tree(h plumbing.Hash) (*object.Tree, error) {
+	if t, ok := s.cache.trees[h]; ok {
+		return t, nil
+	}
+	t, err := object.GetTree(s.objs, h)
+	if err != nil {
+		return nil, err
+	}
+	if s.cache.trees == nil || len(s.cache.trees) >= decodedLimit {
+		s.cache.trees = map[plumbing.Hash]*object.Tree{}
+	}
+	s.cache.trees[h] = t
+	return t, nil
 }
