@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
@@ -53,10 +54,13 @@ func Open(dir, branch string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open git repository at %s: %w (run porttracker inside a git repository, or pass --repo)", dir, err)
 	}
-	fs, ok := repo.Storer.(*filesystem.Storage)
+	plain, ok := repo.Storer.(*filesystem.Storage)
 	if !ok {
 		return nil, fmt.Errorf("repository at %s is not on disk", dir)
 	}
+	// Keep pack files open between reads: a walk of the branch reads tens
+	// of thousands of packed objects. Close releases them.
+	fs := filesystem.NewStorageWithOptions(plain.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
 	repo.Storer = reindexing{fs}
 	return &Store{
 		Repo:   repo,
@@ -106,6 +110,14 @@ func (r reindexing) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 		n, err = r.Storage.EncodedObjectSize(h)
 	}
 	return n, err
+}
+
+// Close releases the files the store keeps open.
+func (s *Store) Close() error {
+	if r, ok := s.Repo.Storer.(reindexing); ok {
+		return r.Storage.Close()
+	}
+	return nil
 }
 
 // GitDir is the repository's git directory.

@@ -104,6 +104,9 @@ func (e *env) close() {
 	if e.view != nil {
 		e.view.Close()
 	}
+	if e.store != nil {
+		e.store.Close()
+	}
 }
 
 // requireLedger fails unless the ledger branch exists.
