@@ -55,6 +55,7 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 		path   string
 		blob   plumbing.Hash
 		commit string
+		info   *CommitInfo
 	}
 	var jobs []job
 	out := &Collected{}
@@ -65,7 +66,7 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 		}
 		for _, ch := range ci.Changes {
 			if ch.Old.IsZero() && EntryIDFromPath(ch.Path) != "" {
-				jobs = append(jobs, job{ch.Path, ch.New, ci.Commit.Hash.String()})
+				jobs = append(jobs, job{ch.Path, ch.New, ci.Commit.Hash.String(), ci})
 			}
 		}
 		return nil
@@ -79,6 +80,9 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 	payloads := make([][]byte, len(out.Commits))
 	for i, ci := range out.Commits {
 		if ci.Commit.PGPSignature == "" {
+			continue
+		}
+		if payloads[i] = ci.payload; payloads[i] != nil {
 			continue
 		}
 		var obj plumbing.MemoryObject
@@ -105,6 +109,10 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 	recs := make([]*Record, len(jobs))
 	errs := make([]error, len(jobs))
 	for i, j := range jobs {
+		if data, ok := j.info.blobs[j.path]; ok {
+			files[i] = data
+			continue
+		}
 		files[i], errs[i] = s.ReadBlob(j.blob)
 	}
 	parallel(len(jobs), func(i int) {

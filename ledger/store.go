@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -36,6 +37,9 @@ type Store struct {
 	Now func() time.Time
 	// cache holds decoded objects for walks (objects never change).
 	cache decoded
+	// dotgit is the git directory's file system, from which walks open
+	// storages of their own for parallel reads.
+	dotgit billy.Filesystem
 }
 
 // ErrNoLedger says that the repository has no ledger branch yet.
@@ -58,11 +62,10 @@ func Open(dir, branch string) (*Store, error) {
 	if !ok {
 		return nil, fmt.Errorf("repository at %s is not on disk", dir)
 	}
-	// Keep pack files open between reads: a walk of the branch reads tens
-	// of thousands of packed objects. Close releases them.
-	fs := filesystem.NewStorageWithOptions(plain.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	fs := openStorage(plain.Filesystem())
 	repo.Storer = reindexing{fs}
 	return &Store{
+		dotgit: plain.Filesystem(),
 		Repo:   repo,
 		objs:   repo.Storer,
 		gitDir: fs.Filesystem().Root(),
@@ -110,6 +113,13 @@ func (r reindexing) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 		n, err = r.Storage.EncodedObjectSize(h)
 	}
 	return n, err
+}
+
+// openStorage opens go-git's storage of a git directory, keeping pack files
+// open between reads: a walk of the branch reads tens of thousands of
+// packed objects.
+func openStorage(dotgit billy.Filesystem) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(dotgit, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
 }
 
 // Close releases the files the store keeps open.

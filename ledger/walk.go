@@ -1,8 +1,12 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -28,15 +32,23 @@ type CommitInfo struct {
 	// SigErr what was wrong with its signature; Collect sets both.
 	SigKey string
 	SigErr error
+
+	// Read by the walk's workers for Collect: the added entry files of a
+	// plain commit, and the bytes its signature signs.
+	blobs   map[string][]byte
+	payload []byte
 }
 
 // Walk visits every commit reachable from head, newest first, stopping at
 // commits for which stop returns true (they and their ancestors are not
-// visited). It is one pass over the branch; trees are compared only where
-// their hashes differ.
+// visited). It is one pass over the branch: it lists the commits, then
+// compares each one's tree with its parents' on every CPU, each worker with
+// a storage of its own (go-git's is not safe for concurrent use), and
+// descending only into subtrees whose hashes differ.
 func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(*CommitInfo) error) error {
 	visited := map[plumbing.Hash]bool{}
 	queue := []plumbing.Hash{head}
+	var infos []*CommitInfo
 	for len(queue) > 0 {
 		h := queue[0]
 		queue = queue[1:]
@@ -48,14 +60,86 @@ func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(
 		if err != nil {
 			return fmt.Errorf("read ledger commit %s: %w", h, err)
 		}
-		info := &CommitInfo{Commit: c}
-		if info.Changes, err = s.commitChanges(c); err != nil {
-			return fmt.Errorf("ledger commit %s: %w", h, err)
-		}
+		infos = append(infos, &CommitInfo{Commit: c})
+		queue = append(queue, c.ParentHashes...)
+	}
+	if err := s.changes(infos); err != nil {
+		return err
+	}
+	for _, info := range infos {
 		if err := fn(info); err != nil {
 			return err
 		}
-		queue = append(queue, c.ParentHashes...)
+	}
+	return nil
+}
+
+// walkChunk is the least number of commits worth a worker of its own.
+const walkChunk = 256
+
+// changes sets the Changes of every commit. Each worker takes a run of
+// neighbouring commits, so that a commit and its parent share decoded
+// trees.
+func (s *Store) changes(infos []*CommitInfo) error {
+	workers := min(runtime.GOMAXPROCS(0), (len(infos)+walkChunk-1)/walkChunk)
+	if workers <= 1 || s.dotgit == nil {
+		for _, info := range infos {
+			if err := s.setChanges(info); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	size := (len(infos) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		part := infos[min(w*size, len(infos)):min((w+1)*size, len(infos))]
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			fs := openStorage(s.dotgit)
+			defer fs.Close()
+			own := &Store{objs: reindexing{fs}}
+			for _, info := range part {
+				if err := own.setChanges(info); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Store) setChanges(info *CommitInfo) error {
+	c := info.Commit
+	ch, err := s.commitChanges(c)
+	if err != nil {
+		return fmt.Errorf("ledger commit %s: %w", c.Hash, err)
+	}
+	info.Changes = ch
+	if len(c.ParentHashes) <= 1 {
+		for _, ch := range ch {
+			if ch.Old.IsZero() && EntryIDFromPath(ch.Path) != "" {
+				data, err := s.ReadBlob(ch.New)
+				if err != nil {
+					return fmt.Errorf("ledger commit %s: %w", c.Hash, err)
+				}
+				if info.blobs == nil {
+					info.blobs = map[string][]byte{}
+				}
+				info.blobs[ch.Path] = data
+			}
+		}
+	}
+	if c.PGPSignature != "" {
+		var obj plumbing.MemoryObject
+		if err := c.EncodeWithoutSignature(&obj); err == nil {
+			r, _ := obj.Reader()
+			info.payload, _ = io.ReadAll(r)
+		}
 	}
 	return nil
 }
