@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -315,4 +316,51 @@ func diffSnapshots(a, b *snapshot) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// VerifyNew checks what a ledger at head adds to what the view already
+// holds, as sync must before it merges a fetched ledger: each new commit
+// and entry as Verify would, and the new entries' rules replayed on top of
+// the view in a transaction that is rolled back. It costs what the new
+// commits cost, not what the ledger does, and it writes nothing.
+func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
+	known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer known.Close()
+	col, err := v.store.Collect(head, func(h plumbing.Hash) bool {
+		var one int
+		return known.QueryRow(h.String()).Scan(&one) == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	findings := []ledger.Finding{}
+	byCommit := map[string]*ledger.Record{}
+	for _, r := range col.Records {
+		byCommit[r.Commit] = r
+	}
+	for _, ci := range col.Commits {
+		findings = append(findings, checkCommit(ci, byCommit[ci.Commit.Hash.String()])...)
+	}
+	tx, err := v.db.Begin()
+	if err != nil {
+		return nil, err
+	}
+	v.q = tx
+	defer func() { v.q = v.db; tx.Rollback() }()
+	_, _, replayed, err := v.replay(tx, col)
+	if err != nil && !errors.Is(err, errRebuild) {
+		return nil, err
+	}
+	if errors.Is(err, errRebuild) {
+		// The view cannot take entries back out here: check everything.
+		res, err := Verify(v.store, head, nil)
+		if err != nil {
+			return nil, err
+		}
+		return res.Findings, nil
+	}
+	return append(findings, replayed...), nil
 }

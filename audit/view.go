@@ -290,6 +290,17 @@ var errRebuild = errors.New("the view must be rebuilt")
 // whatever order the histories were merged in, at a cost that grows with
 // the entries since the merge base, not with the ledger.
 func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) error {
+	st, recs, findings, err := v.replay(tx, col)
+	if err != nil {
+		return err
+	}
+	return v.write(tx, st, head, recs, col.Commits, findings)
+}
+
+// replay applies the entries of col on top of the view, within tx,
+// rewinding later entries first where merged ones sort before them, and
+// returns the resulting state, the records it applied and what they broke.
+func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledger.Record, []ledger.Finding, error) {
 	var fresh []*ledger.Record
 	for _, rec := range col.Records {
 		// The same entry reached through another commit (a cherry-pick) is
@@ -298,19 +309,19 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 		if err := tx.QueryRow(`SELECT 1 FROM entries WHERE id = ?`, rec.ID).Scan(&one); err == nil {
 			continue
 		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return nil, nil, nil, err
 		}
 		fresh = append(fresh, rec)
 	}
 	pos, _, err := v.position()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	if len(fresh) > 0 {
 		if first := (ledger.Position{Clock: fresh[0].Entry.Clock, ID: fresh[0].ID}); first.Before(pos) {
 			taken, err := v.rewind(tx, first)
 			if err != nil {
-				return err
+				return nil, nil, nil, err
 			}
 			fresh = append(fresh, taken...)
 			ledger.SortRecords(fresh)
@@ -318,7 +329,7 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 	}
 	st, err := v.state()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	findings := append([]ledger.Finding(nil), col.Findings...)
 	for _, rec := range fresh {
@@ -326,7 +337,7 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
 		}
 	}
-	return v.write(tx, st, head, fresh, col.Commits, findings)
+	return st, fresh, findings, nil
 }
 
 // rewind takes every entry at or after p back out of the view, newest

@@ -7,7 +7,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -60,12 +59,12 @@ func runSync(c *cli.Context) error {
 			// Verify what arrived before it can touch the local branch. The
 			// code history behind the evidence is checked by audit, where
 			// the code is at hand.
-			res, err := audit.Verify(e.store, rh, nil)
+			findings, err := e.view.VerifyNew(rh)
 			if err != nil {
 				return err
 			}
-			if len(res.Findings) > 0 {
-				return failf("the ledger of %s fails verification, nothing was merged: %s (%d findings; see porttracker audit in a clone of it)", name, res.Findings[0], len(res.Findings))
+			if len(findings) > 0 {
+				return failf("the ledger of %s fails verification, nothing was merged: %s (%d findings; see porttracker audit in a clone of it)", name, findings[0], len(findings))
 			}
 		}
 	}
