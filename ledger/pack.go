@@ -2,11 +2,13 @@ package ledger
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
@@ -16,9 +18,12 @@ import (
 // up, so that a year of entries does not leave a hundred thousand files.
 const (
 	// autoPackLoose is the estimated number of loose objects above which a
-	// write packs them (git's gc.auto is 6700).
-	autoPackLoose = 2000
-	// autoPackPacks is the number of packs above which they are joined.
+	// write packs them (git's gc.auto is 6700): about every 200 writes,
+	// a pause of a second at most.
+	autoPackLoose = 1000
+	// autoPackPacks is the number of packs above which the small ones are
+	// joined: every pack but the largest, so that the cost follows the
+	// recent writes, not the ledger (git's geometric repacking does alike).
 	autoPackPacks = 20
 )
 
@@ -46,6 +51,60 @@ func (s *Store) MaybePack() error {
 	return err
 }
 
+// smallPacks lists every pack but the largest, with the objects they hold.
+func (s *Store) smallPacks() ([]plumbing.Hash, []plumbing.Hash, error) {
+	packs, err := s.packs()
+	if err != nil || len(packs) < 2 || s.dotgit == nil {
+		return nil, nil, err
+	}
+	size := func(h plumbing.Hash) int64 {
+		fi, err := s.dotgit.Stat(s.dotgit.Join("objects", "pack", "pack-"+h.String()+".pack"))
+		if err != nil {
+			return 0
+		}
+		return fi.Size()
+	}
+	largest := packs[0]
+	for _, p := range packs[1:] {
+		if size(p) > size(largest) {
+			largest = p
+		}
+	}
+	var small, hashes []plumbing.Hash
+	for _, p := range packs {
+		if p == largest {
+			continue
+		}
+		f, err := s.dotgit.Open(s.dotgit.Join("objects", "pack", "pack-"+p.String()+".idx"))
+		if err != nil {
+			return nil, nil, err
+		}
+		idx := idxfile.NewMemoryIndex()
+		err = idxfile.NewDecoder(f).Decode(idx)
+		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("read pack index %s: %w", p, err)
+		}
+		iter, err := idx.Entries()
+		if err != nil {
+			return nil, nil, err
+		}
+		for {
+			e, err := iter.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			hashes = append(hashes, e.Hash)
+		}
+		iter.Close()
+		small = append(small, p)
+	}
+	return small, hashes, nil
+}
+
 func (s *Store) packs() ([]plumbing.Hash, error) {
 	ps, ok := s.objs.(storer.PackedObjectStorer)
 	if !ok {
@@ -54,8 +113,8 @@ func (s *Store) packs() ([]plumbing.Hash, error) {
 	return ps.ObjectPacks()
 }
 
-// Pack writes the loose objects (and, with all, the objects of every pack)
-// into one new pack, then deletes what the new pack holds. It deletes only
+// Pack writes the loose objects (and, with all, the objects of every pack
+// but the largest) into one new pack, then deletes what the new pack holds. It deletes only
 // objects that are in the new pack, never an object that is only loose, so
 // a concurrent writer's objects that are not yet published are safe: unlike
 // a prune, it cannot lose anything. It returns the number of objects packed.
@@ -75,8 +134,7 @@ func (s *Store) Pack(all bool) (int, error) {
 	looseCount := len(hashes)
 	var oldPacks []plumbing.Hash
 	if all {
-		ps := s.objs.(storer.PackedObjectStorer)
-		packs, err := ps.ObjectPacks()
+		small, packed, err := s.smallPacks()
 		if err != nil {
 			return 0, err
 		}
@@ -84,21 +142,13 @@ func (s *Store) Pack(all bool) (int, error) {
 		for _, h := range hashes {
 			seen[h] = true
 		}
-		iter, err := s.objs.IterEncodedObjects(plumbing.AnyObject)
-		if err != nil {
-			return 0, err
-		}
-		err = iter.ForEach(func(o plumbing.EncodedObject) error {
-			if !seen[o.Hash()] {
-				seen[o.Hash()] = true
-				hashes = append(hashes, o.Hash())
+		for _, h := range packed {
+			if !seen[h] {
+				seen[h] = true
+				hashes = append(hashes, h)
 			}
-			return nil
-		})
-		if err != nil {
-			return 0, err
 		}
-		oldPacks = packs
+		oldPacks = small
 	}
 	if len(hashes) == 0 {
 		return 0, nil
