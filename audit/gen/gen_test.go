@@ -10,7 +10,7 @@ import (
 	"github.com/porttracker/porttracker/ledger"
 )
 
-var small = Options{Features: 60, Tests: 45, Batches: 6, Entries: 400, Clones: 3, Seed: 7}
+var small = Options{Features: 30, Tests: 20, Batches: 4, Entries: 160, Clones: 3, Seed: 7}
 
 // TestGenerate generates a small ledger and audits it: every entry obeys
 // the rules, the counts add up, and the same seed gives the same ledger.
