@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -166,8 +167,14 @@ func (s *Store) Pack(all bool) (int, error) {
 		return 0, fmt.Errorf("write pack: %w", err)
 	}
 	// Everything listed is now in the new pack: the loose copies and the
-	// old packs can go.
+	// old packs can go, but for the head commit and its trees. A write
+	// reads only those; while they are loose, go-git never has to load the
+	// packs' indexes, which costs more the larger the ledger grows.
+	keep := s.headObjects()
 	for _, h := range hashes[:looseCount] {
+		if keep[h] {
+			continue
+		}
 		if err := loose.DeleteLooseObject(h); err != nil && !os.IsNotExist(err) {
 			return 0, fmt.Errorf("delete packed loose object %s: %w", h, err)
 		}
@@ -180,4 +187,33 @@ func (s *Store) Pack(all bool) (int, error) {
 		}
 	}
 	return len(hashes), nil
+}
+
+// headObjects lists the ledger head's commit and every tree under it.
+func (s *Store) headObjects() map[plumbing.Hash]bool {
+	keep := map[plumbing.Hash]bool{}
+	head, err := s.Head()
+	if err != nil {
+		return keep
+	}
+	c, err := s.commit(head)
+	if err != nil {
+		return keep
+	}
+	keep[head] = true
+	var walk func(h plumbing.Hash)
+	walk = func(h plumbing.Hash) {
+		t, err := s.tree(h)
+		if err != nil {
+			return
+		}
+		keep[h] = true
+		for _, e := range t.Entries {
+			if e.Mode == filemode.Dir {
+				walk(e.Hash)
+			}
+		}
+	}
+	walk(c.TreeHash)
+	return keep
 }
