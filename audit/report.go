@@ -74,17 +74,9 @@ type ReportItem struct {
 	Heads        []ledger.Head `json:"heads,omitempty"`
 }
 
-// Activity is one ledger entry in the report's recent activity.
-type Activity struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"`
-	Signer  string `json:"signer"`
-	Clock   uint64 `json:"clock"`
-	Time    string `json:"time"`
-	Commit  string `json:"commit,omitempty"`
-	Summary string `json:"summary"`
-	Reason  string `json:"reason,omitempty"`
-}
+// Activity is one ledger entry in the report's recent activity (without
+// its evidence).
+type Activity = EntryRow
 
 // BurnUpPoint is the state at the end of one day (UTC): how many features
 // and tests were verified, and the total number of items.
@@ -225,23 +217,19 @@ func (v *View) reportItems(cond string, withHeads bool) ([]ReportItem, error) {
 	return out, rows.Err()
 }
 
+// recentActivity is the last limit entries, newest first.
 func (v *View) recentActivity(limit int) ([]Activity, error) {
-	rows, err := v.db.Query(`SELECT id, kind, signer, clock, time, commit_hash, summary, reason FROM entries ORDER BY clock DESC, id DESC LIMIT ?`, limit)
+	rows, err := v.Entries(limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		var a Activity
-		var clock int64
-		if err := rows.Scan(&a.ID, &a.Kind, &a.Signer, &clock, &a.Time, &a.Commit, &a.Summary, &a.Reason); err != nil {
-			return nil, err
-		}
-		a.Clock = uint64(clock)
+	out := make([]Activity, 0, len(rows))
+	for i := len(rows) - 1; i >= 0; i-- {
+		a := rows[i]
+		a.Evidence = nil
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // burnUpQuery gives, for each day on which some item's verified state

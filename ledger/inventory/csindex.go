@@ -2,11 +2,9 @@ package inventory
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -27,35 +25,10 @@ type targetMethod struct {
 // csFiles lists the C# files under root as sorted slash paths relative to
 // root, skipping bin, obj and dot-directories.
 func csFiles(root string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == root {
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if name == "bin" || name == "obj" || strings.HasPrefix(name, ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".cs") || !isRegular(p, d) {
-			return nil
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
+	files, err := listFiles(root, ".cs", "bin", "obj")
 	if err != nil {
 		return nil, fmt.Errorf("list C# files under %s: %w", root, err)
 	}
-	slices.Sort(files)
 	return files, nil
 }
 

@@ -166,8 +166,19 @@ func goFiles(root string) ([]string, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("scan: %s is not a directory", root)
 	}
+	files, err := listFiles(root, ".go", "testdata", "vendor")
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", root, err)
+	}
+	return files, nil
+}
+
+// listFiles lists the regular files under root whose names end in ext, as
+// sorted slash paths relative to root, skipping dot-files, dot-directories
+// and the directories named in skip.
+func listFiles(root, ext string, skip ...string) ([]string, error) {
 	var files []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -176,12 +187,12 @@ func goFiles(root string) ([]string, error) {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") {
+			if slices.Contains(skip, name) || strings.HasPrefix(name, ".") {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(name, ".go") || strings.HasPrefix(name, ".") || !isRegular(p, d) {
+		if !strings.HasSuffix(name, ext) || strings.HasPrefix(name, ".") || !isRegular(p, d) {
 			return nil
 		}
 		rel, err := filepath.Rel(root, p)
@@ -192,7 +203,7 @@ func goFiles(root string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("scan %s: %w", root, err)
+		return nil, err
 	}
 	slices.Sort(files)
 	return files, nil
