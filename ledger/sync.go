@@ -260,22 +260,6 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 	return nil
 }
 
-// IsAncestor reports whether commit a is b or one of b's ancestors.
-func (s *Store) IsAncestor(a, b plumbing.Hash) (bool, error) {
-	if a == b {
-		return true, nil
-	}
-	ca, err := object.GetCommit(s.objs, a)
-	if err != nil {
-		return false, err
-	}
-	cb, err := object.GetCommit(s.objs, b)
-	if err != nil {
-		return false, err
-	}
-	return ca.IsAncestor(cb)
-}
-
 // MergeResult says what Merge did.
 type MergeResult struct {
 	Head plumbing.Hash
@@ -387,8 +371,8 @@ func (s *Store) mergeSigners(a, b *object.Commit) ([]byte, error) {
 		return out, nil
 	}
 	var base *object.Commit
-	if bases, err := a.MergeBase(b); err == nil && len(bases) > 0 {
-		base = bases[0]
+	if h, err := s.MergeBase(a.Hash, b.Hash); err == nil && !h.IsZero() {
+		base, _ = s.commit(h)
 	}
 	la, err := lines(a)
 	if err != nil {

@@ -145,18 +145,11 @@ func (e *env) author() ledger.Author {
 
 // contains reports whether code commit anc is desc or one of its ancestors.
 func (e *env) contains(anc, desc string) (bool, error) {
-	if anc == desc {
-		return true, nil
-	}
-	a, err := e.store.Repo.CommitObject(plumbing.NewHash(anc))
+	ok, err := e.store.IsAncestor(plumbing.NewHash(anc), plumbing.NewHash(desc))
 	if err != nil {
-		return false, fmt.Errorf("code commit %s: %w", anc, err)
+		return false, fmt.Errorf("code commits %s and %s: %w", shortHash(anc), shortHash(desc), err)
 	}
-	d, err := e.store.Repo.CommitObject(plumbing.NewHash(desc))
-	if err != nil {
-		return false, fmt.Errorf("code commit %s: %w", desc, err)
-	}
-	return a.IsAncestor(d)
+	return ok, nil
 }
 
 func (e *env) json() bool { return e.c.Bool("json") }
