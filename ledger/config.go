@@ -73,6 +73,23 @@ func DefaultConfig() Config {
 	}
 }
 
+// DefaultConfigFor is DefaultConfig with the target language and gate
+// commands of lang ("go" or "csharp"), for init to write.
+func DefaultConfigFor(lang string) Config {
+	cfg := DefaultConfig()
+	cfg.Target.Language = lang
+	if lang == "csharp" {
+		cfg.Gates = GatesConfig{
+			Build:      "dotnet build",
+			Test:       `dotnet test --filter "FullyQualifiedName~{filter}"`,
+			FullTest:   "dotnet test",
+			TestOutput: "dotnet",
+			Timeout:    "30m",
+		}
+	}
+	return cfg
+}
+
 // DefaultBranch is the ledger branch unless porttracker.toml names another.
 const DefaultBranch = "porting-ledger"
 

@@ -62,6 +62,26 @@ test_output = "dotnet"
 	}
 }
 
+func TestDefaultConfigFor(t *testing.T) {
+	for _, lang := range []string{"go", "csharp"} {
+		cfg := DefaultConfigFor(lang)
+		data, err := cfg.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseConfig(lang, data)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if back.Target.Language != lang || !strings.Contains(back.Gates.Test, "{filter}") {
+			t.Errorf("%s: %+v", lang, back)
+		}
+	}
+	if got := DefaultConfigFor("csharp").Gates.TestOutput; got != "dotnet" {
+		t.Errorf("csharp test output %q", got)
+	}
+}
+
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("[ledger]\nbranch = \"porting-ledger\"\n[target]\nlanguage = \"go\"\n"))
 	f.Add([]byte("[gates]\ntimeout = \"1h\"\n"))

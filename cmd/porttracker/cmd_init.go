@@ -37,8 +37,7 @@ func runInit(c *cli.Context) error {
 	cfg, err := ledger.LoadConfig(cfgPath)
 	var newConfig []byte
 	if errors.Is(err, ledger.ErrNoConfig) {
-		cfg = ledger.DefaultConfig()
-		cfg.Target.Language = c.String("target-language")
+		cfg = ledger.DefaultConfigFor(c.String("target-language"))
 		if err := cfg.Validate(); err != nil {
 			return usagef("%v", err)
 		}
