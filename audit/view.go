@@ -81,19 +81,19 @@ func (v *View) open() error {
 
 // reset drops everything and creates the empty schema.
 func (v *View) reset() error {
-	tx, err := v.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	rows, err := tx.Query(`SELECT type, name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_%'`)
+	return v.inTx(v.resetTx)
+}
+
+// resetTx drops everything and creates the empty schema, within tx.
+func (v *View) resetTx(tx *sql.Tx) error {
+	rows, err := tx.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
 		return err
 	}
 	var drops []string
 	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
+		var name string
+		if err := rows.Scan(&name); err != nil {
 			rows.Close()
 			return err
 		}
@@ -108,10 +108,8 @@ func (v *View) reset() error {
 	if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES ('branch', ?)`, v.store.Branch()); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion))
+	return err
 }
 
 // Close closes the database.
@@ -465,10 +463,15 @@ func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
 // replace writes the view anew from a full replay: st, replayed from the
 // records and commits of col.
 func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.State, findings []ledger.Finding) error {
-	if err := v.reset(); err != nil {
-		return err
-	}
-	if err := v.inTx(func(tx *sql.Tx) error { return v.write(tx, st, head, col.Records, col.Commits, findings) }); err != nil {
+	// One transaction: readers see the old view or the new one, never an
+	// empty one.
+	err := v.inTx(func(tx *sql.Tx) error {
+		if err := v.resetTx(tx); err != nil {
+			return err
+		}
+		return v.write(tx, st, head, col.Records, col.Commits, findings)
+	})
+	if err != nil {
 		return err
 	}
 	v.Rebuilt = true
