@@ -438,62 +438,15 @@ func (p *scanPlan) checkCurrent(st *ledger.State) error {
 	return nil
 }
 
-// scanCounts counts a scan's changes by what happened to each item.
-type scanCounts struct {
-	new, moved, renamed, upstream, removed, restored, shifted, located int
-}
-
-func (p *scanPlan) counts() scanCounts {
-	var n scanCounts
-	for _, c := range p.changes {
-		switch {
-		case c.New:
-			n.new++
-			continue
-		case c.Removed:
-			n.removed++
-			continue
-		case c.Previous.SourceDigest == "":
-			// Defined by an import without a span: located for the first time.
-			n.located++
-			continue
-		}
-		if c.Restored {
-			n.restored++
-		}
-		if c.Moved {
-			n.moved++
-		}
-		if renamed(c) {
-			n.renamed++
-		}
-		if c.UpstreamChanged {
-			n.upstream++
-		}
-		if !c.Moved && !renamed(c) && (c.Shifted || c.Renamed) {
-			n.shifted++
-		}
-	}
-	return n
-}
-
-// renamed says that the function's name changed, not only its number
-// among same-named declarations of its file (init#2 becoming init).
-func renamed(c inventory.Change) bool {
-	was, _ := inventory.SplitSymbol(c.Previous.SourceSymbol)
-	now, _ := inventory.SplitSymbol(c.Mapping.SourceSymbol)
-	return c.Renamed && was != now
-}
-
 // summary is one line: "inventory scan DIR: N new, N moved, ...".
 func (p *scanPlan) summary(place scanPlace) string {
-	n := p.counts()
+	n := inventory.Count(p.changes)
 	s := fmt.Sprintf("inventory scan %s: %d new, %d moved, %d renamed, %d changed upstream, %d removed",
-		place.label(), n.new, n.moved, n.renamed, n.upstream, n.removed)
+		place.label(), n.New, n.Moved, n.Renamed, n.Upstream, n.Removed)
 	for _, extra := range []struct {
 		n    int
 		what string
-	}{{n.restored, "restored"}, {n.located, "located"}, {n.shifted, "shifted"}} {
+	}{{n.Restored, "restored"}, {n.Located, "located"}, {n.Shifted, "shifted"}} {
 		if extra.n > 0 {
 			s += fmt.Sprintf(", %d %s", extra.n, extra.what)
 		}
@@ -521,9 +474,9 @@ func (p *scanPlan) printDetails(e *env) {
 		if !c.Removed && (c.Moved || c.Renamed) {
 			what := "moved"
 			switch {
-			case c.Moved && renamed(c):
+			case c.Moved && c.NameChanged():
 				what = "moved and renamed"
-			case renamed(c):
+			case c.NameChanged():
 				what = "renamed"
 			case !c.Moved:
 				what = "renumbered"

@@ -278,3 +278,19 @@ func TestReconcileKeepsTarget(t *testing.T) {
 		t.Errorf("change = %+v\nwant mapping %+v", c, want)
 	}
 }
+
+func TestCount(t *testing.T) {
+	changes := []Change{
+		{New: true},
+		{Removed: true, Previous: ledger.Mapping{SourceDigest: "d"}},
+		{Previous: ledger.Mapping{SourceSymbol: "F"}, Mapping: ledger.Mapping{SourceSymbol: "F"}},
+		{Moved: true, Previous: ledger.Mapping{SourceDigest: "d", SourceSymbol: "F"}, Mapping: ledger.Mapping{SourceSymbol: "F"}},
+		{Renamed: true, Previous: ledger.Mapping{SourceDigest: "d", SourceSymbol: "F"}, Mapping: ledger.Mapping{SourceSymbol: "G"}},
+		{Renamed: true, Previous: ledger.Mapping{SourceDigest: "d", SourceSymbol: "init#2"}, Mapping: ledger.Mapping{SourceSymbol: "init"}},
+		{UpstreamChanged: true, Shifted: true, Previous: ledger.Mapping{SourceDigest: "d", SourceSymbol: "H"}, Mapping: ledger.Mapping{SourceSymbol: "H"}},
+	}
+	want := Tally{New: 1, Removed: 1, Located: 1, Moved: 1, Renamed: 1, Upstream: 1, Shifted: 2}
+	if got := Count(changes); got != want {
+		t.Fatalf("Count = %+v, want %+v", got, want)
+	}
+}
