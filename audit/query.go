@@ -301,21 +301,3 @@ func (v *View) LatestCheckpoint() (string, error) {
 	}
 	return id, err
 }
-
-// Findings returns the problems the view met while replaying.
-func (v *View) Findings() ([]ledger.Finding, error) {
-	rows, err := v.db.Query(`SELECT commit_hash, path, entry, message FROM findings`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ledger.Finding
-	for rows.Next() {
-		var f ledger.Finding
-		if err := rows.Scan(&f.Commit, &f.Path, &f.Entry, &f.Msg); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}

@@ -76,7 +76,6 @@ func (s *State) Apply(rec *Record) error {
 	if err != nil {
 		return err
 	}
-	s.Applied++
 	if pos := (Position{e.Clock, rec.ID}); s.Last.Before(pos) {
 		s.Last = pos
 	}

@@ -219,3 +219,27 @@ func TestMergeChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateRefCompareAndSwap: the branch moves only from the commit the
+// writer read.
+func TestUpdateRefCompareAndSwap(t *testing.T) {
+	_, w := newLedger(t)
+	head := mustHead(t, w)
+	appendEntry(t, w, sampleInventory())
+	moved := mustHead(t, w)
+	if err := w.Store.UpdateRef(head, head); !errors.Is(err, ErrRefChanged) {
+		t.Fatalf("update from a stale head: %v", err)
+	}
+	if err := w.Store.UpdateRef(plumbing.ZeroHash, head); !errors.Is(err, ErrRefChanged) {
+		t.Fatalf("create over an existing branch: %v", err)
+	}
+	if mustHead(t, w) != moved {
+		t.Fatal("a refused update moved the branch")
+	}
+	if err := w.Store.UpdateRef(moved, head); err != nil {
+		t.Fatalf("update from the current head: %v", err)
+	}
+	if mustHead(t, w) != head {
+		t.Fatal("the branch did not move")
+	}
+}

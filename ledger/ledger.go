@@ -25,10 +25,11 @@ type Writer struct {
 	// Contains, if set, is given to the State so that verified moves are
 	// checked against the code's history.
 	Contains func(ancestor, descendant string) (bool, error)
-	// MaxRetries bounds how often a write is redone after the branch moved
-	// under it (a git command updating it at the same moment).
-	MaxRetries int
 }
+
+// maxRetries bounds how often a write is redone after the branch moved
+// under it (a git command updating it at the same moment).
+const maxRetries = 10
 
 // Files fixed in the ledger tree besides the entries.
 const (
@@ -103,13 +104,9 @@ func (w *Writer) Append(v View, build func(st *State) (*Entry, error)) (*Record,
 		return nil, err
 	}
 	defer unlock()
-	retries := w.MaxRetries
-	if retries <= 0 {
-		retries = 10
-	}
 	for attempt := 0; ; attempt++ {
 		rec, err := w.appendOnce(v, build)
-		if errors.Is(err, ErrRefChanged) && attempt < retries {
+		if errors.Is(err, ErrRefChanged) && attempt < maxRetries {
 			continue
 		}
 		return rec, err

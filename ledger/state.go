@@ -127,8 +127,6 @@ type State struct {
 	// the genesis entry.
 	Last    Position
 	Genesis string
-	// Applied counts the entries applied to this State.
-	Applied int
 	// Transitions are the moves applied to this State, in order.
 	Transitions []Transition
 	// Undo lists, for each entry applied to this State, what its changes
