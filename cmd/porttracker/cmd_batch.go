@@ -202,16 +202,11 @@ func runBatchAction(c *cli.Context, action string) error {
 	if err := e.requireLedger(); err != nil {
 		return err
 	}
-	if _, err := e.view.Batch(id); errors.Is(err, audit.ErrNotFound) {
+	if b, err := e.view.LoadBatch(id); err != nil {
+		return err
+	} else if b == nil {
 		return usagef("batch %d is not defined (see porttracker batch list)", id)
 	}
-	w, err := e.writer()
-	if err != nil {
-		return err
-	}
-	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildBatch(id, action), nil })
-	if err != nil {
-		return err
-	}
-	return e.written(rec)
+	_, err = e.record(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildBatch(id, action), nil })
+	return err
 }

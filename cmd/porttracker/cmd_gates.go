@@ -154,17 +154,9 @@ func runCheckpoint(c *cli.Context) error {
 			}
 		}
 	}
-	w, err := e.writer()
-	if err != nil {
-		return err
-	}
-	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) {
+	if _, err := e.record(func(*ledger.State) (*ledger.Entry, error) {
 		return ledger.BuildCheckpoint(&ev, c.String("label")), nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := e.written(rec); err != nil {
+	}); err != nil {
 		return err
 	}
 	e.printf("%d completed items can now be verified\n", len(targets))

@@ -46,19 +46,12 @@ func runInventoryImport(c *cli.Context) error {
 		e.printf("inventory unchanged: nothing to record\n")
 		return nil
 	}
-	w, err := e.writer()
-	if err != nil {
-		return err
-	}
-	rec, err := w.Append(e.view, func(st *ledger.State) (*ledger.Entry, error) {
+	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) {
 		ent, err := ledger.BuildInventory(st, "import "+c.Args().First(), f.Features, f.Tests, f.Batches)
 		if err == nil && ent == nil {
 			err = usagef("inventory unchanged: nothing to record")
 		}
 		return ent, err
 	})
-	if err != nil {
-		return err
-	}
-	return e.written(rec)
+	return err
 }

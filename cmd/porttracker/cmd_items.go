@@ -357,15 +357,8 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 		}
 		req.Evidence = ev
 	}
-	w, err := e.writer()
-	if err != nil {
-		return err
-	}
-	rec, err := w.Append(e.view, func(st *ledger.State) (*ledger.Entry, error) { return ledger.BuildTransition(st, req) })
-	if err != nil {
-		return err
-	}
-	return e.written(rec)
+	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) { return ledger.BuildTransition(st, req) })
+	return err
 }
 
 func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, ids []int) (*ledger.Evidence, error) {

@@ -137,11 +137,7 @@ func runInventoryScan(c *cli.Context) error {
 		plan.printDetails(e)
 		e.printf("dry run: nothing was written\n")
 	default:
-		w, err := e.writer()
-		if err != nil {
-			return err
-		}
-		rec, err := w.Append(e.view, func(st *ledger.State) (*ledger.Entry, error) {
+		if _, err := e.record(func(st *ledger.State) (*ledger.Entry, error) {
 			if err := plan.checkCurrent(st); err != nil {
 				return nil, err
 			}
@@ -154,11 +150,7 @@ func runInventoryScan(c *cli.Context) error {
 			}
 			ent.Summary = fmt.Sprintf("%s: %d features, %d tests defined or remapped", summary, len(ent.Features), len(ent.Tests))
 			return ent, nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := e.written(rec); err != nil {
+		}); err != nil {
 			return err
 		}
 		plan.printDetails(e)

@@ -57,15 +57,8 @@ func appendEntry(c *cli.Context, ent *ledger.Entry) error {
 	if err := e.requireLedger(); err != nil {
 		return err
 	}
-	w, err := e.writer()
-	if err != nil {
-		return err
-	}
-	rec, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return ent, nil })
-	if err != nil {
-		return err
-	}
-	return e.written(rec)
+	_, err = e.record(func(*ledger.State) (*ledger.Entry, error) { return ent, nil })
+	return err
 }
 
 func runSignerList(c *cli.Context) error {

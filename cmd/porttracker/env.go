@@ -61,6 +61,7 @@ func openRepo(c *cli.Context) (*env, error) {
 		return nil, usagef("%v", err)
 	}
 	e.root = st.WorkTree()
+	st.Close()
 	if e.root == "" {
 		return nil, usagef("%s is a bare repository; run porttracker in a clone with a working tree", dir)
 	}
@@ -162,6 +163,20 @@ func (e *env) printJSON(v any) error {
 }
 
 func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.out, format, args...) }
+
+// record appends the entry that build makes from the current state,
+// signed with the user's key, and reports it.
+func (e *env) record(build func(st *ledger.State) (*ledger.Entry, error)) (*ledger.Record, error) {
+	w, err := e.writer()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := w.Append(e.view, build)
+	if err != nil {
+		return nil, err
+	}
+	return rec, e.written(rec)
+}
 
 // written reports an entry that a command recorded: a line of text, or
 // with --json the entry's ID, commit, path and summary.
