@@ -55,10 +55,20 @@ func setUsageErrors(cmds []*cli.Command) {
 	}
 }
 
+// required checks that the named flags were given.
+func required(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if !c.IsSet(n) {
+			return usagef("Required flag %q not set (%s --help)", n, c.Command.HelpName)
+		}
+	}
+	return nil
+}
+
 // args checks the number of positional arguments.
 func args(c *cli.Context, n int, names string) error {
 	if c.NArg() != n {
-		return usagef("%s takes %s (porttracker %s --help)", c.Command.FullName(), names, c.Command.FullName())
+		return usagef("%s takes %s (%s --help)", c.Command.HelpName, names, c.Command.HelpName)
 	}
 	return nil
 }

@@ -33,14 +33,14 @@ func itemCommand(kind string) *cli.Command {
 			},
 			{
 				Name: "update", Usage: "move one " + kind + " to a status", ArgsUsage: "ID",
-				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "status", Required: true, Usage: "not_started, stub, complete, verified or deferred"}}, moveFlags...),
+				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "status", Usage: "(required) not_started, stub, complete, verified or deferred"}}, moveFlags...),
 				Action: func(c *cli.Context) error { return runUpdate(c, k) },
 			},
 			{
 				Name: "batch-update", Usage: "move several " + kind + "s to a status (says what it would do unless --execute)", ArgsUsage: " ",
 				Flags: append([]cli.Flag{
-					&cli.StringFlag{Name: "ids", Required: true, Usage: "IDs such as 1636,1637 or 1636-1650"},
-					&cli.StringFlag{Name: "set-status", Required: true, Usage: "the status to move them to"},
+					&cli.StringFlag{Name: "ids", Usage: "(required) IDs such as 1636,1637 or 1636-1650"},
+					&cli.StringFlag{Name: "set-status", Usage: "(required) the status to move them to"},
 					&cli.BoolFlag{Name: "execute", Usage: "write the entry (without it, only say what would happen)"},
 				}, moveFlags...),
 				Action: func(c *cli.Context) error { return runBatchUpdate(c, k) },
@@ -280,11 +280,17 @@ func runUpdate(c *cli.Context, k ledger.Kind) error {
 	if err != nil {
 		return err
 	}
+	if err := required(c, "status"); err != nil {
+		return err
+	}
 	return move(c, k, []int{id}, c.String("status"), true)
 }
 
 func runBatchUpdate(c *cli.Context, k ledger.Kind) error {
 	if err := args(c, 0, "no arguments (IDs go in --ids)"); err != nil {
+		return err
+	}
+	if err := required(c, "ids", "set-status"); err != nil {
 		return err
 	}
 	ids, err := ledger.ParseIDs(c.String("ids"))

@@ -30,7 +30,7 @@ func inventoryScanCommand() *cli.Command {
 		Usage:     "define features and tests from Go source, keeping every ID of earlier scans",
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "go", Required: true, Usage: "the Go tree to scan: source.root of porttracker.toml or a directory inside it"},
+			&cli.StringFlag{Name: "go", Usage: "(required) the Go tree to scan: source.root of porttracker.toml or a directory inside it"},
 			&cli.BoolFlag{Name: "skip-broken", Usage: "skip Go files that do not parse (their items are left as they are) instead of refusing"},
 			&cli.StringFlag{Name: "emit", Usage: "write target proposals (target.root, target.language) for unmapped items to `FILE`, an inventory file for review and inventory import; with --dry-run it holds the scan's changes too"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "say what would change and write nothing to the ledger"},
@@ -70,6 +70,9 @@ func (p scanPlace) display(rel string) string {
 // records what changed as one inventory entry.
 func runInventoryScan(c *cli.Context) error {
 	if err := args(c, 0, "no arguments (the tree goes in --go DIR)"); err != nil {
+		return err
+	}
+	if err := required(c, "go"); err != nil {
 		return err
 	}
 	dryRun := c.Bool("dry-run")

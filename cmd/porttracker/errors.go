@@ -43,11 +43,6 @@ func classify(err error) (int, string) {
 	case errors.Is(err, context.Canceled):
 		return 1, "interrupted; nothing was written"
 	}
-	// Errors from flag parsing and other input problems.
-	if strings.Contains(msg, "flag provided but not defined") || strings.Contains(msg, "invalid value") ||
-		strings.Contains(msg, "Required flag") || strings.Contains(msg, "flag needs an argument") {
-		return 2, msg + " (see porttracker help)"
-	}
 	return 1, msg
 }
 
