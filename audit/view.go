@@ -316,7 +316,7 @@ func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledg
 		return nil, nil, nil, err
 	}
 	if len(fresh) > 0 {
-		if first := (ledger.Position{Clock: fresh[0].Entry.Clock, ID: fresh[0].ID}); first.Before(pos) {
+		if first := fresh[0].Position(); first.Before(pos) {
 			taken, err := v.rewind(tx, first)
 			if err != nil {
 				return nil, nil, nil, err

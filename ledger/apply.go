@@ -76,7 +76,7 @@ func (s *State) Apply(rec *Record) error {
 	if err != nil {
 		return err
 	}
-	if pos := (Position{e.Clock, rec.ID}); s.Last.Before(pos) {
+	if pos := rec.Position(); s.Last.Before(pos) {
 		s.Last = pos
 	}
 	return nil

@@ -291,10 +291,5 @@ func ParseRecord(path string, file []byte) (*Record, error) {
 	return &Record{ID: id, Entry: e, Payload: payload, Armored: armored}, nil
 }
 
-// Less orders records for replay: by clock, then by ID.
-func Less(a, b *Record) bool {
-	if a.Entry.Clock != b.Entry.Clock {
-		return a.Entry.Clock < b.Entry.Clock
-	}
-	return a.ID < b.ID
-}
+// Position is the record's place in the replay order: by clock, then by ID.
+func (r *Record) Position() Position { return Position{Clock: r.Entry.Clock, ID: r.ID} }

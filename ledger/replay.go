@@ -169,10 +169,10 @@ func parallel(n int, fn func(i int)) {
 // SortRecords sorts records in replay order.
 func SortRecords(recs []*Record) {
 	slices.SortFunc(recs, func(a, b *Record) int {
-		if Less(a, b) {
+		switch pa, pb := a.Position(), b.Position(); {
+		case pa.Before(pb):
 			return -1
-		}
-		if Less(b, a) {
+		case pb.Before(pa):
 			return 1
 		}
 		return 0
