@@ -292,7 +292,7 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 	if err != nil {
 		return err
 	}
-	return v.write(tx, st, head, recs, col.Commits, findings)
+	return v.write(tx, st, head, recs, commitHashes(col), findings)
 }
 
 // replay applies the entries of col on top of the view, within tx,
@@ -469,7 +469,7 @@ func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.Sta
 		if err := v.resetTx(tx); err != nil {
 			return err
 		}
-		return v.write(tx, st, head, col.Records, col.Commits, findings)
+		return v.write(tx, st, head, col.Records, commitHashes(col), findings)
 	})
 	if err != nil {
 		return err
@@ -478,22 +478,27 @@ func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.Sta
 	return nil
 }
 
+// commitHashes lists the commits Collect read.
+func commitHashes(col *ledger.Collected) []plumbing.Hash {
+	out := make([]plumbing.Hash, len(col.Commits))
+	for i, ci := range col.Commits {
+		out[i] = ci.Commit.Hash
+	}
+	return out
+}
+
 // Save records st, to which the new entry rec was applied, as the state at
 // the new ledger commit head.
 func (v *View) Save(st *ledger.State, head plumbing.Hash, rec *ledger.Record) error {
-	c, err := v.store.Repo.CommitObject(head)
-	if err != nil {
-		return err
-	}
 	return v.inTx(func(tx *sql.Tx) error {
-		return v.write(tx, st, head, []*ledger.Record{rec}, []*ledger.CommitInfo{{Commit: c}}, nil)
+		return v.write(tx, st, head, []*ledger.Record{rec}, []plumbing.Hash{head}, nil)
 	})
 }
 
 // write stores the changes of st, the records and commits read, and the
 // new head, in one transaction: a crash leaves the view at the old head or
 // at the new one.
-func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*ledger.Record, commits []*ledger.CommitInfo, findings []ledger.Finding) error {
+func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*ledger.Record, commits []plumbing.Hash, findings []ledger.Finding) error {
 	var err error
 	items, batches, signers, ckpts := st.Changes()
 	upsert := map[ledger.Kind]*sql.Stmt{}
@@ -555,7 +560,7 @@ func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*l
 	}
 	defer cm.Close()
 	for _, c := range commits {
-		if _, err := cm.Exec(c.Commit.Hash.String()); err != nil {
+		if _, err := cm.Exec(c.String()); err != nil {
 			return err
 		}
 	}
