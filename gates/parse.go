@@ -29,14 +29,48 @@ func (c *Counts) add(o Counts) {
 	c.Found = c.Found || o.Found
 }
 
-// ParseOutput reads the test counts from a test runner's output. Format
-// "dotnet" reads the summaries of dotnet test (the minimal "Passed!  -
-// Failed: 0, Passed: 1, ..." lines, the "Total tests:" blocks of
-// --verbosity normal and the "Test run summary:" of Microsoft.Testing.
-// Platform), summed over test assemblies. Format "go" reads go test -json
-// events or go test -v "--- PASS:" lines, subtests included. A run that
-// matched no test has Found set and zero counts.
+// The outcomes of one test.
+const (
+	OutcomePassed  = "passed"
+	OutcomeFailed  = "failed"
+	OutcomeSkipped = "skipped"
+)
+
+// TestResult is one test's outcome as the runner reported it.
+type TestResult struct {
+	// Name is the test's name as the runner gives it: Test/sub for go, the
+	// fully qualified name (TRX) or the display name (console) for dotnet.
+	Name    string
+	Outcome string
+	// Message is the first lines of a failure's message.
+	Message string
+}
+
+// Report is everything a test run's output says: its summary counts and,
+// when the runner printed them, the outcome of each test.
+type Report struct {
+	Counts
+	Tests []TestResult
+}
+
+// ParseOutput reads the test counts from a test runner's output; it is
+// ParseReport without the per-test results.
 func ParseOutput(format string, out []byte) (Counts, error) {
+	r, err := ParseReport(format, out)
+	return r.Counts, err
+}
+
+// ParseReport reads a test runner's output. Format "dotnet" reads the
+// summaries of dotnet test: VSTest's one-line "Passed!  - Failed: 0,
+// Passed: 1, ..." (and Failed!, Skipped!, Aborted!), the "Total tests:"
+// blocks of --verbosity normal, the terminal logger's "Test summary:" line
+// and the Microsoft Testing Platform's "Test run summary:" totals block,
+// summed over test assemblies; per-test results come from VSTest's
+// "  Failed Name [5 ms]" lines and the platform's "failed Name (5ms)" lines.
+// Format "go" reads go test -json events or go test -v "--- PASS:" lines,
+// subtests included. A run that matched no test has Found set and zero
+// counts.
+func ParseReport(format string, out []byte) (Report, error) {
 	out = stripANSI(out)
 	switch format {
 	case FormatDotnet:
@@ -44,7 +78,7 @@ func ParseOutput(format string, out []byte) (Counts, error) {
 	case FormatGo:
 		return parseGo(out), nil
 	}
-	return Counts{}, fmt.Errorf("unknown test output format %q (use %s or %s)", format, FormatDotnet, FormatGo)
+	return Report{}, fmt.Errorf("unknown test output format %q (use %s or %s)", format, FormatDotnet, FormatGo)
 }
 
 func stripANSI(b []byte) []byte {
@@ -88,4 +122,30 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+// messageLines is how many lines of a failure's message a TestResult keeps.
+const messageLines = 5
+
+// maxMessage bounds the bytes of one kept message.
+const maxMessage = 1024
+
+// clipMessage keeps the first non-blank lines of a failure message.
+func clipMessage(ls []string) string {
+	var kept []string
+	for _, l := range ls {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		kept = append(kept, l)
+		if len(kept) == messageLines {
+			break
+		}
+	}
+	m := strings.Join(kept, "\n")
+	if len(m) > maxMessage {
+		m = strings.ToValidUTF8(m[:maxMessage], "")
+	}
+	return m
 }

@@ -8,58 +8,107 @@ import (
 
 // goEvent is the part of a go test -json event that counts.
 type goEvent struct {
-	Action string
-	Test   string
-	Output string
+	Action  string
+	Package string
+	Test    string
+	Output  string
 }
+
+// goRun gathers the events or lines of one go test run.
+type goRun struct {
+	counts Counts
+	tests  []TestResult
+	output map[string][]string // a test's output lines, by package and name
+}
+
+func newGoRun() *goRun { return &goRun{output: map[string][]string{}} }
 
 // parseGo reads go test -json events when the output has any, and go test
 // -v result lines otherwise. Package lines (ok, FAIL) are not counts.
-func parseGo(out []byte) Counts {
-	var js, text Counts
+func parseGo(out []byte) Report {
+	js, text := newGoRun(), newGoRun()
 	sawJSON := false
-	resultRe := regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): \S`)
+	resultRe := regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (\S+)`)
+	runRe := regexp.MustCompile(`^=== (?:RUN|CONT|PAUSE|NAME)\s+(\S+)`)
+	current := ""
 	for _, l := range lines(out) {
 		if strings.HasPrefix(l, "{") {
 			var ev goEvent
 			if json.Unmarshal([]byte(l), &ev) == nil && ev.Action != "" {
 				sawJSON = true
-				countEvent(&js, ev)
+				js.event(ev)
 				continue
 			}
 		}
 		if strings.Contains(l, "testing: warning: no tests to run") {
-			text.Found = true
+			text.counts.Found = true
+		}
+		if sm := runRe.FindStringSubmatch(l); sm != nil {
+			current = sm[1]
+			continue
 		}
 		if sm := resultRe.FindStringSubmatch(l); sm != nil {
-			countAction(&text, strings.ToLower(sm[1]))
+			text.result("", sm[2], strings.ToLower(sm[1]))
+			continue
+		}
+		if current != "" {
+			text.output[current] = append(text.output[current], l)
 		}
 	}
+	r := text
 	if sawJSON {
-		return js
+		r = js
 	}
-	return text
+	return Report{Counts: r.counts, Tests: r.tests}
 }
 
-func countEvent(c *Counts, ev goEvent) {
-	if ev.Action == "output" && strings.Contains(ev.Output, "testing: warning: no tests to run") {
-		c.Found = true
+func (g *goRun) event(ev goEvent) {
+	if ev.Action == "output" {
+		if strings.Contains(ev.Output, "testing: warning: no tests to run") {
+			g.counts.Found = true
+		}
+		if ev.Test != "" {
+			key := ev.Package + "\x00" + ev.Test
+			g.output[key] = append(g.output[key], strings.TrimRight(ev.Output, "\n"))
+		}
+		return
 	}
 	if ev.Test != "" {
-		countAction(c, ev.Action)
+		g.result(ev.Package, ev.Test, ev.Action)
 	}
 }
 
-func countAction(c *Counts, action string) {
+// result records a test's outcome; action is pass, fail or skip (others
+// are ignored).
+func (g *goRun) result(pkg, name, action string) {
+	outcome := ""
 	switch action {
 	case "pass":
-		c.Passed++
+		outcome, g.counts.Passed = OutcomePassed, g.counts.Passed+1
 	case "fail":
-		c.Failed++
+		outcome, g.counts.Failed = OutcomeFailed, g.counts.Failed+1
 	case "skip":
-		c.Skipped++
+		outcome, g.counts.Skipped = OutcomeSkipped, g.counts.Skipped+1
 	default:
 		return
 	}
-	c.Found = true
+	g.counts.Found = true
+	key := name
+	if pkg != "" {
+		key = pkg + "\x00" + name
+	}
+	tr := TestResult{Name: name, Outcome: outcome}
+	if outcome == OutcomeFailed {
+		var msg []string
+		for _, l := range g.output[key] {
+			t := strings.TrimSpace(l)
+			if strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") {
+				continue
+			}
+			msg = append(msg, l)
+		}
+		tr.Message = clipMessage(msg)
+	}
+	delete(g.output, key)
+	g.tests = append(g.tests, tr)
 }

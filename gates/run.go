@@ -116,15 +116,30 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 
 // verdict decides whether a finished gate passed.
 func verdict(c Command, r ledger.GateResult) bool {
-	switch {
-	case r.ExitCode != 0:
-		return false
-	case c.Format == "":
-		return true
-	case c.Name == GateFullTest:
-		return r.Parsed && r.Failed == 0
+	if c.Format == "" {
+		return r.ExitCode == 0
 	}
-	return r.Parsed && r.Passed >= 1 && r.Failed == 0
+	return Judge(c.Name, c.Format, Counts{Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped, Found: r.Parsed}, r.ExitCode)
+}
+
+// Judge decides a test gate from the counts its output gave: a focused
+// test gate passes when at least one test passed and none failed, the full
+// suite (full_test) when none failed; output without a summary fails. For
+// dotnet the counts stand over the exit status (a summary that says 2
+// failed fails whatever the exit status, and a clean summary passes though
+// another project's build or a test host's shutdown set a non-zero one);
+// for go, whose exit status also reports packages that failed to build,
+// a non-zero exit fails too.
+func Judge(gate, format string, c Counts, exit int) bool {
+	switch {
+	case !c.Found || c.Failed > 0:
+		return false
+	case format != FormatDotnet && exit != 0:
+		return false
+	case gate == GateFullTest:
+		return true
+	}
+	return c.Passed >= 1
 }
 
 // lenient writes to w, if any, and never fails: a reader that went away must
