@@ -8,7 +8,7 @@ import (
 // dotnetSyntax holds the patterns of dotnet test output.
 type dotnetSyntax struct {
 	minimal, pair, total, block, platform, platformPair, platformTotal *regexp.Regexp
-	vstestResult, mtpResult                                             *regexp.Regexp
+	vstestResult, mtpResult                                            *regexp.Regexp
 }
 
 func newDotnetSyntax() dotnetSyntax {

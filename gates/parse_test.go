@@ -2,9 +2,9 @@ package gates
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
-	"path/filepath"
 	"testing"
 )
 
