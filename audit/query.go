@@ -294,8 +294,17 @@ func (v *View) Entries(limit int) ([]EntryRow, error) {
 
 // LatestCheckpoint returns the most recent checkpoint entry, or "".
 func (v *View) LatestCheckpoint() (string, error) {
+	return v.latestCheckpoint(false)
+}
+
+// LatestBaseline returns the most recent baseline entry, or "".
+func (v *View) LatestBaseline() (string, error) {
+	return v.latestCheckpoint(true)
+}
+
+func (v *View) latestCheckpoint(baseline bool) (string, error) {
 	var id string
-	err := v.db.QueryRow(`SELECT entry FROM checkpoints ORDER BY clock DESC, entry DESC LIMIT 1`).Scan(&id)
+	err := v.db.QueryRow(`SELECT entry FROM checkpoints WHERE baseline = ? ORDER BY clock DESC, entry DESC LIMIT 1`, baseline).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

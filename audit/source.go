@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 	err := row.Scan(&it.Key.ID, &status, &batch, &it.SourceFile, &it.SourceSymbol, &it.SourceStart, &it.SourceEnd,
 		&it.SourceCommit, &it.SourceDigest, &it.TargetFile, &it.TargetSymbol, &it.TestFilter, &it.Removed, &it.Reason,
 		&heads, &it.Conflict, &it.CompleteEntry, &clock, &it.CompleteCommit, &it.Checkpoint,
-		&it.UpstreamChanged, &it.LastEntry)
+		&it.UpstreamChanged, &it.LastEntry, &it.RedEntry, &it.RedCommit)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,9 @@ func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	var b ledger.BatchState
 	var status, deps string
-	err := v.q.QueryRow(`SELECT id, name, status, depends FROM batches WHERE id = ?`, id).Scan(&b.ID, &b.Name, &status, &deps)
+	var clock int64
+	err := v.q.QueryRow(`SELECT id, name, status, depends, start_clock, plan_entry FROM batches WHERE id = ?`, id).
+		Scan(&b.ID, &b.Name, &status, &deps, &clock, &b.Plan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -60,7 +63,36 @@ func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	}
 	b.Status = ledger.BatchStatus(status)
 	b.Depends = splitInts(deps)
+	b.StartClock = uint64(clock)
+	if b.Tasks, err = v.loadTasks(id); err != nil {
+		return nil, err
+	}
 	return &b, nil
+}
+
+// loadTasks reads a batch's tasks, in the plan's order.
+func (v *View) loadTasks(batch int) ([]ledger.TaskState, error) {
+	rows, err := v.q.Query(`SELECT name, kind, title, status, ids, started_entry, completed_entry, last_move_clock
+		FROM tasks WHERE batch_id = ? ORDER BY position`, batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.TaskState
+	for rows.Next() {
+		var t ledger.TaskState
+		var kind, status, ids string
+		var clock int64
+		if err := rows.Scan(&t.Name, &kind, &t.Title, &status, &ids, &t.StartedBy, &t.CompletedBy, &clock); err != nil {
+			return nil, err
+		}
+		t.Kind, t.Status, t.LastMove = ledger.Kind(kind), ledger.TaskStatus(status), uint64(clock)
+		if t.IDs, err = ledger.ParseIDs(ids); err != nil {
+			return nil, fmt.Errorf("task %s of batch %d: %w", t.Name, batch, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 func splitInts(s string) []int {
@@ -106,8 +138,8 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 	var c ledger.CheckpointState
 	var clock int64
-	err := v.q.QueryRow(`SELECT entry, clock, code_commit, dirty FROM checkpoints WHERE entry = ?`, entry).
-		Scan(&c.Entry, &clock, &c.CodeCommit, &c.Dirty)
+	err := v.q.QueryRow(`SELECT entry, clock, code_commit, dirty, baseline FROM checkpoints WHERE entry = ?`, entry).
+		Scan(&c.Entry, &clock, &c.CodeCommit, &c.Dirty, &c.Baseline)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -23,14 +23,15 @@ func putItemRow(upsert *sql.Stmt, it *ledger.ItemState) error {
 	if _, err := upsert.Exec(it.Key.ID, string(it.Status), nullBatch(it.Batch), it.SourceFile, it.SourceSymbol,
 		it.SourceStart, it.SourceEnd, it.SourceCommit, it.SourceDigest, it.TargetFile, it.TargetSymbol,
 		it.TestFilter, it.Removed, it.Reason, string(heads), it.Conflict, it.CompleteEntry,
-		int64(it.CompleteClock), it.CompleteCommit, it.Checkpoint, it.UpstreamChanged, it.LastEntry); err != nil {
+		int64(it.CompleteClock), it.CompleteCommit, it.Checkpoint, it.UpstreamChanged, it.LastEntry,
+		it.RedEntry, it.RedCommit); err != nil {
 		return fmt.Errorf("write %s: %w", it.Key, err)
 	}
 	return nil
 }
 
 func itemUpsert(tx *sql.Tx, k ledger.Kind) (*sql.Stmt, error) {
-	return tx.Prepare(`INSERT OR REPLACE INTO ` + k.Plural() + `(` + itemColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	return tx.Prepare(`INSERT OR REPLACE INTO ` + k.Plural() + `(` + itemColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 }
 
 func putBatchRow(tx *sql.Tx, b *ledger.BatchState) error {
@@ -38,7 +39,11 @@ func putBatchRow(tx *sql.Tx, b *ledger.BatchState) error {
 	for i, d := range b.Depends {
 		deps[i] = strconv.Itoa(d)
 	}
-	if _, err := tx.Exec(`INSERT OR REPLACE INTO batches(id, name, status, depends) VALUES (?,?,?,?)`, b.ID, b.Name, string(b.Status), strings.Join(deps, ",")); err != nil {
+	if _, err := tx.Exec(`INSERT OR REPLACE INTO batches(id, name, status, depends, start_clock, plan_entry) VALUES (?,?,?,?,?,?)`,
+		b.ID, b.Name, string(b.Status), strings.Join(deps, ","), int64(b.StartClock), b.Plan); err != nil {
+		return err
+	}
+	if err := putTaskRows(tx, b.ID, b.Tasks); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(`DELETE FROM batch_deps WHERE batch_id = ?`, b.ID); err != nil {
@@ -122,7 +127,14 @@ func restore(tx *sql.Tx, kind, key, before string) error {
 			if _, err := tx.Exec(`DELETE FROM batch_deps WHERE batch_id = ?`, key); err != nil {
 				return err
 			}
-			_, err := tx.Exec(`DELETE FROM batches WHERE id = ?`, key)
+			id, err := strconv.Atoi(key)
+			if err != nil {
+				return err
+			}
+			if err := putTaskRows(tx, id, nil); err != nil {
+				return err
+			}
+			_, err = tx.Exec(`DELETE FROM batches WHERE id = ?`, key)
 			return err
 		}
 		var b ledger.BatchState

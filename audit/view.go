@@ -524,7 +524,7 @@ func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*l
 		}
 	}
 	for _, c := range ckpts {
-		if _, err := tx.Exec(`INSERT OR REPLACE INTO checkpoints(entry, clock, code_commit, dirty) VALUES (?,?,?,?)`, c.Entry, int64(c.Clock), c.CodeCommit, c.Dirty); err != nil {
+		if _, err := tx.Exec(`INSERT OR REPLACE INTO checkpoints(entry, clock, code_commit, dirty, baseline) VALUES (?,?,?,?,?)`, c.Entry, int64(c.Clock), c.CodeCommit, c.Dirty, c.Baseline); err != nil {
 			return err
 		}
 	}

@@ -74,7 +74,11 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 	for _, f := range filters {
 		cmds = append(cmds, r.command(root, GateTest, r.Config.Gates.Test, f))
 	}
-	return r.runAll(ctx, ev, cmds)
+	class, err := r.classCommands(root, targets)
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	return r.runAll(ctx, ev, append(cmds, class...))
 }
 
 // Checkpoint runs the checkpoint gates: the stub scan of the targets'

@@ -63,6 +63,14 @@ func (s *State) Apply(rec *Record) error {
 		apply, err = s.batch(rec)
 	case KindCheckpoint:
 		apply, err = s.checkpoint(rec)
+	case KindPlan:
+		apply, err = s.plan(rec)
+	case KindTask:
+		apply, err = s.task(rec)
+	case KindBaseline:
+		apply, err = s.baseline(rec)
+	case KindRed:
+		apply, err = s.red(rec)
 	default:
 		err = rulef("entry %s: unknown kind %q", rec.ID, e.Kind)
 	}
@@ -444,10 +452,12 @@ func (s *State) transition(rec *Record) (func() error, error) {
 		plan = append(plan, planned{it, m})
 	}
 	return func() error {
+		batches := map[int]bool{}
 		for _, p := range plan {
 			s.applyMove(rec, p.it, p.move)
+			batches[p.it.Batch] = true
 		}
-		return nil
+		return s.noteTaskMoves(rec, batches)
 	}, nil
 }
 
@@ -528,7 +538,11 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 	if it.Removed && m.To != Deferred && m.To != NotStarted {
 		return rulef("%s: its source declaration was removed; it can only be deferred", k)
 	}
-	if err := s.checkBatchOpen(it, m); err != nil {
+	b, err := s.checkBatchOpen(it, m)
+	if err != nil {
+		return err
+	}
+	if err := s.checkProtocol(rec, b, it, m, gatesPending); err != nil {
 		return err
 	}
 	switch m.To {
@@ -551,26 +565,31 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 
 // checkBatchOpen demands that an item moves only while its batch is
 // started; a verified item of a complete batch may still be demoted.
-func (s *State) checkBatchOpen(it *ItemState, m Move) error {
+// It returns the batch.
+func (s *State) checkBatchOpen(it *ItemState, m Move) (*BatchState, error) {
 	k := it.Key
 	if it.Batch == 0 {
-		return rulef("%s belongs to no batch (add it to one with inventory import)", k)
+		return nil, rulef("%s belongs to no batch (add it to one with inventory import)", k)
 	}
 	b, err := s.Batch(it.Batch)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st := BatchPlanned
 	if b != nil {
 		st = b.Status
 	}
-	if st == BatchStarted || (st == BatchComplete && m.From == Verified) {
-		return nil
+	if st == BatchStarted {
+		return b, nil
+	}
+	if st == BatchComplete && m.From == Verified {
+		// A demotion after the batch (and its plan) completed.
+		return nil, nil
 	}
 	if st == BatchPlanned {
-		return rulef("%s belongs to batch %d, which is planned, not started (porttracker batch start %d)", k, it.Batch, it.Batch)
+		return nil, rulef("%s belongs to batch %d, which is planned, not started (porttracker batch start %d)", k, it.Batch, it.Batch)
 	}
-	return rulef("%s belongs to batch %d, which is %s; only a started batch's items move", k, it.Batch, st)
+	return nil, rulef("%s belongs to batch %d, which is %s; only a started batch's items move", k, it.Batch, st)
 }
 
 func coversHeads(prev []string, heads []Head) bool {
@@ -630,6 +649,9 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 	if cp == nil {
 		return rulef("%s: checkpoint %s is not in the ledger", k, rec.Entry.Checkpoint)
 	}
+	if cp.Baseline {
+		return rulef("%s: %s is a baseline, not a checkpoint; verified needs a checkpoint (porttracker checkpoint)", k, short(cp.Entry))
+	}
 	if cp.Clock <= it.CompleteClock {
 		return rulef("%s: checkpoint %s was recorded before the item was completed (run porttracker checkpoint again)", k, short(cp.Entry))
 	}
@@ -686,6 +708,7 @@ func (s *State) applyMove(rec *Record, old *ItemState, m Move) {
 		}
 	case Stub, NotStarted:
 		it.CompleteEntry, it.CompleteClock, it.CompleteCommit, it.Checkpoint = "", 0, "", ""
+		it.RedEntry, it.RedCommit = "", ""
 	}
 	s.putItem(&it)
 	s.moves[moveKey{rec.ID, it.Key}] = m.To
@@ -729,6 +752,7 @@ func (s *State) batch(rec *Record) (func() error, error) {
 		return func() error {
 			c := *b
 			c.Status = BatchStarted
+			c.StartClock = e.Clock
 			s.putBatch(&c)
 			return nil
 		}, nil
@@ -757,6 +781,11 @@ func (s *State) batch(rec *Record) (func() error, error) {
 		}
 		if len(open) > 0 {
 			return nil, rulef("batch %d cannot complete: not verified or deferred: %s", b.ID, strings.Join(open, ", "))
+		}
+		for _, t := range b.Tasks {
+			if t.Status != TaskComplete {
+				return nil, rulef("batch %d cannot complete: task %s is %s (porttracker task complete %d %s)", b.ID, t.Name, t.Status, b.ID, t.Name)
+			}
 		}
 		return func() error {
 			c := *b

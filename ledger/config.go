@@ -22,6 +22,23 @@ type Config struct {
 	Target TargetConfig `toml:"target"`
 	Gates  GatesConfig  `toml:"gates"`
 	Stubs  StubsConfig  `toml:"stubs"`
+	Plan   PlanConfig   `toml:"plan,omitempty"`
+}
+
+// PlanConfig is the team's policy for batch plans. MaxTaskFeatures bounds
+// the size of a feature task (a plan's group); 0 means the default, 20.
+// The policy entry of the ledger takes this over once it exists; until
+// then plan import records the limit it held the plan to in the plan entry.
+type PlanConfig struct {
+	MaxTaskFeatures int `toml:"max_task_features,omitempty"`
+}
+
+// TaskFeatureLimit is the configured size limit of a feature task.
+func (c *Config) TaskFeatureLimit() int {
+	if c.Plan.MaxTaskFeatures > 0 {
+		return c.Plan.MaxTaskFeatures
+	}
+	return DefaultMaxTaskFeatures
 }
 
 // LedgerConfig names the ledger branch and the view.
@@ -46,9 +63,12 @@ type TargetConfig struct {
 // GatesConfig holds the gate commands. In Test, {filter} is replaced by the
 // item's filter (shell-quoted).
 type GatesConfig struct {
-	Build      string `toml:"build"`
-	Test       string `toml:"test"`
-	FullTest   string `toml:"full_test"`
+	Build    string `toml:"build"`
+	Test     string `toml:"test"`
+	FullTest string `toml:"full_test"`
+	// ClassTest, when set, runs after the focused test of a test, with
+	// {class} replaced by the class of its target symbol.
+	ClassTest  string `toml:"class_test"`
 	TestOutput string `toml:"test_output"`
 	// Timeout bounds each gate command, as a Go duration ("20m").
 	Timeout string `toml:"timeout"`
@@ -135,6 +155,9 @@ func ParseConfig(name string, data []byte) (Config, error) {
 func (c *Config) Validate() error {
 	if c.Ledger.Branch == "" || strings.ContainsAny(c.Ledger.Branch, " ~^:?*[\\") || strings.HasPrefix(c.Ledger.Branch, "-") {
 		return fmt.Errorf("ledger.branch %q is not a valid branch name", c.Ledger.Branch)
+	}
+	if c.Plan.MaxTaskFeatures < 0 {
+		return fmt.Errorf("plan.max_task_features must be at least 1, not %d", c.Plan.MaxTaskFeatures)
 	}
 	if c.Ledger.MaxIDsPerUpdate < 1 {
 		return fmt.Errorf("ledger.max_ids_per_update must be at least 1, not %d", c.Ledger.MaxIDsPerUpdate)

@@ -32,6 +32,15 @@ const (
 	KindCheckpoint EntryKind = "checkpoint"
 	// KindSigner adds or revokes a signer.
 	KindSigner EntryKind = "signer"
+	// KindPlan records a batch's plan: its tasks, in the plan's order.
+	KindPlan EntryKind = "plan"
+	// KindTask starts or completes one task of a batch's plan.
+	KindTask EntryKind = "task"
+	// KindBaseline records the build and the full suite as they stand.
+	KindBaseline EntryKind = "baseline"
+	// KindRed records that a feature's focused tests fail before its
+	// implementation.
+	KindRed EntryKind = "red"
 )
 
 // Actions of batch and signer entries.
@@ -70,7 +79,10 @@ type Entry struct {
 	// Checkpoint is the ID of the checkpoint entry that a move to verified
 	// relies on.
 	Checkpoint string `toml:"checkpoint,omitempty"`
-	Moves      []Move `toml:"move,omitempty"`
+	// Baseline is the ID of the baseline entry that a move to complete in
+	// a batch with tasks relies on.
+	Baseline string `toml:"baseline,omitempty"`
+	Moves    []Move `toml:"move,omitempty"`
 
 	// Inventory entries.
 	Source   string     `toml:"source,omitempty"`
@@ -78,7 +90,15 @@ type Entry struct {
 	Tests    []ItemDef  `toml:"test,omitempty"`
 	Batches  []BatchDef `toml:"batch_def,omitempty"`
 
-	// Evidence of the gates, for promotions and checkpoints.
+	// The payloads of plan, task, baseline and red entries (plan.go,
+	// task.go, baseline.go, red.go).
+	Plan        *PlanPayload     `toml:"plan,omitempty"`
+	Task        *TaskPayload     `toml:"task,omitempty"`
+	BaselineRun *BaselinePayload `toml:"baseline_run,omitempty"`
+	Red         *RedPayload      `toml:"red,omitempty"`
+
+	// Evidence of the gates, for promotions, checkpoints, baselines and red
+	// runs.
 	Evidence *Evidence `toml:"evidence,omitempty"`
 }
 
@@ -252,7 +272,8 @@ func DecodePayload(payload []byte) (*Entry, error) {
 		return nil, fmt.Errorf("%w: no clock", ErrMalformed)
 	}
 	switch e.Kind {
-	case KindGenesis, KindInventory, KindTransition, KindBatch, KindCheckpoint, KindSigner:
+	case KindGenesis, KindInventory, KindTransition, KindBatch, KindCheckpoint, KindSigner,
+		KindPlan, KindTask, KindBaseline, KindRed:
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrMalformed, e.Kind)
 	}

@@ -30,6 +30,10 @@ type ItemState struct {
 	// UpstreamChanged says that the source declaration changed after the
 	// item was promoted.
 	UpstreamChanged bool
+	// RedEntry and RedCommit name the red run (red.go) recorded since the
+	// item was last claimed, and the code commit it ran at.
+	RedEntry  string `json:",omitempty"`
+	RedCommit string `json:",omitempty"`
 	// LastEntry is the last entry that touched the item.
 	LastEntry string
 }
@@ -57,6 +61,11 @@ type BatchState struct {
 	Name    string
 	Depends []int
 	Status  BatchStatus
+	// StartClock is the clock of the entry that started the batch.
+	StartClock uint64 `json:",omitempty"`
+	// Plan is the plan entry that recorded Tasks, in the plan's order.
+	Plan  string      `json:",omitempty"`
+	Tasks []TaskState `json:",omitempty"`
 }
 
 // SignerState is one signer, current or revoked.
@@ -75,6 +84,9 @@ type CheckpointState struct {
 	Clock      uint64
 	CodeCommit string
 	Dirty      bool
+	// Baseline says that this is a baseline (baseline.go): gates recorded
+	// as they stood, not a checkpoint that passed.
+	Baseline bool `json:",omitempty"`
 }
 
 // Source supplies state that is not yet in memory: the porting.db view

@@ -1,0 +1,204 @@
+package ledger
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// PlanPayload is the payload of a plan entry: a batch's tasks (the plan's
+// feature groups, then its test waves), in the plan's order.
+type PlanPayload struct {
+	Batch int `toml:"batch"`
+	// Depends is the dependency the plan states; it must agree with the
+	// batch's.
+	Depends []int `toml:"depends"`
+	// Source names the plan file the tasks were read from.
+	Source string `toml:"source,omitempty"`
+	// MaxTaskFeatures is the size limit of a feature task the writer was
+	// held to (team policy).
+	MaxTaskFeatures int        `toml:"max_task_features"`
+	Tasks           []PlanTask `toml:"task"`
+}
+
+// PlanTask is one task of a plan: a feature group or a test wave.
+type PlanTask struct {
+	Name  string `toml:"name"`
+	Kind  Kind   `toml:"kind"`
+	Title string `toml:"title,omitempty"`
+	// Count is the number of IDs the plan states for the task.
+	Count int `toml:"count"`
+	// IDs is the task's ID list, in the plan's order ("1636,1637").
+	IDs string `toml:"ids"`
+}
+
+// DefaultMaxTaskFeatures is the size limit of a feature task when the
+// team's configuration sets none (the seed plan's "max ~20").
+const DefaultMaxTaskFeatures = 20
+
+var taskName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$`)
+
+// CheckPlan checks a plan against itself and against the batch and items
+// of st: each task's stated count equals its IDs, every ID is defined and
+// belongs to the batch, no ID is in two tasks, the feature tasks cover the
+// batch's features and the test tasks its tests, no feature task is larger
+// than the limit, and the stated dependency is the batch's. The error
+// names the task and the IDs.
+func CheckPlan(st *State, p *PlanPayload) error {
+	if p == nil {
+		return rulef("a plan entry without its [plan] table")
+	}
+	b, err := st.Batch(p.Batch)
+	if err != nil {
+		return err
+	}
+	if b == nil {
+		return rulef("plan for batch %d: the batch is not defined (import the inventory first)", p.Batch)
+	}
+	if b.Status == BatchComplete {
+		return rulef("plan for batch %d: the batch is complete", b.ID)
+	}
+	for _, t := range b.Tasks {
+		if t.Status != TaskPending {
+			return rulef("plan for batch %d: task %s is %s; a plan is not replaced once a task has started", b.ID, t.Name, t.Status)
+		}
+	}
+	if deps, want := normInts(sortedInts(p.Depends)), normInts(sortedInts(b.Depends)); !slices.Equal(deps, want) {
+		return rulef("plan for batch %d states dependency %s, but the batch depends on %s (fix the plan or the inventory)", b.ID, intsOrNone(deps), intsOrNone(want))
+	}
+	if len(p.Tasks) == 0 {
+		return rulef("plan for batch %d has no tasks (### Group or ### Wave sections)", b.ID)
+	}
+	if p.MaxTaskFeatures < 1 {
+		return rulef("plan for batch %d: max_task_features %d (want at least 1)", b.ID, p.MaxTaskFeatures)
+	}
+	owner := map[ItemKey]string{}
+	names := map[string]bool{}
+	for _, t := range p.Tasks {
+		if !taskName.MatchString(t.Name) {
+			return rulef("plan for batch %d: task name %q (want letters, digits, _ . -)", b.ID, t.Name)
+		}
+		if names[t.Name] {
+			return rulef("plan for batch %d: task %s is named twice", b.ID, t.Name)
+		}
+		names[t.Name] = true
+		if t.Kind != Feature && t.Kind != Test {
+			return rulef("task %s: kind %q (want feature or test)", t.Name, t.Kind)
+		}
+		ids, err := ParseIDs(t.IDs)
+		if err != nil {
+			return rulef("task %s: %v", t.Name, err)
+		}
+		if len(ids) != t.Count {
+			return rulef("task %s states %d IDs but lists %d: %s", t.Name, t.Count, len(ids), FormatIDs(ids))
+		}
+		if t.Kind == Feature && len(ids) > p.MaxTaskFeatures {
+			return rulef("task %s has %d features; a feature task holds at most %d (team policy): split it", t.Name, len(ids), p.MaxTaskFeatures)
+		}
+		var undefined, foreign, twice []int
+		for _, id := range ids {
+			k := ItemKey{t.Kind, id}
+			if prev, ok := owner[k]; ok {
+				twice = append(twice, id)
+				_ = prev
+				continue
+			}
+			owner[k] = t.Name
+			it, err := st.Item(k)
+			if err != nil {
+				return err
+			}
+			switch {
+			case it == nil:
+				undefined = append(undefined, id)
+			case it.Batch != b.ID:
+				foreign = append(foreign, id)
+			}
+		}
+		if len(twice) > 0 {
+			return rulef("task %s lists %s %s, already in another task; an ID belongs to one task", t.Name, t.Kind.Plural(), FormatIDs(twice))
+		}
+		if len(undefined) > 0 {
+			return rulef("task %s lists %s %s, which are not defined (import them first)", t.Name, t.Kind.Plural(), FormatIDs(undefined))
+		}
+		if len(foreign) > 0 {
+			return rulef("task %s lists %s %s, which do not belong to batch %d", t.Name, t.Kind.Plural(), FormatIDs(foreign), b.ID)
+		}
+	}
+	members, err := st.BatchItems(b.ID)
+	if err != nil {
+		return err
+	}
+	left := map[Kind][]int{}
+	for _, k := range members {
+		if _, ok := owner[k]; !ok {
+			left[k.Kind] = append(left[k.Kind], k.ID)
+		}
+	}
+	for _, k := range []Kind{Feature, Test} {
+		if ids := left[k]; len(ids) > 0 {
+			what := "groups"
+			if k == Test {
+				what = "waves"
+			}
+			return rulef("plan for batch %d leaves %s %s in no task: the %s must cover the batch's %s", b.ID, k.Plural(), FormatIDs(ids), what, k.Plural())
+		}
+	}
+	return nil
+}
+
+func sortedInts(s []int) []int {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+func intsOrNone(s []int) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = fmt.Sprint(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plan is the rule of a plan entry: CheckPlan, then the batch's tasks are
+// replaced by the plan's, none of them started.
+func (s *State) plan(rec *Record) (func() error, error) {
+	p := rec.Entry.Plan
+	if err := CheckPlan(s, p); err != nil {
+		return nil, err
+	}
+	return func() error {
+		b, err := s.Batch(p.Batch)
+		if err != nil {
+			return err
+		}
+		c := *b
+		c.Plan = rec.ID
+		c.Tasks = make([]TaskState, len(p.Tasks))
+		for i, t := range p.Tasks {
+			ids, _ := ParseIDs(t.IDs)
+			c.Tasks[i] = TaskState{Name: t.Name, Kind: t.Kind, Title: t.Title, IDs: ids, Status: TaskPending}
+		}
+		s.putBatch(&c)
+		return nil
+	}, nil
+}
+
+// BuildPlan makes the plan entry for p.
+func BuildPlan(p *PlanPayload) *Entry {
+	var groups, waves int
+	for _, t := range p.Tasks {
+		if t.Kind == Feature {
+			groups++
+		} else {
+			waves++
+		}
+	}
+	return &Entry{Kind: KindPlan, Plan: p,
+		Summary: fmt.Sprintf("plan for batch %d: %d feature groups, %d test waves", p.Batch, groups, waves)}
+}

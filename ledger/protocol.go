@@ -1,0 +1,109 @@
+package ledger
+
+import "strings"
+
+// The plan's protocol for the moves of a batch with tasks (see plan.go and
+// task.go): one task is active at a time and only its items move; a move
+// to complete needs a baseline recorded since the batch started and, for a
+// feature, a red run since its claim at an older code commit (red.go), or
+// an override reason. Batches without tasks are not affected.
+
+// checkProtocol checks move m of item it, in entry rec, against the plan's
+// protocol. With gatesPending the evidence (and so the complete's code
+// commit) is not known yet.
+func (s *State) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move, gatesPending bool) error {
+	if b == nil || len(b.Tasks) == 0 {
+		return nil
+	}
+	k := it.Key
+	active := b.ActiveTask()
+	if active == nil {
+		return rulef("%s: batch %d has a plan and no task is active; start one first (porttracker task start %d NAME)", k, b.ID, b.ID)
+	}
+	if !active.Has(k) {
+		where := "in no task"
+		if t := b.TaskOf(k); t != nil {
+			where = "in task " + t.Name
+		}
+		return rulef("%s is %s, outside the active task %s of batch %d (Never update IDs outside the active task)", k, where, active.Name, b.ID)
+	}
+	if m.To != Complete {
+		return nil
+	}
+	if err := s.checkBaselineSince(rec.Entry.Baseline, b, k); err != nil {
+		return err
+	}
+	if k.Kind == Feature {
+		return s.checkRedBefore(rec, it, gatesPending)
+	}
+	return nil
+}
+
+// checkBaselineSince demands that baseline names a baseline recorded after
+// batch b started.
+func (s *State) checkBaselineSince(baseline string, b *BatchState, k ItemKey) error {
+	mend := "(porttracker checkpoint --baseline)"
+	if baseline == "" {
+		return rulef("%s: no item of batch %d moves to complete before a baseline is recorded %s", k, b.ID, mend)
+	}
+	cp, err := s.Checkpoint(baseline)
+	if err != nil {
+		return err
+	}
+	switch {
+	case cp == nil || !cp.Baseline:
+		return rulef("%s: %s is not a baseline in the ledger %s", k, short(baseline), mend)
+	case cp.Clock <= b.StartClock:
+		return rulef("%s: baseline %s was recorded before batch %d started; record one since %s", k, short(baseline), b.ID, mend)
+	}
+	return nil
+}
+
+// checkRedBefore demands a red run of feature it since its claim, at a
+// code commit older than the complete's, unless the entry gives an
+// override reason.
+func (s *State) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) error {
+	k := it.Key
+	e := rec.Entry
+	if strings.TrimSpace(e.Reason) != "" {
+		return nil // --override: recorded as the entry's reason
+	}
+	if it.RedEntry == "" {
+		return rulef("%s: complete needs a red run of its focused tests since its claim (porttracker feature red %d), or --override \"why\"", k, k.ID)
+	}
+	if gatesPending || e.Evidence == nil {
+		return nil
+	}
+	done := e.Evidence.CodeCommit
+	if it.RedCommit == done {
+		return rulef("%s: the red run and the complete are at the same code commit %s; commit the implementation, then complete it", k, short(done))
+	}
+	if s.Contains != nil {
+		ok, err := s.Contains(it.RedCommit, done)
+		if err != nil {
+			return rulef("%s: cannot tell whether the red run's code %s is older than %s: %v", k, short(it.RedCommit), short(done), err)
+		}
+		if !ok {
+			return rulef("%s: the red run's code %s is not an ancestor of the complete's code %s", k, short(it.RedCommit), short(done))
+		}
+	}
+	return nil
+}
+
+// noteTaskMoves records, on the active task of each batch with tasks that
+// rec moved items of, the clock of that move.
+func (s *State) noteTaskMoves(rec *Record, batches map[int]bool) error {
+	for id := range batches {
+		b, err := s.Batch(id)
+		if err != nil {
+			return err
+		}
+		if b == nil || b.ActiveTask() == nil {
+			continue
+		}
+		c := b.withTasks()
+		c.ActiveTask().LastMove = rec.Entry.Clock
+		s.putBatch(c)
+	}
+	return nil
+}
