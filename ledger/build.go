@@ -15,6 +15,9 @@ type MoveRequest struct {
 	Evidence *Evidence
 	// Checkpoint is the checkpoint entry a move to verified relies on.
 	Checkpoint string
+	// Baseline is the latest baseline entry, which a move to complete in a
+	// batch with tasks relies on.
+	Baseline string
 }
 
 // BuildTransition makes the transition entry for req against st: each
@@ -26,7 +29,7 @@ func BuildTransition(st *State, req MoveRequest) (*Entry, error) {
 		return nil, fmt.Errorf("no IDs given")
 	}
 	e := &Entry{Kind: KindTransition, ItemKind: req.Kind, Reason: strings.TrimSpace(req.Reason),
-		Evidence: req.Evidence, Checkpoint: req.Checkpoint}
+		Evidence: req.Evidence, Checkpoint: req.Checkpoint, Baseline: req.Baseline}
 	from := map[Status]int{}
 	for _, id := range req.IDs {
 		k := ItemKey{req.Kind, id}
@@ -52,6 +55,9 @@ func BuildTransition(st *State, req MoveRequest) (*Entry, error) {
 	e.Summary = summarizeMoves(req, from)
 	if req.To != Verified {
 		e.Checkpoint = ""
+	}
+	if req.To != Complete {
+		e.Baseline = ""
 	}
 	return e, nil
 }

@@ -24,6 +24,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			initCommand(),
 			inventoryCommand(),
 			batchCommand(),
+			planCommand(),
+			taskCommand(),
 			itemCommand("feature"),
 			itemCommand("test"),
 			stubScanCommand(),

@@ -33,9 +33,14 @@ func parseBatchID(c *cli.Context) (int, error) {
 	if err := args(c, 1, "one batch ID"); err != nil {
 		return 0, err
 	}
-	id, err := strconv.Atoi(c.Args().First())
+	return parseBatchArg(c.Args().First())
+}
+
+// parseBatchArg reads a batch ID given on the command line.
+func parseBatchArg(s string) (int, error) {
+	id, err := strconv.Atoi(s)
 	if err != nil || id <= 0 {
-		return 0, usagef("%q is not a batch ID (a positive whole number)", c.Args().First())
+		return 0, usagef("%q is not a batch ID (a positive whole number)", s)
 	}
 	return id, nil
 }

@@ -109,6 +109,7 @@ func checkpointCommand() *cli.Command {
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "label", Usage: "a note for the checkpoint (the task it closes)"},
+			&cli.BoolFlag{Name: "baseline", Usage: "record the build and the full suite as they stand, passing or failing (the plan's baseline)"},
 		},
 		Action: runCheckpoint,
 	}
@@ -125,6 +126,9 @@ func runCheckpoint(c *cli.Context) error {
 	defer e.close()
 	if err := e.requireLedger(); err != nil {
 		return err
+	}
+	if c.Bool("baseline") {
+		return runBaseline(c, e)
 	}
 	// The bodies of every completed item are scanned again: they are the
 	// ones the checkpoint will let become verified.
@@ -169,4 +173,39 @@ func gateError(err error) error {
 		return usagef("%v", err)
 	}
 	return fmt.Errorf("gates did not finish, nothing was written: %w", err)
+}
+
+// runBaseline runs the build and the full suite and records them as they
+// stand: a baseline records, it does not judge.
+func runBaseline(c *cli.Context, e *env) error {
+	out, stop := watchGates(c.Context, e.errOut)
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
+	ev, err := r.Baseline(c.Context)
+	stop()
+	if err != nil {
+		return gateError(err)
+	}
+	if _, err := e.record(func(*ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildBaseline(&ev, c.String("label")), nil
+	}); err != nil {
+		return err
+	}
+	if !e.json() {
+		for _, g := range ev.Gates {
+			verdict := "ok"
+			if !g.OK {
+				verdict = "FAILED"
+			}
+			e.printf("  %-9s %s%s\n", g.Name, verdict, gateCounts(g))
+		}
+	}
+	return nil
+}
+
+// gateCounts is a test gate's parsed counts, for a summary line.
+func gateCounts(g ledger.GateResult) string {
+	if !g.Parsed {
+		return fmt.Sprintf(" (exit %d)", g.ExitCode)
+	}
+	return fmt.Sprintf(" (exit %d: %d passed, %d failed)", g.ExitCode, g.Passed, g.Failed)
 }

@@ -20,10 +20,10 @@ import (
 func itemCommand(kind string) *cli.Command {
 	k := ledger.Kind(kind)
 	moveFlags := []cli.Flag{
-		&cli.StringFlag{Name: "override", Usage: "the reason for a deferral, a demotion or a conflict resolution (\"resolve: ...\")"},
+		&cli.StringFlag{Name: "override", Usage: "the reason for a deferral, a demotion, a complete without a red run, or a conflict resolution (\"resolve: ...\")"},
 		&cli.StringFlag{Name: "filter", Usage: "the focused tests to run for complete ({filter} of the test gate)"},
 	}
-	return &cli.Command{
+	cmd := &cli.Command{
 		Name:  kind,
 		Usage: kind + "s: show, update, batch-update, list",
 		Subcommands: []*cli.Command{
@@ -55,6 +55,11 @@ func itemCommand(kind string) *cli.Command {
 			},
 		},
 	}
+	if k == ledger.Feature {
+		cmd.Usage = "features: show, update, batch-update, list, red"
+		cmd.Subcommands = append(cmd.Subcommands, redCommand())
+	}
+	return cmd
 }
 
 func parseItemID(c *cli.Context, k ledger.Kind) (int, error) {
@@ -322,8 +327,13 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 		return err
 	}
 	req := ledger.MoveRequest{Kind: k, IDs: ids, To: to, Reason: reason}
-	if to == ledger.Verified {
+	switch to {
+	case ledger.Verified:
 		if req.Checkpoint, err = e.view.LatestCheckpoint(); err != nil {
+			return err
+		}
+	case ledger.Complete:
+		if req.Baseline, err = e.view.LatestBaseline(); err != nil {
 			return err
 		}
 	}

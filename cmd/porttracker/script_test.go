@@ -29,7 +29,17 @@ func TestScripts(t *testing.T) {
 		Setup:               setupScript,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"verify-entries": cmdVerifyEntries, "newrepo": cmdNewRepo, "status": cmdStatus},
 		RequireExplicitExec: true,
+		Condition:           scriptCondition,
 	})
+}
+
+// scriptCondition knows [seedplan]: shared/reference/seed-plan.md was found.
+func scriptCondition(cond string) (bool, error) {
+	if cond != "seedplan" {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	ref, err := sharedReference()
+	return ref != "", err
 }
 
 // setupScript gives each script a home with an SSH key and a git
@@ -68,10 +78,42 @@ func setupScript(env *testscript.Env) error {
 			}
 		}
 	}
+	// The seed plan is read in place, as $WORK/reference/seed-plan.md.
+	if ref, err := sharedReference(); err != nil {
+		return err
+	} else if ref != "" {
+		if err := os.Symlink(ref, filepath.Join(env.WorkDir, "reference")); err != nil {
+			return err
+		}
+	}
 	env.Setenv("GOFLAGS", "-mod=mod")
 	env.Setenv("GOPROXY", "off")
 	env.Setenv("GOTOOLCHAIN", "local")
 	return nil
+}
+
+// sharedReference finds shared/reference (the seed plan) by walking up
+// from the module root; "" when it is missing, an error when CI is set.
+func sharedReference() (string, error) {
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return "", err
+	}
+	for {
+		ref := filepath.Join(dir, "shared", "reference")
+		if _, err := os.Stat(filepath.Join(ref, "seed-plan.md")); err == nil {
+			return ref, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if os.Getenv("CI") != "" {
+		return "", errors.New("shared/reference/seed-plan.md not found above the module root (CI clones main with shared/ beside it)")
+	}
+	return "", nil
 }
 
 func goEnv(name string) string {
