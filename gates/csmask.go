@@ -1,10 +1,12 @@
 package gates
 
-// maskCSharp returns a copy of a C# source in which the contents of comments,
-// string and character literals (regular, verbatim, interpolated and raw) and
-// preprocessor lines are replaced by spaces. Newlines and byte offsets are
-// kept, so that structure (braces, parentheses, names) can be found in the
-// copy and the text taken from the original.
+// maskCSharp returns a copy of a C# source in which comments and
+// preprocessor lines are replaced by spaces, and so are the contents of
+// string and character literals (regular, verbatim, interpolated and raw),
+// whose prefix ($, @) and outer quotes are kept: "abc" becomes "   ", so a
+// literal can still be told from no code at all. Newlines and byte offsets
+// are kept, so that structure (braces, parentheses, names) can be found in
+// the copy and the text taken from the original.
 func maskCSharp(src []byte) []byte {
 	m := &masker{src: src, out: append([]byte(nil), src...)}
 	m.code(0, false)
@@ -109,8 +111,19 @@ func (m *masker) char(i int) int {
 		j++
 	}
 	j = min(j+1, len(m.src))
-	m.blank(i, j)
+	m.blankInside(i, j)
 	return j
+}
+
+// blankInside masks a literal src[from:to] but keeps its first and last
+// byte when they are quotes.
+func (m *masker) blankInside(from, to int) {
+	m.blank(from, to)
+	for _, k := range []int{from, to - 1} {
+		if k >= from && k < len(m.src) && (m.src[k] == '"' || m.src[k] == '\'') {
+			m.out[k] = m.src[k]
+		}
+	}
 }
 
 // stringPrefix returns the length of a run of $ and @ at i that is followed
@@ -149,7 +162,7 @@ func (m *masker) str(i int) int {
 	default:
 		end = m.quoted(q+1, verbatim, interp)
 	}
-	m.blank(i, end)
+	m.blankInside(q, end)
 	return end
 }
 

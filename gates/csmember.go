@@ -12,6 +12,8 @@ type csFound struct {
 	expr     bool   // an expression body
 	test     bool   // marked with a test attribute
 	declLine int    // the line of the member's name
+	params   bool   // declares at least one parameter
+	chained  bool   // a constructor with a ": this(…)" or ": base(…)" initializer
 }
 
 // csMembers finds the members called name declared directly in type t,
@@ -65,16 +67,19 @@ func memberAt(src, m []byte, i, limit int) (csFound, int) {
 	if j >= limit {
 		return csFound{}, memberNone
 	}
+	var head csFound
 	if m[j] == '(' {
 		p := matchParen(m, j)
 		if p < 0 {
 			return csFound{}, memberNone
 		}
-		j = bodyStart(m, p+1, limit)
-		if j < 0 {
+		head.params = strings.TrimSpace(string(m[j+1:p])) != ""
+		b := bodyStart(m, p+1, limit)
+		if b < 0 {
 			return csFound{}, memberNone
 		}
-		if m[j] == ';' {
+		head.chained = ctorInitializer(m[p+1 : b])
+		if j = b; m[j] == ';' {
 			return csFound{}, memberBodyless
 		}
 	}
@@ -84,19 +89,28 @@ func memberAt(src, m []byte, i, limit int) (csFound, int) {
 		if c < 0 || c > limit {
 			return csFound{}, memberNone
 		}
-		return csFound{
-			member: member{body: string(src[j+1 : c]), line: lineOf(src, j)},
-			masked: string(m[j+1 : c]),
-		}, memberBody
+		head.member = member{body: string(src[j+1 : c]), line: lineOf(src, j)}
+		head.masked = string(m[j+1 : c])
+		return head, memberBody
 	case hasAt(m, j, "=>"):
 		e := exprEnd(m, j+2, limit)
-		return csFound{
-			member: member{body: string(src[j:e]), line: lineOf(src, j)},
-			masked: string(m[j:e]),
-			expr:   true,
-		}, memberBody
+		head.member = member{body: string(src[j:e]), line: lineOf(src, j)}
+		head.masked = string(m[j:e])
+		head.expr = true
+		return head, memberBody
 	}
 	return csFound{}, memberNone
+}
+
+// ctorInitializer reports whether the text between a parameter list and
+// its body is a constructor initializer, ": this(…)" or ": base(…)".
+func ctorInitializer(between []byte) bool {
+	t := strings.TrimSpace(string(between))
+	if !strings.HasPrefix(t, ":") {
+		return false
+	}
+	t = strings.TrimSpace(t[1:])
+	return strings.HasPrefix(t, "this") || strings.HasPrefix(t, "base")
 }
 
 // bodyStart finds, after a parameter list, the "{", "=>" or ";" that

@@ -41,6 +41,10 @@ type Runner struct {
 	RepoDir string
 	// Out receives the gates' output as they run; may be nil.
 	Out io.Writer
+	// AllowDirty lets a promotion run while paths the gates read have
+	// uncommitted changes (the evidence records it); a checkpoint never
+	// runs on a dirty tree.
+	AllowDirty bool
 }
 
 // Promote runs the gates that a promotion to complete needs: the stub scan
@@ -61,7 +65,7 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
 		return ledger.Evidence{}, fmt.Errorf("promote: gates.test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start()
+	ev, root, err := r.start(targets, false)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
@@ -89,7 +93,7 @@ func (r *Runner) Checkpoint(ctx context.Context, targets []Target) (ledger.Evide
 	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
 		return ledger.Evidence{}, fmt.Errorf("checkpoint: gates.full_test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start()
+	ev, root, err := r.start(targets, true)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
@@ -135,17 +139,26 @@ func focusedFilters(targets []Target) ([]string, error) {
 	return out, nil
 }
 
-// start opens the repository and records the code state.
-func (r *Runner) start() (ledger.Evidence, string, error) {
+// start opens the repository and records the code state. Uncommitted
+// changes in the paths the gates read refuse the run with a *DirtyError,
+// unless AllowDirty is set (never for a checkpoint).
+func (r *Runner) start(targets []Target, checkpoint bool) (ledger.Evidence, string, error) {
 	s, err := openRepo(r.RepoDir)
 	if err != nil {
 		return ledger.Evidence{}, "", err
 	}
-	commit, dirty, digest, err := r.codeState(s)
+	st, err := r.codeState(s)
 	if err != nil {
 		return ledger.Evidence{}, "", err
 	}
-	return ledger.Evidence{CodeCommit: commit, Dirty: dirty, DiffDigest: digest}, s.root, nil
+	ev := ledger.Evidence{CodeCommit: st.commit, Dirty: st.dirty(), DiffDigest: st.digest}
+	if dirty := st.dirtyUnder(r.GatePaths(targets)); len(dirty) > 0 {
+		if checkpoint || !r.AllowDirty {
+			return ledger.Evidence{}, "", &DirtyError{Paths: dirty, Checkpoint: checkpoint}
+		}
+		ev.AllowedDirty = true
+	}
+	return ev, s.root, nil
 }
 
 func (r *Runner) patterns() ([]Pattern, error) {

@@ -2,6 +2,7 @@ package gates
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -98,7 +99,13 @@ func TestPromoteTestKindUsesItsSymbol(t *testing.T) {
 func TestPromoteRefusesStub(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
 	writeFiles(t, r.RepoDir, map[string]string{"tiny.go": tinyStub})
-	ev, err := r.Promote(context.Background(), []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}})
+	target := []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}}
+	var dirty *DirtyError
+	if _, err := r.Promote(context.Background(), target); !errors.As(err, &dirty) || !slices.Equal(dirty.Paths, []string{"tiny.go"}) {
+		t.Fatalf("Promote on a dirty tree: error %v, want a DirtyError naming tiny.go", err)
+	}
+	r.AllowDirty = true
+	ev, err := r.Promote(context.Background(), target)
 	if err != nil {
 		t.Fatalf("Promote: %v", err)
 	}
@@ -109,8 +116,8 @@ func TestPromoteRefusesStub(t *testing.T) {
 	if !slices.Equal(stub.Matches, []string{"tiny.go:5: panic(not implemented)"}) || stub.ExitCode == 0 {
 		t.Errorf("stub gate %+v", *stub)
 	}
-	if !ev.Dirty || !strings.HasPrefix(ev.DiffDigest, "sha256:") {
-		t.Errorf("dirty %v digest %q, want a dirty tree with a digest", ev.Dirty, ev.DiffDigest)
+	if !ev.Dirty || !ev.AllowedDirty || !strings.HasPrefix(ev.DiffDigest, "sha256:") {
+		t.Errorf("dirty %v allowed %v digest %q, want a dirty tree allowed, with a digest", ev.Dirty, ev.AllowedDirty, ev.DiffDigest)
 	}
 }
 
@@ -164,14 +171,12 @@ func TestCheckpoint(t *testing.T) {
 		t.Fatalf("Checkpoint evidence %+v, want stub, build and full_test passing", ev)
 	}
 
-	// A stub outside the mapped bodies, on a changed line, fails the checkpoint.
+	// A checkpoint always needs a clean tree, AllowDirty or not.
 	writeFiles(t, r.RepoDir, map[string]string{"util.go": "package tiny\n\nfunc util() {\n\tpanic(\"not implemented\")\n}\n"})
-	ev, err = r.Checkpoint(ctx, targets)
-	if err != nil {
-		t.Fatalf("Checkpoint: %v", err)
-	}
-	if got := ev.Gate(GateStub).Matches; ev.Passed() || !slices.Equal(got, []string{"util.go:4: panic(not implemented)"}) {
-		t.Errorf("Checkpoint stub matches %v, want the changed line of util.go", got)
+	r.AllowDirty = true
+	var dirty *DirtyError
+	if _, err = r.Checkpoint(ctx, targets); !errors.As(err, &dirty) || !dirty.Checkpoint || !slices.Equal(dirty.Paths, []string{"util.go"}) {
+		t.Errorf("Checkpoint on a dirty tree: error %v, want a DirtyError naming util.go", err)
 	}
 
 	r.Config.Gates.FullTest = ""

@@ -106,9 +106,12 @@ type Evidence struct {
 	CodeCommit string `toml:"code_commit" json:"code_commit"`
 	// Dirty says the working tree had uncommitted changes; DiffDigest is then
 	// a digest of those changes.
-	Dirty      bool         `toml:"dirty" json:"dirty"`
-	DiffDigest string       `toml:"diff_digest,omitempty" json:"diff_digest,omitempty"`
-	Gates      []GateResult `toml:"gate" json:"gates"`
+	Dirty      bool   `toml:"dirty" json:"dirty"`
+	DiffDigest string `toml:"diff_digest,omitempty" json:"diff_digest,omitempty"`
+	// AllowedDirty says the promotion was made with --allow-dirty while
+	// paths the gates read had uncommitted changes.
+	AllowedDirty bool         `toml:"allowed_dirty,omitempty" json:"allowed_dirty,omitempty"`
+	Gates        []GateResult `toml:"gate" json:"gates"`
 }
 
 // GateResult is the evidence of one gate run.

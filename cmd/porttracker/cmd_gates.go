@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -169,6 +170,10 @@ func runCheckpoint(c *cli.Context) error {
 
 // gateError words an error that kept the gates from giving evidence.
 func gateError(err error) error {
+	var dirty *gates.DirtyError
+	if errors.As(err, &dirty) {
+		return failf("%v; nothing was written", err)
+	}
 	if strings.Contains(err.Error(), "not set in") || strings.Contains(err.Error(), "needs a focused test") {
 		return usagef("%v", err)
 	}

@@ -22,6 +22,7 @@ func itemCommand(kind string) *cli.Command {
 	moveFlags := []cli.Flag{
 		&cli.StringFlag{Name: "override", Usage: "the reason for a deferral, a demotion, a complete without a red run, or a conflict resolution (\"resolve: ...\")"},
 		&cli.StringFlag{Name: "filter", Usage: "the focused tests to run for complete ({filter} of the test gate)"},
+		&cli.BoolFlag{Name: "allow-dirty", Usage: "promote to complete or verified though what the gates read has uncommitted changes (recorded in the entry)"},
 	}
 	cmd := &cli.Command{
 		Name:  kind,
@@ -181,6 +182,9 @@ func printEvidence(e *env, ev *ledger.Evidence, indent string) {
 	state := "clean"
 	if ev.Dirty {
 		state = "dirty, diff " + shortDigest(ev.DiffDigest)
+	}
+	if ev.AllowedDirty {
+		state += ", --allow-dirty"
 	}
 	e.printf("%sevidence at code %s (%s):\n", indent, shortHash(ev.CodeCommit), state)
 	for _, g := range ev.Gates {
@@ -366,15 +370,50 @@ func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool)
 		}
 		return nil
 	}
-	if to == ledger.Complete {
+	switch to {
+	case ledger.Complete:
 		ev, err := runPromotionGates(c, e, st, k, ids)
 		if err != nil {
 			return err
 		}
 		req.Evidence = ev
+	case ledger.Verified:
+		if req.Evidence, err = verifiedCodeState(c, e, st, k, ids); err != nil {
+			return err
+		}
 	}
 	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) { return ledger.BuildTransition(st, req) })
 	return err
+}
+
+// verifiedCodeState refuses a move to verified while what the gates read
+// has uncommitted changes, unless --allow-dirty is given; the code state
+// is then recorded with the entry.
+func verifiedCodeState(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, ids []int) (*ledger.Evidence, error) {
+	var targets []gates.Target
+	for _, id := range ids {
+		it, err := st.Item(ledger.ItemKey{Kind: k, ID: id})
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, gates.Target{Kind: k, ID: id, File: it.TargetFile, Symbol: it.TargetSymbol})
+	}
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root}
+	dirty, err := r.DirtyGatePaths(targets)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirty) == 0 {
+		return nil, nil
+	}
+	if !c.Bool("allow-dirty") {
+		return nil, failf("%v", &gates.DirtyError{Paths: dirty})
+	}
+	commit, isDirty, digest, err := r.CodeState()
+	if err != nil {
+		return nil, err
+	}
+	return &ledger.Evidence{CodeCommit: commit, Dirty: isDirty, DiffDigest: digest, AllowedDirty: true}, nil
 }
 
 func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, ids []int) (*ledger.Evidence, error) {
@@ -407,7 +446,7 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 	}
 	out, stop := watchGates(c.Context, e.errOut)
 	defer stop()
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out, AllowDirty: c.Bool("allow-dirty")}
 	ev, err := r.Promote(c.Context, targets)
 	if err != nil {
 		return nil, gateError(err)
