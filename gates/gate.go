@@ -65,7 +65,7 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
 		return ledger.Evidence{}, fmt.Errorf("promote: gates.test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start(targets, false)
+	ev, root, err := r.start(targets, dirtyUnlessAllowed)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
@@ -93,7 +93,7 @@ func (r *Runner) Checkpoint(ctx context.Context, targets []Target) (ledger.Evide
 	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
 		return ledger.Evidence{}, fmt.Errorf("checkpoint: gates.full_test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start(targets, true)
+	ev, root, err := r.start(targets, cleanOnly)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
@@ -139,10 +139,22 @@ func focusedFilters(targets []Target) ([]string, error) {
 	return out, nil
 }
 
+// What start does with uncommitted changes in the paths the gates read.
+type dirtyPolicy int
+
+const (
+	// dirtyUnlessAllowed refuses them unless Runner.AllowDirty (promotions).
+	dirtyUnlessAllowed dirtyPolicy = iota
+	// cleanOnly always refuses them (checkpoints, baselines).
+	cleanOnly
+	// dirtyRecorded only records them (a red run, which precedes the work).
+	dirtyRecorded
+)
+
 // start opens the repository and records the code state. Uncommitted
-// changes in the paths the gates read refuse the run with a *DirtyError,
-// unless AllowDirty is set (never for a checkpoint).
-func (r *Runner) start(targets []Target, checkpoint bool) (ledger.Evidence, string, error) {
+// changes in the paths the gates read refuse the run with a *DirtyError as
+// the policy says.
+func (r *Runner) start(targets []Target, policy dirtyPolicy) (ledger.Evidence, string, error) {
 	s, err := openRepo(r.RepoDir)
 	if err != nil {
 		return ledger.Evidence{}, "", err
@@ -152,9 +164,9 @@ func (r *Runner) start(targets []Target, checkpoint bool) (ledger.Evidence, stri
 		return ledger.Evidence{}, "", err
 	}
 	ev := ledger.Evidence{CodeCommit: st.commit, Dirty: st.dirty(), DiffDigest: st.digest}
-	if dirty := st.dirtyUnder(r.GatePaths(targets)); len(dirty) > 0 {
-		if checkpoint || !r.AllowDirty {
-			return ledger.Evidence{}, "", &DirtyError{Paths: dirty, Checkpoint: checkpoint}
+	if dirty := st.dirtyUnder(r.GatePaths(targets)); len(dirty) > 0 && policy != dirtyRecorded {
+		if policy == cleanOnly || !r.AllowDirty {
+			return ledger.Evidence{}, "", &DirtyError{Paths: dirty, Checkpoint: policy == cleanOnly}
 		}
 		ev.AllowedDirty = true
 	}

@@ -15,7 +15,7 @@ func (r *Runner) Baseline(ctx context.Context) (ledger.Evidence, error) {
 	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
 		return ledger.Evidence{}, fmt.Errorf("baseline: gates.full_test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start()
+	ev, root, err := r.start(nil, cleanOnly)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
@@ -43,7 +43,7 @@ func (r *Runner) Red(ctx context.Context, t Target) (ledger.Evidence, error) {
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
 		return ledger.Evidence{}, fmt.Errorf("red: gates.test is not set in %s", ledger.ConfigFile)
 	}
-	ev, root, err := r.start()
+	ev, root, err := r.start([]Target{t}, dirtyRecorded)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
