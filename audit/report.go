@@ -30,6 +30,9 @@ type Report struct {
 	Tests    Totals `json:"tests"`
 	// Batches are every batch with its counts, by ID.
 	Batches []Batch `json:"batches"`
+	// Tasks are the tasks of the batches with a plan, by batch, each in
+	// its plan's order, with their items counted by status.
+	Tasks []Task `json:"tasks"`
 	// Deferred are the deferred items with their reasons.
 	Deferred []ReportItem `json:"deferred"`
 	// Conflicts are the items whose concurrent entries disagree, with the
@@ -140,6 +143,9 @@ func (v *View) Report(now time.Time, recent int) (*Report, error) {
 	}
 	if batches != nil {
 		r.Batches = batches
+	}
+	if r.Tasks, err = v.reportTasks(); err != nil {
+		return nil, err
 	}
 	if r.Deferred, err = v.reportItems(`status = 'deferred'`, false); err != nil {
 		return nil, err
@@ -380,6 +386,9 @@ func (r *Report) Markdown(w io.Writer) error {
 		p("\n")
 	}
 
+	if err := markdownTasks(bw, r.Tasks); err != nil {
+		return err
+	}
 	p("## Deferred (%d)\n\n", len(r.Deferred))
 	if len(r.Deferred) == 0 {
 		p("No item is deferred.\n\n")

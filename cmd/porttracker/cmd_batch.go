@@ -70,12 +70,17 @@ func runBatchShow(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	tasks, err := e.view.Tasks(id)
+	if err != nil {
+		return err
+	}
 	if e.json() {
 		return e.printJSON(struct {
 			*audit.Batch
 			FeatureItems []audit.Item `json:"feature_items"`
 			TestItems    []audit.Item `json:"test_items"`
-		}{b, feats, tests})
+			Tasks        []audit.Task `json:"tasks"`
+		}{b, feats, tests, tasks})
 	}
 	e.printf("batch %d: %s\n", b.ID, b.Name)
 	e.printf("  status:     %s\n", b.Status)
@@ -101,6 +106,12 @@ func runBatchShow(c *cli.Context) error {
 			if ids := byStatus[st]; len(ids) > 0 {
 				e.printf("  %s %s: %s\n", set.name, st, ledger.FormatIDs(ids))
 			}
+		}
+	}
+	if len(tasks) > 0 {
+		e.printf("  tasks (the plan's order):\n")
+		for _, t := range tasks {
+			e.printf("    %d. %-4s %-8s %3d  %-8s %s\n", t.Order, t.Name, t.Kind.Plural(), len(t.IDs), t.Status, countsText(t.Items))
 		}
 	}
 	return nil
