@@ -86,22 +86,22 @@ func CheckPlan(st *State, p *PlanPayload) error {
 		if t.Kind != Feature && t.Kind != Test {
 			return rulef("task %s: kind %q (want feature or test)", t.Name, t.Kind)
 		}
+		label := t.Label()
 		ids, err := ParseIDs(t.IDs)
 		if err != nil {
-			return rulef("task %s: %v", t.Name, err)
+			return rulef("%s: %v", label, err)
 		}
 		if len(ids) != t.Count {
-			return rulef("task %s states %d IDs but lists %d: %s", t.Name, t.Count, len(ids), FormatIDs(ids))
+			return rulef("%s states %d IDs but lists %d: %s", label, t.Count, len(ids), FormatIDs(ids))
 		}
 		if t.Kind == Feature && len(ids) > p.MaxTaskFeatures {
-			return rulef("task %s has %d features; a feature task holds at most %d (team policy): split it", t.Name, len(ids), p.MaxTaskFeatures)
+			return rulef("%s has %d features; a feature group holds at most %d (team policy): split it", label, len(ids), p.MaxTaskFeatures)
 		}
 		var undefined, foreign, twice []int
 		for _, id := range ids {
 			k := ItemKey{t.Kind, id}
-			if prev, ok := owner[k]; ok {
+			if _, ok := owner[k]; ok {
 				twice = append(twice, id)
-				_ = prev
 				continue
 			}
 			owner[k] = t.Name
@@ -117,13 +117,13 @@ func CheckPlan(st *State, p *PlanPayload) error {
 			}
 		}
 		if len(twice) > 0 {
-			return rulef("task %s lists %s %s, already in another task; an ID belongs to one task", t.Name, t.Kind.Plural(), FormatIDs(twice))
+			return rulef("%s lists %s %s, already in another task; an ID belongs to one task", label, t.Kind.Plural(), FormatIDs(twice))
 		}
 		if len(undefined) > 0 {
-			return rulef("task %s lists %s %s, which are not defined (import them first)", t.Name, t.Kind.Plural(), FormatIDs(undefined))
+			return rulef("%s lists %s %s, which are not defined (import them first)", label, t.Kind.Plural(), FormatIDs(undefined))
 		}
 		if len(foreign) > 0 {
-			return rulef("task %s lists %s %s, which do not belong to batch %d", t.Name, t.Kind.Plural(), FormatIDs(foreign), b.ID)
+			return rulef("%s lists %s %s, which do not belong to batch %d", label, t.Kind.Plural(), FormatIDs(foreign), b.ID)
 		}
 	}
 	members, err := st.BatchItems(b.ID)
@@ -146,6 +146,15 @@ func CheckPlan(st *State, p *PlanPayload) error {
 		}
 	}
 	return nil
+}
+
+// Label names the task as a plan does: "group A" for features, "wave T1"
+// for tests.
+func (t PlanTask) Label() string {
+	if t.Kind == Test {
+		return "wave " + t.Name
+	}
+	return "group " + t.Name
 }
 
 func sortedInts(s []int) []int {
