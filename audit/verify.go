@@ -299,7 +299,29 @@ func (v *View) snapshot() (*snapshot, error) {
 		}
 		s.items[fmt.Sprintf("batch %d", id)] = status
 	}
-	return s, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return s, v.snapshotTasks(s)
+}
+
+// snapshotTasks adds the tasks of every plan to s.
+func (v *View) snapshotTasks(s *snapshot) error {
+	rows, err := v.db.Query(`SELECT batch_id, position, name, status, ids, started_entry, completed_entry, last_move_clock FROM tasks`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var batch, pos int
+		var clock int64
+		var name, status, ids, started, completed string
+		if err := rows.Scan(&batch, &pos, &name, &status, &ids, &started, &completed, &clock); err != nil {
+			return err
+		}
+		s.items[fmt.Sprintf("batch %d task %s", batch, name)] = fmt.Sprintf("#%d %s ids %s started %s completed %s last move %d", pos, status, ids, started, completed, clock)
+	}
+	return rows.Err()
 }
 
 func diffSnapshots(a, b *snapshot) []string {
