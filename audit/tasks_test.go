@@ -25,7 +25,9 @@ func TestTasksAcrossMerges(t *testing.T) {
 			{Name: "B", Kind: ledger.Feature, Count: 3, IDs: "4-6"},
 		}}), nil
 	})
-	a.append(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildTask(1, "A", ledger.ActionStart, ""), nil })
+	a.append(func(*ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildTask(1, "A", ledger.ActionStart, ""), nil
+	})
 	b := clone(t, a, "bob@example.com")
 
 	a.move(ledger.Feature, "1", ledger.Stub, "", "")
@@ -38,7 +40,9 @@ func TestTasksAcrossMerges(t *testing.T) {
 	pull(t, b, a)
 	pull(t, a, b)
 	cp := a.checkpoint()
-	a.append(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildTask(1, "A", ledger.ActionComplete, cp), nil })
+	a.append(func(*ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildTask(1, "A", ledger.ActionComplete, cp), nil
+	})
 	pull(t, b, a)
 
 	for name, f := range map[string]*fixture{"a": a, "b": b} {
