@@ -198,6 +198,21 @@ func (s *State) plan(rec *Record) (func() error, error) {
 	}, nil
 }
 
+// SamePlan reports whether batch b already has exactly the tasks of p.
+func SamePlan(b *BatchState, p *PlanPayload) bool {
+	if b == nil || len(b.Tasks) != len(p.Tasks) {
+		return false
+	}
+	for i, t := range p.Tasks {
+		ids, err := ParseIDs(t.IDs)
+		cur := b.Tasks[i]
+		if err != nil || cur.Name != t.Name || cur.Kind != t.Kind || cur.Title != t.Title || !slices.Equal(cur.IDs, ids) {
+			return false
+		}
+	}
+	return true
+}
+
 // BuildPlan makes the plan entry for p.
 func BuildPlan(p *PlanPayload) *Entry {
 	var groups, waves int

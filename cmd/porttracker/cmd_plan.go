@@ -63,6 +63,12 @@ func runPlanImport(c *cli.Context) error {
 		}
 		return err
 	}
+	if b, err := st.Batch(p.Batch); err != nil {
+		return err
+	} else if ledger.SamePlan(b, payload) {
+		e.printf("plan for batch %d is recorded already, as it is (entry %s); nothing written\n", p.Batch, shortHash(b.Plan))
+		return nil
+	}
 	if _, err := e.record(func(*ledger.State) (*ledger.Entry, error) { return ledger.BuildPlan(payload), nil }); err != nil {
 		return err
 	}
