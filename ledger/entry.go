@@ -255,12 +255,8 @@ func SplitFile(file []byte) (payload, armored []byte, err error) {
 // version and missing required fields are errors.
 func DecodePayload(payload []byte) (*Entry, error) {
 	var e Entry
-	md, err := toml.NewDecoder(bytes.NewReader(payload)).Decode(&e)
-	if err != nil {
+	if err := DecodeTOML(payload, &e); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%w: unknown key %s", ErrMalformed, und[0])
 	}
 	if e.Version != FormatVersion {
 		return nil, fmt.Errorf("%w: format version %d (this porttracker reads %d; upgrade it)", ErrMalformed, e.Version, FormatVersion)

@@ -4,7 +4,7 @@
 package inventory
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -36,22 +36,24 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, bytes.NewReader(data))
+	return parse(path, data)
 }
 
 // Parse reads and checks an inventory file from r; name is used in errors.
 func Parse(name string, r io.Reader) (*File, error) {
-	var f File
-	md, err := toml.NewDecoder(r).Decode(&f)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return nil, fmt.Errorf("%s: unknown key %s (see the inventory format in the README)", name, strings.Join(keys, ", "))
+	return parse(name, data)
+}
+
+func parse(name string, data []byte) (*File, error) {
+	var f File
+	if err := ledger.DecodeTOML(data, &f); errors.Is(err, ledger.ErrUnknownKey) {
+		return nil, fmt.Errorf("%s: %v (see the inventory format in the README)", name, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
