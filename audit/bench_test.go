@@ -401,7 +401,7 @@ func BenchmarkList(b *testing.B) {
 // it writes is left for the next refresh to read.
 type saveOnlyHead struct{ *audit.View }
 
-func (saveOnlyHead) Save(*ledger.State, plumbing.Hash, *ledger.Record) error { return nil }
+func (saveOnlyHead) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
 
 // BenchmarkRefreshOneEntry refreshes a view that is one entry behind the
 // ledger's head, as the next command after another clone's write (or a

@@ -48,6 +48,41 @@ func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 	return it, err
 }
 
+// loadItemsChunk bounds the IDs of one query of LoadItems (SQLite's limit
+// on a statement's parameters is far above it).
+const loadItemsChunk = 900
+
+// LoadItems implements ledger.Source: one query per few hundred IDs.
+func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
+	var out []*ledger.ItemState
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), loadItemsChunk)]
+		ids = ids[len(part):]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		rows, err := v.q.Query(`SELECT `+itemColumns+` FROM `+kind.Plural()+` WHERE id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			it, err := scanItem(kind, rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // LoadBatch implements ledger.Source.
 func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	var b ledger.BatchState

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,9 +84,24 @@ func writeUndo(tx *sql.Tx, undos []ledger.Undo) error {
 		return err
 	}
 	for _, u := range undos {
+		// The items an entry defined are one row per kind, an ID list: an
+		// inventory entry defines thousands.
+		added := map[ledger.Kind][]int{}
 		for k, it := range u.Items {
-			if err := put(u.Entry, string(k.Kind), strconv.Itoa(k.ID), it, it == nil); err != nil {
+			if it == nil {
+				added[k.Kind] = append(added[k.Kind], k.ID)
+				continue
+			}
+			if err := put(u.Entry, string(k.Kind), strconv.Itoa(k.ID), it, false); err != nil {
 				return err
+			}
+		}
+		for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
+			if ids := added[kind]; len(ids) > 0 {
+				slices.Sort(ids)
+				if err := put(u.Entry, string(kind), ledger.FormatIDs(ids), nil, true); err != nil {
+					return err
+				}
 			}
 		}
 		for id, b := range u.Batches {
@@ -103,14 +119,27 @@ func writeUndo(tx *sql.Tx, undos []ledger.Undo) error {
 }
 
 // restore puts one row back as it was before an entry ("" : it did not
-// exist).
+// exist; for items, key is then a list of IDs).
 func restore(tx *sql.Tx, kind, key, before string) error {
 	switch kind {
 	case string(ledger.Feature), string(ledger.Test):
 		k := ledger.Kind(kind)
 		if before == "" {
-			_, err := tx.Exec(`DELETE FROM `+k.Plural()+` WHERE id = ?`, key)
-			return err
+			ids, err := ledger.ParseIDs(key)
+			if err != nil {
+				return fmt.Errorf("undo %s %q: %w", kind, key, err)
+			}
+			del, err := tx.Prepare(`DELETE FROM ` + k.Plural() + ` WHERE id = ?`)
+			if err != nil {
+				return err
+			}
+			defer del.Close()
+			for _, id := range ids {
+				if _, err := del.Exec(id); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		var it ledger.ItemState
 		if err := json.Unmarshal([]byte(before), &it); err != nil {

@@ -487,11 +487,19 @@ func commitHashes(col *ledger.Collected) []plumbing.Hash {
 	return out
 }
 
-// Save records st, to which the new entry rec was applied, as the state at
-// the new ledger commit head.
-func (v *View) Save(st *ledger.State, head plumbing.Hash, rec *ledger.Record) error {
+// Save records st, to which the new entries recs were applied, as the
+// state at the new ledger commit head (each record names its commit; the
+// last one's is head).
+func (v *View) Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error {
+	commits := make([]plumbing.Hash, 0, len(recs))
+	for _, r := range recs {
+		commits = append(commits, plumbing.NewHash(r.Commit))
+	}
+	if len(recs) == 0 || commits[len(commits)-1] != head {
+		commits = append(commits, head)
+	}
 	return v.inTx(func(tx *sql.Tx) error {
-		return v.write(tx, st, head, []*ledger.Record{rec}, []plumbing.Hash{head}, nil)
+		return v.write(tx, st, head, recs, commits, nil)
 	})
 }
 

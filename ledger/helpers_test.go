@@ -35,7 +35,7 @@ func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
 	return st, nil
 }
 
-func (v *replayView) Save(*State, plumbing.Hash, *Record) error { v.saved++; return nil }
+func (v *replayView) Save(*State, plumbing.Hash, ...*Record) error { v.saved++; return nil }
 
 func newKey(t testing.TB) *Signer {
 	t.Helper()

@@ -13,8 +13,9 @@ import (
 type View interface {
 	// StateAt brings the view up to head and returns a State backed by it.
 	StateAt(head plumbing.Hash) (*State, error)
-	// Save records st, to which rec was applied, as the state at head.
-	Save(st *State, head plumbing.Hash, rec *Record) error
+	// Save records st, to which recs were applied (in order, each in a
+	// commit of its own, the last at head), as the state at head.
+	Save(st *State, head plumbing.Hash, recs ...*Record) error
 }
 
 // Writer appends entries to a ledger.
@@ -91,7 +92,11 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 		attributesFile:     []byte(attributes),
 		readmeFile:         []byte(branchReadme),
 	}
-	return rec, w.publish(v, st, plumbing.ZeroHash, rec, files)
+	tip, err := w.commit(plumbing.ZeroHash, rec, files)
+	if err != nil {
+		return nil, err
+	}
+	return rec, w.publish(v, st, plumbing.ZeroHash, tip, []*Record{rec})
 }
 
 // Append builds an entry from the current state with build, checks it
@@ -99,21 +104,47 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 // is written if build or a rule refuses. If the branch moves under it, the
 // whole write (state, build, rules) is redone.
 func (w *Writer) Append(v View, build func(st *State) (*Entry, error)) (*Record, error) {
+	recs, err := w.AppendAll(v, func(st *State, i int) (*Entry, error) {
+		if i > 0 {
+			return nil, nil
+		}
+		e, err := build(st)
+		if err == nil && e == nil {
+			err = errors.New("nothing to write")
+		}
+		return e, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+// AppendAll writes a run of entries as one change of the ledger: build
+// makes entry i (0, 1, ...) from the state that the entries before it
+// left, until it returns nil. Each entry is checked, signed and committed
+// on the one before, as Append does, and the branch moves once, to the
+// last, so that the run is published whole or not at all: nothing is
+// written if build or a rule refuses any of them. It returns the records
+// in order, none when build made no entry. The records of a run of more
+// than one entry keep no file bytes (Payload and Armored are nil; the
+// ledger has them): a run may write hundreds of megabytes.
+func (w *Writer) AppendAll(v View, build func(st *State, i int) (*Entry, error)) ([]*Record, error) {
 	unlock, err := w.Store.Lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 	for attempt := 0; ; attempt++ {
-		rec, err := w.appendOnce(v, build)
+		recs, err := w.appendOnce(v, build)
 		if errors.Is(err, ErrRefChanged) && attempt < maxRetries {
 			continue
 		}
-		return rec, err
+		return recs, err
 	}
 }
 
-func (w *Writer) appendOnce(v View, build func(st *State) (*Entry, error)) (*Record, error) {
+func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)) ([]*Record, error) {
 	head, err := w.Store.Head()
 	if err != nil {
 		return nil, err
@@ -130,23 +161,42 @@ func (w *Writer) appendOnce(v View, build func(st *State) (*Entry, error)) (*Rec
 	if me == nil {
 		return nil, &RuleError{Msg: fmt.Sprintf("key %s (%s) is not an allowed signer of this ledger: a signer must run porttracker signer add IDENTITY KEY.pub", ssh.FingerprintSHA256(w.Signer.PublicKey()), w.Signer.From)}
 	}
-	e, err := build(st)
-	if err != nil {
-		return nil, err
-	}
-	rec, file, err := w.seal(st, e, me.Identity)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{EntryPath(rec.ID): file}
-	if e.Kind == KindSigner {
-		signers, err := st.ActiveSigners()
+	var recs []*Record
+	tip := head
+	for i := 0; ; i++ {
+		e, err := build(st, i)
 		if err != nil {
 			return nil, err
 		}
-		files[AllowedSignersFile] = FormatAllowedSigners(signers)
+		if e == nil {
+			break
+		}
+		rec, file, err := w.seal(st, e, me.Identity)
+		if err != nil {
+			return nil, err
+		}
+		files := map[string][]byte{EntryPath(rec.ID): file}
+		if e.Kind == KindSigner {
+			signers, err := st.ActiveSigners()
+			if err != nil {
+				return nil, err
+			}
+			files[AllowedSignersFile] = FormatAllowedSigners(signers)
+		}
+		if tip, err = w.commit(tip, rec, files); err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+		if i > 0 {
+			for _, r := range recs[len(recs)-2:] {
+				r.Payload, r.Armored = nil, nil
+			}
+		}
 	}
-	return rec, w.publish(v, st, head, rec, files)
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return recs, w.publish(v, st, head, tip, recs)
 }
 
 // seal completes, signs and checks an entry, applying it to st.
@@ -178,25 +228,37 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 	return rec, file, nil
 }
 
-func (w *Writer) publish(v View, st *State, head plumbing.Hash, rec *Record, files map[string][]byte) error {
+// commit writes the commit that adds rec's files on parent (zero: the
+// first commit) and records it in rec; it does not move the branch.
+func (w *Writer) commit(parent plumbing.Hash, rec *Record, files map[string][]byte) (plumbing.Hash, error) {
 	msg := rec.Entry.Summary + "\n\nPorttracker-Entry: " + EntryPath(rec.ID) + "\n"
-	commit, err := w.Store.CommitFiles(head, files, msg, w.Author, w.Signer)
+	c, err := w.Store.CommitFiles(parent, files, msg, w.Author, w.Signer)
 	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	rec.Commit = c.String()
+	return c, nil
+}
+
+// publish moves the branch from head to tip, the commit of the last of
+// recs, and records st, to which recs were applied, in the view.
+func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Record) error {
+	if err := w.Store.UpdateRef(head, tip); err != nil {
 		return err
 	}
-	if err := w.Store.UpdateRef(head, commit); err != nil {
-		return err
-	}
-	// Packing is housekeeping: the entry is written whether or not it works.
+	// Packing is housekeeping: the entries are written whether or not it works.
 	_ = w.Store.MaybePack()
-	rec.Commit = commit.String()
+	commits := make(map[string]string, len(recs))
+	for _, r := range recs {
+		commits[r.ID] = r.Commit
+	}
 	for i := range st.Transitions {
-		if st.Transitions[i].Entry == rec.ID {
-			st.Transitions[i].Commit = rec.Commit
+		if c, ok := commits[st.Transitions[i].Entry]; ok {
+			st.Transitions[i].Commit = c
 		}
 	}
-	if err := v.Save(st, commit, rec); err != nil {
-		return fmt.Errorf("entry %s is in the ledger, but the view was not updated (the next command rebuilds it): %w", short(rec.ID), err)
+	if err := v.Save(st, tip, recs...); err != nil {
+		return fmt.Errorf("entry %s is in the ledger, but the view was not updated (the next command rebuilds it): %w", short(recs[len(recs)-1].ID), err)
 	}
 	return nil
 }

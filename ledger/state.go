@@ -94,6 +94,9 @@ type CheckpointState struct {
 // Source means that the state is wholly in memory (a full replay).
 type Source interface {
 	LoadItem(k ItemKey) (*ItemState, error)
+	// LoadItems returns those of the items of one kind with the given IDs
+	// that are defined, in any order: LoadItem for many items at once.
+	LoadItems(kind Kind, ids []int) ([]*ItemState, error)
 	LoadBatch(id int) (*BatchState, error)
 	LoadSigner(identity string) (*SignerState, error)
 	LoadCheckpoint(entry string) (*CheckpointState, error)
@@ -211,6 +214,37 @@ func (s *State) Item(k ItemKey) (*ItemState, error) {
 	}
 	s.items[k] = it
 	return it, nil
+}
+
+// Preload reads the items of one kind with the given IDs that are not yet
+// in memory from the source in one go, so that a State about to look at
+// thousands of items (an inventory entry) does not ask for each.
+func (s *State) Preload(kind Kind, ids []int) error {
+	if s.src == nil {
+		return nil
+	}
+	var missing []int
+	for _, id := range ids {
+		if _, ok := s.items[ItemKey{kind, id}]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	found, err := s.src.LoadItems(kind, missing)
+	if err != nil {
+		return err
+	}
+	for _, id := range missing {
+		s.items[ItemKey{kind, id}] = nil
+	}
+	for _, it := range found {
+		if it.Key.Kind == kind {
+			s.items[it.Key] = it
+		}
+	}
+	return nil
 }
 
 // Batch returns the batch, or nil if it is not defined.

@@ -34,24 +34,24 @@ func runInventoryImport(c *cli.Context) error {
 	if err := e.requireLedger(); err != nil {
 		return err
 	}
-	st, err := e.view.StateAt(e.head)
+	w, err := e.writer()
 	if err != nil {
 		return err
 	}
-	probe, err := ledger.BuildInventory(st, "import "+c.Args().First(), f.Features, f.Tests, f.Batches)
+	// A large inventory is written as a run of entries that the branch
+	// takes in one move: all of it, or none.
+	recs, err := w.AppendAll(e.view, ledger.InventoryEntries("import "+c.Args().First(), f.Features, f.Tests, f.Batches))
 	if err != nil {
 		return err
 	}
-	if probe == nil {
+	if len(recs) == 0 {
 		e.printf("inventory unchanged: nothing to record\n")
 		return nil
 	}
-	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) {
-		ent, err := ledger.BuildInventory(st, "import "+c.Args().First(), f.Features, f.Tests, f.Batches)
-		if err == nil && ent == nil {
-			err = usagef("inventory unchanged: nothing to record")
+	for _, rec := range recs {
+		if err := e.written(rec); err != nil {
+			return err
 		}
-		return ent, err
-	})
-	return err
+	}
+	return nil
 }
