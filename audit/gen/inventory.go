@@ -1,12 +1,15 @@
 package gen
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"os"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/inventory"
 )
 
 // Functions per source file of the generated inventory, as in a Go server
@@ -86,4 +89,26 @@ func idRange(b, n, batches int) string {
 func digest(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// WriteInventoryFile writes an inventory file (the format of porttracker
+// inventory import) of n items, half features and half tests, in batches
+// of about 2,500 items, to path.
+func WriteInventoryFile(path string, n int) error {
+	opt := Options{Features: n / 2, Tests: n - n/2, Batches: max(n/2500, 1), Clones: 2, Seed: 1}
+	features, tests, batches := Inventory(opt)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if err := (&inventory.File{Features: features, Tests: tests, Batches: batches}).Encode(w); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
