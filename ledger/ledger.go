@@ -159,7 +159,7 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 		return nil, err
 	}
 	if me == nil {
-		return nil, &RuleError{Msg: fmt.Sprintf("key %s (%s) is not an allowed signer of this ledger: a signer must run porttracker signer add IDENTITY KEY.pub", ssh.FingerprintSHA256(w.Signer.PublicKey()), w.Signer.From)}
+		return nil, &RuleError{Msg: NotSignerMessage(w.Author.Email, w.Signer)}
 	}
 	var recs []*Record
 	tip := head
@@ -261,4 +261,15 @@ func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Rec
 		return fmt.Errorf("entry %s is in the ledger, but the view was not updated (the next command rebuilds it): %w", short(recs[len(recs)-1].ID), err)
 	}
 	return nil
+}
+
+// NotSignerMessage is the refusal of a write by a key that is not an
+// allowed signer: it names what an existing signer runs to add the writer,
+// and the identity and public key to send them.
+func NotSignerMessage(identity string, signer *Signer) string {
+	if identity == "" {
+		identity = "IDENTITY"
+	}
+	return fmt.Sprintf("key %s (%s) is not a signer of this ledger: send a signer your identity %s and public key %q, they run porttracker signer add %s KEYFILE and sync; then run porttracker sync (porttracker signer request prints this)",
+		ssh.FingerprintSHA256(signer.PublicKey()), signer.From, identity, signer.AuthorizedKey(), identity)
 }

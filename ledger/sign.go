@@ -134,7 +134,11 @@ func LoadSigner(opt KeyOptions) (*Signer, error) {
 		return nil, fmt.Errorf("%s: %w", from, err)
 	}
 	if pub, perr := ParsePublicKey(string(data)); perr == nil {
-		// A public key file: prefer its private half beside it, then the agent.
+		// A public key file: the agent if it holds the key, else the
+		// private half beside it.
+		if s := agentHolding(opt.AgentSocket, pub); s != nil {
+			return s, nil
+		}
 		if priv, err := os.ReadFile(strings.TrimSuffix(path, ".pub")); err == nil && strings.HasSuffix(path, ".pub") {
 			if k, err := ssh.ParsePrivateKey(priv); err == nil && bytes.Equal(k.PublicKey().Marshal(), pub.Marshal()) {
 				return NewSigner(k, path), nil
@@ -145,12 +149,42 @@ func LoadSigner(opt KeyOptions) (*Signer, error) {
 	k, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
-		return nil, fmt.Errorf("%s: %s is protected by a passphrase: add it to ssh-agent (ssh-add) and point user.signingkey at its .pub", from, path)
+		// As git (through ssh-keygen -Y sign) does: a protected key whose
+		// key is loaded in ssh-agent signs through the agent.
+		pub := missing.PublicKey
+		if pub == nil {
+			if data, err := os.ReadFile(path + ".pub"); err == nil {
+				pub, _ = ParsePublicKey(string(data))
+			}
+		}
+		if pub != nil {
+			if s := agentHolding(opt.AgentSocket, pub); s != nil {
+				return s, nil
+			}
+		}
+		return nil, fmt.Errorf("%s: %s is protected by a passphrase and ssh-agent does not hold it: ssh-add %s (SSH_AUTH_SOCK must name the agent)", from, path, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s is not an SSH private key: %w", from, path, err)
 	}
+	if s := agentHolding(opt.AgentSocket, k.PublicKey()); s != nil {
+		return s, nil
+	}
 	return NewSigner(k, path), nil
+}
+
+// agentHolding returns a signer through the ssh-agent at sock if it holds
+// pub, else nil (no agent, an agent that cannot be reached, or one without
+// that key: the caller then tries the key's file).
+func agentHolding(sock string, pub ssh.PublicKey) *Signer {
+	if sock == "" {
+		return nil
+	}
+	s, err := agentSigner(sock, pub, "")
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 func agentSigner(sock string, pub ssh.PublicKey, from string) (*Signer, error) {
@@ -206,7 +240,12 @@ func gitSigningKey(repoDir string) (string, error) {
 // repository's own value first, then the user's global one, then the
 // system's, as git does.
 func GitOption(repoDir string) (func(section, key string) string, error) {
-	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true})
+	// A linked worktree keeps its configuration in the main repository
+	// (the common directory), as git reads it.
+	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainOpen(repoDir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", repoDir, err)
 	}

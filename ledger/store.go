@@ -68,7 +68,7 @@ func Open(dir, branch string) (*Store, error) {
 		dotgit: plain.Filesystem(),
 		Repo:   repo,
 		objs:   repo.Storer,
-		gitDir: fs.Filesystem().Root(),
+		gitDir: commonDir(fs.Filesystem().Root()),
 		branch: branch,
 		ref:    plumbing.NewBranchReferenceName(branch),
 		Now:    time.Now,
@@ -130,7 +130,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// GitDir is the repository's git directory.
+// GitDir is the repository's git directory; for a linked worktree, the
+// main repository's (where the refs, objects and configuration are).
 func (s *Store) GitDir() string { return s.gitDir }
 
 // Branch is the ledger branch's short name.

@@ -68,6 +68,9 @@ func runInit(c *cli.Context) error {
 		e.printf("ledger branch %s already exists; nothing to do\n", cfg.Ledger.Branch)
 		return nil
 	}
+	if err := e.refuseSecondGenesis(c); err != nil {
+		return err
+	}
 	identity := c.String("signer")
 	if identity == "" {
 		if opt, gerr := ledger.GitOption(e.root); gerr == nil {

@@ -16,6 +16,7 @@ func signerCommand() *cli.Command {
 			{Name: "add", Usage: "allow IDENTITY to sign with the public key in PUBKEYFILE", ArgsUsage: "IDENTITY PUBKEYFILE", Action: runSignerAdd},
 			{Name: "revoke", Usage: "stop IDENTITY from signing", ArgsUsage: "IDENTITY", Action: runSignerRevoke},
 			{Name: "list", Usage: "list the signers", ArgsUsage: " ", Action: runSignerList},
+			signerRequestCommand(),
 		},
 	}
 }

@@ -30,7 +30,7 @@ func runSync(c *cli.Context) error {
 	if name == "" {
 		name = "origin"
 	}
-	e, err := openEnv(c)
+	e, err := openEnvAdopting(c, false)
 	if err != nil {
 		return err
 	}
@@ -79,6 +79,12 @@ func runSync(c *cli.Context) error {
 			return err
 		}
 		head = m.Head
+		if local.IsZero() {
+			// As git does for a branch made from a remote one.
+			if err := e.store.SetUpstream(name); err != nil {
+				return err
+			}
+		}
 		switch {
 		case m.UpToDate:
 			e.printf("%s: nothing new to fetch\n", name)

@@ -30,8 +30,13 @@ type env struct {
 }
 
 // openEnv opens the repository, reads porttracker.toml and opens the view,
-// bringing it up to the ledger's head.
-func openEnv(c *cli.Context) (*env, error) {
+// bringing it up to the ledger's head. In a clone without a local ledger
+// branch it first takes a remote's (see adoptRemoteLedger).
+func openEnv(c *cli.Context) (*env, error) { return openEnvAdopting(c, true) }
+
+// openEnvAdopting is openEnv; sync, which fetches the remote's ledger
+// itself, passes adopt false.
+func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 	e, err := openRepo(c)
 	if err != nil {
 		return nil, err
@@ -46,6 +51,12 @@ func openEnv(c *cli.Context) (*env, error) {
 	e.cfg = cfg
 	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
 		return nil, usagef("%v", err)
+	}
+	if adopt {
+		if err := e.adoptRemoteLedger(); err != nil {
+			e.close()
+			return nil, err
+		}
 	}
 	if err := e.openView(); err != nil {
 		return nil, err
