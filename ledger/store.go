@@ -37,6 +37,9 @@ type Store struct {
 	Now func() time.Time
 	// cache holds decoded objects for walks (objects never change).
 	cache decoded
+	// RemoteMessages receives what a remote says during a push (its hooks'
+	// messages), as "remote: " lines; nil discards them.
+	RemoteMessages io.Writer
 	// dotgit is the git directory's file system, from which walks open
 	// storages of their own for parallel reads.
 	dotgit billy.Filesystem
@@ -124,6 +127,9 @@ func openStorage(dotgit billy.Filesystem) *filesystem.Storage {
 
 // Close releases the files the store keeps open.
 func (s *Store) Close() error {
+	if l, ok := s.Repo.Storer.(*layered); ok {
+		return l.Close()
+	}
 	if r, ok := s.Repo.Storer.(reindexing); ok {
 		return r.Storage.Close()
 	}

@@ -204,21 +204,30 @@ func copyObject(src, dst storer.EncodedObjectStorer, t plumbing.ObjectType, h pl
 type netRemote struct {
 	name, url string
 	local     *Store
+	acc       *netAccess
 }
+
+// syncRemoteName names the remote configuration that sync builds for go-git
+// (it is never written to the repository's configuration).
+const syncRemoteName = "porttracker-sync"
 
 func (r *netRemote) Name() string { return r.name }
 
 func (r *netRemote) remote() *git.Remote {
-	return git.NewRemote(r.local.Repo.Storer, &gitconfig.RemoteConfig{Name: "porttracker-sync", URLs: []string{r.url}})
+	return git.NewRemote(r.local.Repo.Storer, &gitconfig.RemoteConfig{Name: syncRemoteName, URLs: []string{r.url}})
 }
 
 func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
-	refs, err := r.remote().ListContext(ctx, &git.ListOptions{Auth: httpAuth(r.url)})
+	acc, err := r.access(ctx)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	refs, err := r.remote().ListContext(ctx, &git.ListOptions{Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
 	}
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("list %s: %w", r.name, err)
+		return plumbing.ZeroHash, r.explain("list", err)
 	}
 	for _, ref := range refs {
 		if ref.Name() == r.local.ref {
@@ -228,12 +237,17 @@ func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
 	return plumbing.ZeroHash, nil
 }
 
-func (r *netRemote) trackingRef() plumbing.ReferenceName {
-	name := r.name
-	if strings.ContainsAny(name, "/:\\ @") {
-		name = "porttracker-sync"
+// trackingName is the remote name under which the remote's ledger is kept
+// (refs/remotes/NAME/BRANCH): the remote's own, or syncRemoteName for a URL.
+func (r *netRemote) trackingName() string {
+	if strings.ContainsAny(r.name, "/:\\ @") {
+		return syncRemoteName
 	}
-	return plumbing.NewRemoteReferenceName(name, r.local.branch)
+	return r.name
+}
+
+func (r *netRemote) trackingRef() plumbing.ReferenceName {
+	return plumbing.NewRemoteReferenceName(r.trackingName(), r.local.branch)
 }
 
 func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
@@ -241,21 +255,41 @@ func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil || h.IsZero() {
 		return h, err
 	}
+	acc := r.acc
 	spec := gitconfig.RefSpec("+" + r.local.ref.String() + ":" + r.trackingRef().String())
-	err = r.remote().FetchContext(ctx, &git.FetchOptions{RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags, Auth: httpAuth(r.url)})
+	err = r.remote().FetchContext(ctx, &git.FetchOptions{RemoteName: syncRemoteName, RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags,
+		Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: %w", r.name, err)
+		return plumbing.ZeroHash, r.explain("fetch from", err)
 	}
 	return h, nil
 }
 
 func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
+	acc, err := r.access(ctx)
+	if err != nil {
+		return err
+	}
 	// A plain (not forced) push of a descendant is already a
 	// compare-and-swap: the remote refuses it unless it fast-forwards.
 	spec := gitconfig.RefSpec(r.local.ref.String() + ":" + r.local.ref.String())
-	err := r.remote().PushContext(ctx, &git.PushOptions{RefSpecs: []gitconfig.RefSpec{spec}, Auth: httpAuth(r.url)})
+	err = r.remote().PushContext(ctx, &git.PushOptions{RemoteName: syncRemoteName, RefSpecs: []gitconfig.RefSpec{spec},
+		Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure, Progress: remoteLines(r.local.RemoteMessages)})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("push to %s: %w (run sync again)", r.name, err)
+		if perr := pushRefused(err); perr != nil {
+			return perr
+		}
+		return fmt.Errorf("%w (run sync again)", r.explain("push to", err))
+	}
+	return r.local.setTracking(r.trackingName(), new)
+}
+
+// pushRefused recognizes a push that the remote's hooks refused: a failed
+// rule (exit status 1), whose reasons the remote sent as "remote:" lines.
+func pushRefused(err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "hook declined") || strings.Contains(msg, "pre-receive") {
+		return &RuleError{Msg: "the remote refused the push (" + strings.TrimSpace(msg) + "); its reasons are in the remote: lines above"}
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ func runSync(c *cli.Context) error {
 		return err
 	}
 	defer e.close()
+	e.store.RemoteMessages = e.errOut
 	remote, err := e.store.OpenRemote(name)
 	if err != nil {
 		return usagef("%v", err)

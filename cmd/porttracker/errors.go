@@ -40,6 +40,9 @@ func classify(err error) (int, string) {
 		return ee.code, msg
 	case ledger.IsRule(err):
 		return 1, msg
+	case errors.Is(err, ledger.ErrRemoteAccess):
+		// A remote that cannot be reached or refuses the credentials.
+		return 2, strings.TrimPrefix(msg, ledger.ErrRemoteAccess.Error()+": ")
 	case errors.Is(err, context.Canceled):
 		return 1, "interrupted; nothing was written"
 	}
