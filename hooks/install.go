@@ -124,7 +124,11 @@ func Install(gitDir string) ([]string, error) {
 	return done, nil
 }
 
-func installOne(dir, name string) (string, error) {
+func installOne(dir, name string) (string, error) { return installScript(dir, name, Shim(name)) }
+
+// installScript writes script as the hook name, chaining the hook that was
+// there (see Install).
+func installScript(dir, name, script string) (string, error) {
 	path := filepath.Join(dir, name)
 	chained := path + ChainedSuffix
 	old, err := os.ReadFile(path)
@@ -151,7 +155,7 @@ func installOne(dir, name string) (string, error) {
 		}
 		moved, hasChained = true, true
 	}
-	if err := writeScript(path, Shim(name)); err != nil {
+	if err := writeScript(path, script); err != nil {
 		if moved {
 			// Put the user's hook back as it was.
 			_ = os.Rename(chained, path)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -35,13 +36,12 @@ func OpenReceiving(gitDir, branch, objectDir string, alternates []string) (*Stor
 		if dir == "" || samePath(dir, own) {
 			continue
 		}
-		st, cleanup, err := openObjectDir(dir)
+		st, err := openObjectDir(dir)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("pushed objects at %s: %w", dir, err)
 		}
 		l.extra = append(l.extra, reindexing{st})
-		l.cleanups = append(l.cleanups, cleanup)
 	}
 	s.Repo.Storer = l
 	s.objs = l
@@ -75,42 +75,105 @@ func SplitAlternates(v string) []string {
 }
 
 // openObjectDir opens an objects directory (loose objects and pack/) as a
-// go-git storage, which expects a git directory holding "objects": it
-// makes a temporary one whose objects entry links to dir.
-func openObjectDir(dir string) (*filesystem.Storage, func(), error) {
+// go-git storage, which expects a git directory that holds "objects".
+func openObjectDir(dir string) (*filesystem.Storage, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if fi, err := os.Stat(abs); err != nil {
-		return nil, nil, err
+		return nil, err
 	} else if !fi.IsDir() {
-		return nil, nil, fmt.Errorf("%s is not a directory", abs)
+		return nil, fmt.Errorf("%s is not a directory", abs)
 	}
-	tmp, err := os.MkdirTemp("", "porttracker-objects-")
-	if err != nil {
-		return nil, nil, err
-	}
-	cleanup := func() { os.RemoveAll(tmp) }
-	if err := os.Symlink(abs, filepath.Join(tmp, "objects")); err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	return openStorage(osfs.New(tmp)), cleanup, nil
+	return openStorage(objectsOnly{osfs.New(abs, osfs.WithBoundOS())}), nil
 }
 
-func samePath(a, b string) bool {
-	ra, err1 := filepath.EvalSymlinks(a)
-	rb, err2 := filepath.EvalSymlinks(b)
-	return err1 == nil && err2 == nil && ra == rb
+// objectsOnly shows an objects directory as a git directory's "objects",
+// and nothing else, for reading.
+type objectsOnly struct{ billy.Filesystem }
+
+var errReadOnly = errors.New("pushed objects are read-only")
+
+func (o objectsOnly) path(name string) (string, error) {
+	name = filepath.ToSlash(filepath.Clean(name))
+	if name == "objects" {
+		return ".", nil
+	}
+	if rest, ok := strings.CutPrefix(name, "objects/"); ok {
+		return rest, nil
+	}
+	return "", &os.PathError{Op: "open", Path: name, Err: os.ErrNotExist}
 }
+
+// Open implements billy.Filesystem.
+func (o objectsOnly) Open(name string) (billy.File, error) {
+	p, err := o.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.Filesystem.Open(p)
+}
+
+// OpenFile implements billy.Filesystem; only reading is allowed.
+func (o objectsOnly) OpenFile(name string, flag int, perm os.FileMode) (billy.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
+		return nil, errReadOnly
+	}
+	p, err := o.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.Filesystem.OpenFile(p, flag, perm)
+}
+
+// Stat implements billy.Filesystem.
+func (o objectsOnly) Stat(name string) (os.FileInfo, error) {
+	p, err := o.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.Filesystem.Stat(p)
+}
+
+// Lstat implements billy.Filesystem.
+func (o objectsOnly) Lstat(name string) (os.FileInfo, error) {
+	p, err := o.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.Filesystem.Lstat(p)
+}
+
+// ReadDir implements billy.Filesystem.
+func (o objectsOnly) ReadDir(name string) ([]os.FileInfo, error) {
+	p, err := o.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.Filesystem.ReadDir(p)
+}
+
+// Create implements billy.Filesystem: refused.
+func (o objectsOnly) Create(string) (billy.File, error) { return nil, errReadOnly }
+
+// Remove implements billy.Filesystem: refused.
+func (o objectsOnly) Remove(string) error { return errReadOnly }
+
+// Rename implements billy.Filesystem: refused.
+func (o objectsOnly) Rename(string, string) error { return errReadOnly }
+
+// MkdirAll implements billy.Filesystem: refused.
+func (o objectsOnly) MkdirAll(string, os.FileMode) error { return errReadOnly }
+
+// TempFile implements billy.Filesystem: refused.
+func (o objectsOnly) TempFile(string, string) (billy.File, error) { return nil, errReadOnly }
 
 // layered is the repository's storage, reading objects first from the
 // pushed (quarantined) objects.
 type layered struct {
 	reindexing
-	extra    []reindexing
-	cleanups []func()
+	extra []reindexing
 }
 
 // EncodedObject implements storer.EncodedObjectStorer.
@@ -145,15 +208,18 @@ func (l *layered) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 	return l.reindexing.EncodedObjectSize(h)
 }
 
-// Close releases every layer and removes the temporary directories.
+// Close releases every layer.
 func (l *layered) Close() error {
 	var errs []error
 	for _, st := range l.extra {
 		errs = append(errs, st.Storage.Close())
 	}
-	for _, c := range l.cleanups {
-		c()
-	}
 	errs = append(errs, l.reindexing.Storage.Close())
 	return errors.Join(errs...)
+}
+
+func samePath(a, b string) bool {
+	ra, err1 := filepath.EvalSymlinks(a)
+	rb, err2 := filepath.EvalSymlinks(b)
+	return err1 == nil && err2 == nil && ra == rb
 }

@@ -115,6 +115,9 @@ func (r *localRemote) Push(_ context.Context, old, new plumbing.Hash) error {
 	if err := copyObjects(r.local.objs, r.remote.objs, new); err != nil {
 		return fmt.Errorf("push to %s: %w", r.name, err)
 	}
+	if err := runReceiveHook(r.remote.gitDir, r.remote.ref, old, new, r.local.RemoteMessages); err != nil {
+		return err
+	}
 	if err := r.remote.UpdateRef(old, new); err != nil {
 		return fmt.Errorf("push to %s: %w (run sync again)", r.name, err)
 	}

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
-	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 )
@@ -24,13 +22,15 @@ func hooksCommand() *cli.Command {
 				Name:      "install",
 				Usage:     "install pre-commit and pre-push hooks that run porttracker hook; a hook you already had keeps running first",
 				ArgsUsage: " ",
-				Action:    func(c *cli.Context) error { return runHooks(c, hooks.Install) },
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "server", Usage: "in a bare central repository: install the pre-receive hook that refuses forged, rewound or deleted ledgers and re-stubbed code"}},
+				Action:    runHooksInstall,
 			},
 			{
 				Name:      "uninstall",
 				Usage:     "remove porttracker's hooks and put back the hooks they chained",
 				ArgsUsage: " ",
-				Action:    func(c *cli.Context) error { return runHooks(c, hooks.Uninstall) },
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "server", Usage: "remove the pre-receive hook of hooks install --server"}},
+				Action:    runHooksUninstall,
 			},
 		},
 	}
@@ -85,6 +85,8 @@ func runHook(c *cli.Context) error {
 		return runPreCommit(c)
 	case hooks.PrePushHook:
 		return runPrePush(c)
+	case hooks.PreReceiveHook:
+		return runPreReceive(c)
 	default:
 		return usagef("hook %q: porttracker has only the pre-commit and pre-push hooks", name)
 	}
@@ -146,24 +148,11 @@ func runPreCommit(c *cli.Context) error {
 			}
 		}
 	}
-	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
+	check, err := bodyCheck(e.cfg)
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
-	lang := e.cfg.Target.Language
-	problems := hooks.PreCommit(staged, items, func(file string, src []byte, symbol string) (string, error) {
-		matches, err := gates.ScanSymbol(lang, file, src, symbol, pats)
-		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
-			return err.Error(), nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if len(matches) > 0 {
-			return "stub in its body: " + strings.Join(gates.Strings(matches), "; "), nil
-		}
-		return "", nil
-	})
+	problems := hooks.PreCommit(staged, items, check)
 	if len(problems) == 0 {
 		return nil
 	}
