@@ -24,17 +24,25 @@ func TestMain(m *testing.M) {
 // real git repositories, real SSH keys and the stock git, ssh-keygen and
 // sqlite3 tools.
 func TestScripts(t *testing.T) {
+	// One sshd serves every script of this run (transport.txtar).
+	sshd := &sshServer{}
+	t.Cleanup(sshd.stop)
 	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("..", "..", "testdata", "script"),
-		Setup:               setupScript,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"verify-entries": cmdVerifyEntries, "newrepo": cmdNewRepo, "status": cmdStatus},
+		Dir:   filepath.Join("..", "..", "testdata", "script"),
+		Setup: setupScript,
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"verify-entries": cmdVerifyEntries, "newrepo": cmdNewRepo, "status": cmdStatus,
+			"sshd": sshd.cmdSSHD, "httpd": cmdHTTPD},
 		RequireExplicitExec: true,
 		Condition:           scriptCondition,
 	})
 }
 
-// scriptCondition knows [seedplan]: shared/reference/seed-plan.md was found.
+// scriptCondition knows [seedplan]: shared/reference/seed-plan.md was found;
+// and [sshd], [http-backend] (see serverCondition).
 func scriptCondition(cond string) (bool, error) {
+	if cond == "sshd" || cond == "http-backend" {
+		return serverCondition(cond)
+	}
 	if cond != "seedplan" {
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
