@@ -136,3 +136,6 @@ func PreReceive(lines []ReceiveLine, c ServerChecks) ([]string, error) {
 	}
 	return refusals, nil
 }
+
+// String formats the line as git writes it.
+func (l ReceiveLine) String() string { return l.Old + " " + l.New + " " + l.Ref }
