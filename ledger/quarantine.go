@@ -96,6 +96,14 @@ type objectsOnly struct{ billy.Filesystem }
 var errReadOnly = errors.New("pushed objects are read-only")
 
 func (o objectsOnly) path(name string) (string, error) {
+	if filepath.IsAbs(name) {
+		// go-git reopens a pack by the name its file reports, which is
+		// absolute: a path inside the directory is taken as it is.
+		if rel, err := filepath.Rel(o.Root(), name); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return rel, nil
+		}
+		return "", &os.PathError{Op: "open", Path: name, Err: os.ErrNotExist}
+	}
 	name = filepath.ToSlash(filepath.Clean(name))
 	if name == "objects" {
 		return ".", nil
