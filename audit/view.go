@@ -28,20 +28,19 @@ type View struct {
 	Rebuilt bool
 }
 
-// OpenView opens (creating or repairing as needed) the view at path for the
-// ledger in store. A file that is not a porttracker view of this schema is
-// replaced: the view can always be rebuilt from the ledger.
+// OpenView opens the view at path for the ledger in store, creating it if
+// the file is missing or empty. A porttracker view of another schema or
+// branch is started again (the view can always be rebuilt from the
+// ledger); any other file is refused with an error wrapping ErrNotView and
+// left untouched.
 func OpenView(path string, store *ledger.Store) (*View, error) {
+	if err := checkViewFile(path); err != nil {
+		return nil, err
+	}
 	v := &View{Path: path, store: store}
 	if err := v.open(); err != nil {
-		// Corrupt or foreign: start over.
 		v.Close()
-		if rmErr := removeDB(path); rmErr != nil {
-			return nil, fmt.Errorf("view %s is unusable (%v) and cannot be removed: %w", path, err, rmErr)
-		}
-		if err := v.open(); err != nil {
-			return nil, fmt.Errorf("create view %s: %w", path, err)
-		}
+		return nil, fmt.Errorf("open view %s: %w", path, err)
 	}
 	return v, nil
 }
@@ -106,6 +105,9 @@ func (v *View) resetTx(tx *sql.Tx) error {
 		}
 	}
 	if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES ('branch', ?)`, v.store.Branch()); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`PRAGMA application_id = ` + strconv.Itoa(applicationID)); err != nil {
 		return err
 	}
 	_, err = tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion))

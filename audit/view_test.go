@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -155,7 +156,8 @@ func TestViewAcrossMerges(t *testing.T) {
 	}
 }
 
-// TestViewRepairs: a view deleted or overwritten is rebuilt on open.
+// TestViewRepairs: a deleted view is rebuilt on open; a file overwritten
+// with something that is no porttracker view is refused and left as it is.
 func TestViewRepairs(t *testing.T) {
 	f := newFixture(t)
 	f.inventory([]ledger.ItemDef{{ID: 1}}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1"}})
@@ -163,11 +165,9 @@ func TestViewRepairs(t *testing.T) {
 	f.move(ledger.Feature, "1", ledger.Stub, "", "")
 	path := f.v.Path
 	f.v.Close()
-	if err := os.WriteFile(path, []byte("garbage"), 0o644); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
 	}
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
 	v, err := OpenView(path, f.w.Store)
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +182,18 @@ func TestViewRepairs(t *testing.T) {
 	}
 	if !v.Rebuilt {
 		t.Fatal("the view was not rebuilt")
+	}
+	v.Close()
+	if err := os.WriteFile(path, []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if _, err := OpenView(path, f.w.Store); !errors.Is(err, ErrNotView) {
+		t.Fatalf("a text file was opened as a view: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "garbage" {
+		t.Fatalf("the refused file was changed: %q", b)
 	}
 }
 

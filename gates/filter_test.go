@@ -2,6 +2,7 @@ package gates
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
@@ -29,29 +30,27 @@ func TestSubstituteFilterText(t *testing.T) {
 }
 
 // TestSubstituteFilterShell runs the substituted commands through sh with
-// filters that would break or inject into naive substitution.
+// filters of the test-filter alphabet that would break naive substitution,
+// and checks that every filter outside that alphabet is refused before any
+// shell runs, including where the gate nests a shell.
 func TestSubstituteFilterShell(t *testing.T) {
 	if _, err := exec.LookPath("/bin/sh"); err != nil {
 		t.Skip("no /bin/sh on this system")
 	}
 	filters := []string{
 		"Calc.Add",
-		"has spaces  and\ttabs",
-		`double "quotes"`,
-		`single 'quotes'`,
-		`$(touch pwned) and ` + "`touch pwned`",
-		`a | b; c && d > e`,
-		`trailing backslash\`,
-		`$HOME ${PATH} *`,
+		"has spaces  and more",
+		"a | b && c > e * (f) <g> !h",
 		"FullyQualifiedName~A.B|FullyQualifiedName~C",
 		"",
 	}
 	commands := map[string]func(f string) string{
-		`printf '%s\n' {filter}`:                  func(f string) string { return f },
-		`printf '%s\n' "x={filter}=x"`:            func(f string) string { return "x=" + f + "=x" },
-		`printf '%s\n' 'x={filter}=x'`:            func(f string) string { return "x=" + f + "=x" },
-		`printf '%s\n' "$(printf '%s' {filter})"`: func(f string) string { return f },
-		`printf '%s\n' '^{filter}$'`:              func(f string) string { return "^" + f + "$" },
+		`printf '%s\n' {filter}`:                      func(f string) string { return f },
+		`printf '%s\n' "x={filter}=x"`:                func(f string) string { return "x=" + f + "=x" },
+		`printf '%s\n' 'x={filter}=x'`:                func(f string) string { return "x=" + f + "=x" },
+		`printf '%s\n' "$(printf '%s' {filter})"`:     func(f string) string { return f },
+		`printf '%s\n' '^{filter}$'`:                  func(f string) string { return "^" + f + "$" },
+		`sh -c 'printf "%s\n" "$PORTTRACKER_FILTER"'`: func(f string) string { return f },
 	}
 	for cmd, want := range commands {
 		for _, f := range filters {
@@ -67,8 +66,34 @@ func TestSubstituteFilterShell(t *testing.T) {
 			if res.Filter != f || res.Command != cmd {
 				t.Errorf("result records command %q filter %q, want the configured ones", res.Command, res.Filter)
 			}
+		}
+	}
+	hostile := []string{
+		"X$(touch pwned)",
+		"X`touch pwned`",
+		`double "quotes"`,
+		`single 'quotes'`,
+		"a; touch pwned",
+		`trailing backslash\`,
+		"line\ntouch pwned",
+		"tab\there",
+		"$HOME",
+	}
+	nested := []string{
+		`sh -c 'echo {filter}'`,
+		`bash -c "echo {filter}"`,
+		`eval echo {filter}`,
+		`printf '%s\n' {filter}`,
+	}
+	for _, cmd := range nested {
+		for _, f := range hostile {
+			dir := t.TempDir()
+			_, err := Run(context.Background(), Command{Name: GateTest, Command: cmd, Filter: f, Dir: dir})
+			if !errors.Is(err, ErrBadInput) {
+				t.Errorf("%s with filter %q: ran (err %v), want it refused", cmd, f, err)
+			}
 			if m, _ := filepathGlob(dir, "pwned"); m {
-				t.Errorf("%s with filter %q ran the filter's command substitution", cmd, f)
+				t.Errorf("%s with filter %q ran the filter's command", cmd, f)
 			}
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -238,7 +237,7 @@ func scanTarget(root, lang string, t Target, pats []Pattern) []Match {
 	if t.File == "" || t.Symbol == "" {
 		return []Match{{File: t.String(), Pattern: "no target mapping (target_file and target_symbol)"}}
 	}
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(t.File)))
+	src, err := ReadInside(root, t.File, MaxReadSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return []Match{{File: t.File, Pattern: fmt.Sprintf("mapped file of %s not found", t)}}
 	}

@@ -61,6 +61,9 @@ func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
 	if strings.TrimSpace(c.Command) == "" {
 		return ledger.GateResult{}, fmt.Errorf("gate %s: no command configured", c.Name)
 	}
+	if err := CheckFilterInput("gate "+c.Name, c.Filter); err != nil {
+		return ledger.GateResult{}, err
+	}
 	runCtx, cancel := withTimeout(ctx, c.Timeout)
 	defer cancel()
 

@@ -228,6 +228,9 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 				return nil, rulef("entry %s: %s id %d is not positive", rec.ID, set.kind, d.ID)
 			}
 			k := ItemKey{set.kind, d.ID}
+			if err := CheckMapping(d.Mapping); err != nil {
+				return nil, rulef("entry %s: %s: %v", rec.ID, k, err)
+			}
 			if defined[k] {
 				return nil, rulef("entry %s: %s defined twice", rec.ID, k)
 			}

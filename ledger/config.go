@@ -153,8 +153,16 @@ func ParseConfig(name string, data []byte) (Config, error) {
 
 // Validate checks the values that every command relies on.
 func (c *Config) Validate() error {
-	if c.Ledger.Branch == "" || strings.ContainsAny(c.Ledger.Branch, " ~^:?*[\\") || strings.HasPrefix(c.Ledger.Branch, "-") {
-		return fmt.Errorf("ledger.branch %q is not a valid branch name", c.Ledger.Branch)
+	if err := CheckBranchName(c.Ledger.Branch); err != nil {
+		return fmt.Errorf("ledger.branch: %v (use a plain name such as %s)", err, DefaultBranch)
+	}
+	if c.Ledger.View == "" {
+		return fmt.Errorf("ledger.view is empty (use porting.db)")
+	}
+	for _, p := range []struct{ key, val string }{{"ledger.view", c.Ledger.View}, {"source.root", c.Source.Root}, {"target.root", c.Target.Root}} {
+		if err := CheckRelPath(p.val); err != nil {
+			return fmt.Errorf("%s: %v", p.key, err)
+		}
 	}
 	if c.Plan.MaxTaskFeatures < 0 {
 		return fmt.Errorf("plan.max_task_features must be at least 1, not %d", c.Plan.MaxTaskFeatures)

@@ -442,6 +442,12 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		if it.TargetFile == "" || it.TargetSymbol == "" {
 			return nil, usagef("%s %d has no target mapping (target_file and target_symbol in the inventory)", k, id)
 		}
+		if err := ledger.CheckRelPath(it.TargetFile); err != nil {
+			return nil, usagef("%s %d: target_file: %v; mend it with inventory import", k, id, err)
+		}
+		if err := gates.CheckFilterInput(fmt.Sprintf("%s %d", k, id), t.Filter); err != nil {
+			return nil, usagef("%v", err)
+		}
 		targets = append(targets, t)
 	}
 	out, stop := watchGates(c.Context, e.errOut)

@@ -88,7 +88,13 @@ func (e *env) viewPath() string {
 }
 
 func (e *env) openView() error {
+	if err := e.checkViewPath(e.viewPath()); err != nil {
+		return err
+	}
 	v, err := audit.OpenView(e.viewPath(), e.store)
+	if errors.Is(err, audit.ErrNotView) {
+		return usagef("%v", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,9 @@ func (f *File) Check() error {
 				return fmt.Errorf("%s %d is defined twice", set.kind, it.ID)
 			}
 			seen[it.ID] = true
+			if err := ledger.CheckMapping(it.Mapping); err != nil {
+				return fmt.Errorf("%s %d: %v", set.kind, it.ID, err)
+			}
 		}
 	}
 	seen := map[int]bool{}
