@@ -39,7 +39,18 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 }
 
 // LoadItem implements ledger.Source.
+// The row is checked against the entries it cites (see ledger.CheckItemRow).
 func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
+	it, err := v.loadItem(k)
+	if err != nil || it == nil {
+		return it, err
+	}
+	err = v.checked(func() error { return ledger.CheckItemRow(it, v.entry) },
+		func() error { it, err = v.loadItem(k); return err })
+	return it, err
+}
+
+func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 	row := v.q.QueryRow(`SELECT `+itemColumns+` FROM `+k.Kind.Plural()+` WHERE id = ?`, k.ID)
 	it, err := scanItem(k.Kind, row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -151,8 +162,35 @@ func (v *View) LoadSigner(identity string) (*ledger.SignerState, error) {
 	return &s, err
 }
 
-// Signers implements ledger.Source.
+// Signers implements ledger.Source. The active signers are checked against
+// the allowed_signers of the ledger's head.
 func (v *View) Signers() ([]ledger.SignerState, error) {
+	out, err := v.signers()
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error {
+		head, err := v.store.Head()
+		if errors.Is(err, ledger.ErrNoLedger) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		data, err := v.store.ReadFile(head, ledger.AllowedSignersFile)
+		if err != nil {
+			return nil // a ledger without the file: audit names it
+		}
+		allowed, err := ledger.ParseAllowedSigners(data)
+		if err != nil {
+			return nil
+		}
+		return ledger.CheckSignerRows(out, allowed)
+	}, func() error { out, err = v.signers(); return err })
+	return out, err
+}
+
+func (v *View) signers() ([]ledger.SignerState, error) {
 	rows, err := v.q.Query(`SELECT identity, key, active, added_by, revoked_by FROM signers ORDER BY identity`)
 	if err != nil {
 		return nil, err
@@ -170,7 +208,18 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 }
 
 // LoadCheckpoint implements ledger.Source.
+// The row is checked against its entry.
 func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
+	c, err := v.loadCheckpoint(entry)
+	if err != nil || c == nil {
+		return c, err
+	}
+	err = v.checked(func() error { return ledger.CheckCheckpointRow(c, v.entry) },
+		func() error { c, err = v.loadCheckpoint(entry); return err })
+	return c, err
+}
+
+func (v *View) loadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 	var c ledger.CheckpointState
 	var clock int64
 	err := v.q.QueryRow(`SELECT entry, clock, code_commit, dirty, baseline FROM checkpoints WHERE entry = ?`, entry).
@@ -207,7 +256,18 @@ func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
 }
 
 // MoveTo implements ledger.Source.
+// The row is checked against the entry.
 func (v *View) MoveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
+	to, err := v.moveTo(entry, k)
+	if err != nil || to == "" {
+		return to, err
+	}
+	err = v.checked(func() error { return ledger.CheckMoveRow(entry, k, to, v.entry) },
+		func() error { to, err = v.moveTo(entry, k); return err })
+	return to, err
+}
+
+func (v *View) moveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
 	var to string
 	err := v.q.QueryRow(`SELECT to_status FROM transitions WHERE entry = ? AND item_kind = ? AND item_id = ?`, entry, string(k.Kind), k.ID).Scan(&to)
 	if errors.Is(err, sql.ErrNoRows) {

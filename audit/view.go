@@ -26,6 +26,10 @@ type View struct {
 	store *ledger.Store
 	// Rebuilt says that the last refresh replayed the ledger from scratch.
 	Rebuilt bool
+	// Notice, if set, is told when the view was found to disagree with the
+	// ledger and was rebuilt.
+	Notice func(msg string)
+	integ  integrity
 }
 
 // OpenView opens the view at path for the ledger in store, creating it if
@@ -477,6 +481,7 @@ func (v *View) replace(head plumbing.Hash, col *ledger.Collected, st *ledger.Sta
 		return err
 	}
 	v.Rebuilt = true
+	v.integ.fresh = true
 	return nil
 }
 

@@ -136,17 +136,9 @@ func runPreCommit(c *cli.Context) error {
 		return err
 	}
 	defer e.close()
-	var items []hooks.Item
-	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		for _, st := range []ledger.Status{ledger.Complete, ledger.Verified} {
-			list, err := e.view.List(k, audit.ListFilter{Status: st})
-			if err != nil {
-				return err
-			}
-			for _, it := range list {
-				items = append(items, hooks.Item{Kind: it.Kind, ID: it.ID, Status: it.Status, File: it.Mapping.TargetFile, Symbol: it.Mapping.TargetSymbol})
-			}
-		}
+	items, err := stagedPromoted(e, staged)
+	if err != nil {
+		return err
 	}
 	check, err := bodyCheck(e.cfg)
 	if err != nil {
@@ -160,6 +152,35 @@ func runPreCommit(c *cli.Context) error {
 		fmt.Fprintf(e.errOut, "porttracker: pre-commit: %s %d (%s %s): %s\n", p.Item.Kind, p.Item.ID, p.Item.File, p.Item.Symbol, p.Msg)
 	}
 	return failf("pre-commit: commit refused: it would undo %d promoted item(s); fix the body, demote the item with an --override reason, or bypass the hook with git commit --no-verify", len(problems))
+}
+
+// stagedPromoted lists the complete and verified items whose target file
+// is staged. Every item mapped to a staged file is read through the view's
+// ledger check, whatever status the view gives it, so that a view edited to
+// call a promoted item not_started is caught and rebuilt before the hook
+// decides.
+func stagedPromoted(e *env, staged map[string][]byte) ([]hooks.Item, error) {
+	var items []hooks.Item
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		list, err := e.view.List(k, audit.ListFilter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range list {
+			if _, ok := staged[row.Mapping.TargetFile]; !ok {
+				continue
+			}
+			it, err := e.view.LoadItem(ledger.ItemKey{Kind: k, ID: row.ID})
+			if err != nil {
+				return nil, err
+			}
+			if it == nil || (it.Status != ledger.Complete && it.Status != ledger.Verified) {
+				continue
+			}
+			items = append(items, hooks.Item{Kind: k, ID: it.Key.ID, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
+		}
+	}
+	return items, nil
 }
 
 // runPrePush refuses a push of ledger commits that fail verification.

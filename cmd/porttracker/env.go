@@ -98,6 +98,7 @@ func (e *env) openView() error {
 	if err != nil {
 		return err
 	}
+	v.Notice = func(msg string) { fmt.Fprintf(e.errOut, "porttracker: %s\n", msg) }
 	e.view = v
 	head, err := e.store.Head()
 	if err != nil && !errors.Is(err, ledger.ErrNoLedger) {

@@ -1,0 +1,79 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// integrity is what a View keeps to tie the rows that decisions rest on to
+// the ledger entries they cite: porting.db is a file anyone can edit, so a
+// row is believed only once the entries it names bear it out.
+type integrity struct {
+	// head is the ledger head the cited entries are read at.
+	head plumbing.Hash
+	// entries caches the entries read, by ID (nil: not in the ledger).
+	entries map[string]*ledger.Entry
+	// fresh says that this process rebuilt the view from the ledger: its
+	// rows need no further check.
+	fresh bool
+}
+
+// entry returns the entry with the given ID as the ledger branch holds it:
+// read from the branch head's tree at the path its ID gives, checked
+// against its name and its signature. A ledger without it yields nil.
+func (v *View) entry(id string) (*ledger.Entry, error) {
+	if e, ok := v.integ.entries[id]; ok {
+		return e, nil
+	}
+	head, err := v.store.Head()
+	if err != nil {
+		return nil, err
+	}
+	if head != v.integ.head {
+		v.integ.head, v.integ.entries = head, map[string]*ledger.Entry{}
+	}
+	var e *ledger.Entry
+	if len(id) == 40 && ledger.EntryIDFromPath(ledger.EntryPath(id)) != "" {
+		data, err := v.store.ReadFile(head, ledger.EntryPath(id))
+		if err == nil {
+			rec, perr := ledger.ParseRecord(ledger.EntryPath(id), data)
+			if perr == nil && rec.Verify() == nil {
+				e = rec.Entry
+			}
+		}
+	}
+	v.integ.entries[id] = e
+	return e, nil
+}
+
+// checked runs check on a row a decision is about to rest on. When the row
+// disagrees with the ledger, the view is rebuilt from the ledger (the
+// Notice callback says so) and reload reads the row again; within a
+// refresh's transaction the error asks the refresh to rebuild instead.
+func (v *View) checked(check func() error, reload func() error) error {
+	if v.integ.fresh {
+		return nil
+	}
+	err := check()
+	if err == nil || !errors.Is(err, ledger.ErrViewDisagrees) {
+		return err
+	}
+	if v.q != v.db {
+		return fmt.Errorf("%w: %v", errRebuild, err)
+	}
+	head, herr := v.store.Head()
+	if herr != nil {
+		return herr
+	}
+	if _, rerr := v.rebuild(head); rerr != nil {
+		return fmt.Errorf("%v; rebuilding the view failed: %w", err, rerr)
+	}
+	if v.Notice != nil {
+		v.Notice(fmt.Sprintf("%s: %v; rebuilt it from the ledger", v.Path, err))
+	}
+	return reload()
+}

@@ -1,0 +1,60 @@
+package ledger
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestCheckItemRow: a row is believed only when the entries it cites bear
+// it out.
+func TestCheckItemRow(t *testing.T) {
+	k := ItemKey{Feature, 7}
+	entries := map[string]*Entry{
+		"stub": {Kind: KindTransition, Signer: "a", ItemKind: Feature, Clock: 3, Moves: []Move{{ID: 7, From: NotStarted, To: Stub}}},
+		"done": {Kind: KindTransition, Signer: "a", ItemKind: Feature, Clock: 4, Moves: []Move{{ID: 7, From: Stub, To: Complete}},
+			Evidence: &Evidence{CodeCommit: "c0de"}},
+		"ckpt":  {Kind: KindCheckpoint, Signer: "a", Clock: 5, Evidence: &Evidence{CodeCommit: "c0de"}},
+		"other": {Kind: KindTransition, Signer: "a", ItemKind: Feature, Clock: 6, Moves: []Move{{ID: 8, From: Stub, To: Verified}}},
+	}
+	lookup := func(id string) (*Entry, error) { return entries[id], nil }
+	complete := ItemState{Key: k, Status: Complete, Heads: []Head{{Entry: "done", To: Complete, Signer: "a"}},
+		CompleteEntry: "done", CompleteClock: 4, CompleteCommit: "c0de"}
+	tests := []struct {
+		name string
+		edit func(it *ItemState)
+		ok   bool
+	}{
+		{"as replayed", func(*ItemState) {}, true},
+		{"never moved", func(it *ItemState) { *it = ItemState{Key: k, Status: NotStarted} }, true},
+		{"status raised", func(it *ItemState) { it.Status = Verified }, false},
+		{"status lowered", func(it *ItemState) { it.Status = NotStarted }, false},
+		{"heads dropped but status kept", func(it *ItemState) { it.Heads = nil }, false},
+		{"head names another item's entry", func(it *ItemState) { it.Heads = []Head{{Entry: "other", To: Verified, Signer: "a"}}; it.Status = Verified }, false},
+		{"head unknown", func(it *ItemState) { it.Heads[0].Entry = "nope" }, false},
+		{"complete record moved", func(it *ItemState) { it.CompleteCommit = "beef" }, false},
+		{"checkpoint not a checkpoint", func(it *ItemState) { it.Checkpoint = "stub" }, false},
+		{"checkpoint real", func(it *ItemState) { it.Checkpoint = "ckpt" }, true},
+	}
+	for _, tt := range tests {
+		it := complete
+		it.Heads = append([]Head(nil), complete.Heads...)
+		tt.edit(&it)
+		err := CheckItemRow(&it, lookup)
+		if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrViewDisagrees)) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+	if err := CheckCheckpointRow(&CheckpointState{Entry: "ckpt", Clock: 5, CodeCommit: "c0de"}, lookup); err != nil {
+		t.Error(err)
+	}
+	if err := CheckCheckpointRow(&CheckpointState{Entry: "ckpt", Clock: 5, CodeCommit: "beef"}, lookup); err == nil {
+		t.Error("a checkpoint at another code commit passed")
+	}
+	allowed := []AllowedSigner{{Identity: "a", Key: "ssh-ed25519 A"}}
+	if err := CheckSignerRows([]SignerState{{Identity: "a", Key: "ssh-ed25519 A", Active: true}, {Identity: "b", Key: "x"}}, allowed); err != nil {
+		t.Error(err)
+	}
+	if err := CheckSignerRows([]SignerState{{Identity: "a", Key: "ssh-ed25519 A", Active: true}, {Identity: "m", Key: "ssh-ed25519 M", Active: true}}, allowed); err == nil {
+		t.Error("a forged signer row passed")
+	}
+}
