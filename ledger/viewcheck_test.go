@@ -29,7 +29,10 @@ func TestCheckItemRow(t *testing.T) {
 		{"status raised", func(it *ItemState) { it.Status = Verified }, false},
 		{"status lowered", func(it *ItemState) { it.Status = NotStarted }, false},
 		{"heads dropped but status kept", func(it *ItemState) { it.Heads = nil }, false},
-		{"head names another item's entry", func(it *ItemState) { it.Heads = []Head{{Entry: "other", To: Verified, Signer: "a"}}; it.Status = Verified }, false},
+		{"head names another item's entry", func(it *ItemState) {
+			it.Heads = []Head{{Entry: "other", To: Verified, Signer: "a"}}
+			it.Status = Verified
+		}, false},
 		{"head unknown", func(it *ItemState) { it.Heads[0].Entry = "nope" }, false},
 		{"complete record moved", func(it *ItemState) { it.CompleteCommit = "beef" }, false},
 		{"checkpoint not a checkpoint", func(it *ItemState) { it.Checkpoint = "stub" }, false},
