@@ -24,6 +24,9 @@ type Result struct {
 	Conflicts []Item `json:"conflicts"`
 	// Mismatches are view rows that the full replay did not reproduce.
 	Mismatches []string `json:"view_mismatches,omitempty"`
+	// UnsignedMerges are merge commits made by plain git: they change
+	// nothing (a merge that does is a finding) and carry no signature.
+	UnsignedMerges []string `json:"unsigned_merges,omitempty"`
 }
 
 // OK reports whether the audit found nothing wrong.
@@ -70,6 +73,9 @@ func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 	for _, ci := range col.Commits {
 		reached[ci.Commit.Hash] = true
 		res.Findings = append(res.Findings, checkCommit(ci, byCommit[ci.Commit.Hash.String()])...)
+		if len(ci.Commit.ParentHashes) > 1 && ci.Commit.PGPSignature == "" {
+			res.UnsignedMerges = append(res.UnsignedMerges, ci.Commit.Hash.String())
+		}
 	}
 	// Replay in order, as the view does, with the code's history at hand.
 	st := ledger.NewState(nil)
@@ -181,6 +187,9 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 		}
 	}
 	if merge {
+		if ci.Commit.PGPSignature != "" && ci.SigErr != nil {
+			bad("", "merge commit signature: %v", ci.SigErr)
+		}
 		return out
 	}
 	if added != 1 {

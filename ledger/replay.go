@@ -66,6 +66,10 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 		}
 		for _, ch := range ci.Changes {
 			if ch.Old.IsZero() && EntryIDFromPath(ch.Path) != "" {
+				if err := CheckEntryMode(ch.Mode); err != nil {
+					out.Findings = append(out.Findings, Finding{Commit: ci.Commit.Hash.String(), Path: ch.Path, Msg: err.Error()})
+					continue
+				}
 				jobs = append(jobs, job{ch.Path, ch.New, ci.Commit.Hash.String(), ci})
 			}
 		}

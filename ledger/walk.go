@@ -18,6 +18,8 @@ import (
 type Change struct {
 	Path     string
 	Old, New plumbing.Hash
+	// Mode is the file mode on the New side (zero when New is zero).
+	Mode filemode.FileMode
 }
 
 // CommitInfo is one ledger commit met by Walk, with what it changed.
@@ -244,11 +246,11 @@ func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]Change) erro
 			continue
 		}
 		var yh plumbing.Hash
-		yDir := false
+		var ym filemode.FileMode
 		if ok {
-			yh, yDir = y.Hash, y.Mode == filemode.Dir
+			yh, ym = y.Hash, y.Mode
 		}
-		if err := s.diffEntry(prefix+name, x.Hash, x.Mode == filemode.Dir, yh, yDir, out); err != nil {
+		if err := s.diffEntry(prefix+name, x.Hash, x.Mode == filemode.Dir, yh, ym, out); err != nil {
 			return err
 		}
 	}
@@ -256,14 +258,15 @@ func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]Change) erro
 		if _, ok := ea[name]; ok {
 			continue
 		}
-		if err := s.diffEntry(prefix+name, plumbing.ZeroHash, false, y.Hash, y.Mode == filemode.Dir, out); err != nil {
+		if err := s.diffEntry(prefix+name, plumbing.ZeroHash, false, y.Hash, y.Mode, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Hash, bDir bool, out *[]Change) error {
+func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Hash, bMode filemode.FileMode, out *[]Change) error {
+	bDir := bMode == filemode.Dir
 	switch {
 	case aDir && bDir:
 		return s.diffTrees(a, b, path+"/", out)
@@ -272,7 +275,7 @@ func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Ha
 			return err
 		}
 		if !b.IsZero() {
-			*out = append(*out, Change{Path: path, New: b})
+			*out = append(*out, Change{Path: path, New: b, Mode: bMode})
 		}
 	case bDir:
 		if !a.IsZero() {
@@ -280,7 +283,7 @@ func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Ha
 		}
 		return s.diffTrees(plumbing.ZeroHash, b, path+"/", out)
 	default:
-		*out = append(*out, Change{Path: path, Old: a, New: b})
+		*out = append(*out, Change{Path: path, Old: a, New: b, Mode: bMode})
 	}
 	return nil
 }

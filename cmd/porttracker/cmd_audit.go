@@ -105,6 +105,9 @@ func printAudit(w io.Writer, out auditOutput) {
 	for _, m := range res.Mismatches {
 		fmt.Fprintf(w, "VIEW %s\n", m)
 	}
+	if n := len(res.UnsignedMerges); n > 0 {
+		fmt.Fprintf(w, "note: %d merge commit(s) made by plain git, unsigned (they change nothing): %s\n", n, shortHash(res.UnsignedMerges[0]))
+	}
 	if out.Reconciled != "" {
 		problems := 0
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
