@@ -287,6 +287,9 @@ type Record struct {
 	Commit string
 	// SigKey is the public key that made the signature, set by Verify.
 	SigKey string
+	// Warnings are what went wrong after a new entry was written (its
+	// branch moved): housekeeping that did not happen.
+	Warnings []string
 }
 
 // ParseRecord splits and decodes an entry file stored at path. It checks

@@ -246,8 +246,12 @@ func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Rec
 	if err := w.Store.UpdateRef(head, tip); err != nil {
 		return err
 	}
-	// Packing is housekeeping: the entries are written whether or not it works.
-	_ = w.Store.MaybePack()
+	// The entries are written once the ref moved: what fails after that
+	// (the disk filling up while packing or saving the view) is a warning.
+	last := recs[len(recs)-1]
+	if err := w.Store.MaybePack(); err != nil {
+		last.Warnings = append(last.Warnings, fmt.Sprintf("packing the ledger's objects failed (git gc can do it): %v", err))
+	}
 	commits := make(map[string]string, len(recs))
 	for _, r := range recs {
 		commits[r.ID] = r.Commit
@@ -258,7 +262,7 @@ func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Rec
 		}
 	}
 	if err := v.Save(st, tip, recs...); err != nil {
-		return fmt.Errorf("entry %s is in the ledger, but the view was not updated (the next command rebuilds it): %w", short(recs[len(recs)-1].ID), err)
+		last.Warnings = append(last.Warnings, fmt.Sprintf("the view was not updated (the next command brings it up to date): %v", err))
 	}
 	return nil
 }

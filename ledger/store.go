@@ -193,7 +193,7 @@ func (s *Store) refFileExists() bool {
 // Lock takes the repository's porttracker lock, which the OS releases if
 // the process dies. Writers hold it from reading the head to moving it.
 func (s *Store) Lock() (unlock func(), err error) {
-	fl := flock.New(filepath.Join(s.gitDir, "porttracker.lock"))
+	fl := flock.New(filepath.Join(s.gitDir, lockName))
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		ok, err := fl.TryLock()
@@ -201,7 +201,17 @@ func (s *Store) Lock() (unlock func(), err error) {
 			return nil, fmt.Errorf("lock %s: %w", fl.Path(), err)
 		}
 		if ok {
-			return func() { _ = fl.Unlock() }, nil
+			// A writer that died holding the lock left its mark: clear
+			// what it left before writing anew.
+			if _, err := s.recoverLocked(); err != nil {
+				_ = fl.Unlock()
+				return nil, err
+			}
+			if err := s.markWriting(); err != nil {
+				_ = fl.Unlock()
+				return nil, fmt.Errorf("mark the write under way: %w", err)
+			}
+			return func() { s.doneWriting(); _ = fl.Unlock() }, nil
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("another porttracker has held %s for two minutes; try again when it is done", fl.Path())

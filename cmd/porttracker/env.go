@@ -52,6 +52,7 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
 		return nil, usagef("%v", err)
 	}
+	e.recover()
 	if adopt {
 		if err := e.adoptRemoteLedger(); err != nil {
 			e.close()
@@ -117,6 +118,18 @@ func (e *env) openView() error {
 	}
 	e.head = head
 	return nil
+}
+
+// recover clears what a porttracker killed mid-write left behind, saying
+// so; a failure to clear is a warning, since the command may not write.
+func (e *env) recover() {
+	removed, err := e.store.Recover()
+	for _, p := range removed {
+		fmt.Fprintf(e.errOut, "porttracker: removed %s, left by a porttracker that died mid-write\n", p)
+	}
+	if err != nil {
+		fmt.Fprintf(e.errOut, "porttracker: warning: %v\n", err)
+	}
 }
 
 func (e *env) close() {
@@ -199,6 +212,9 @@ func (e *env) record(build func(st *ledger.State) (*ledger.Entry, error)) (*ledg
 // written reports an entry that a command recorded: a line of text, or
 // with --json the entry's ID, commit, path and summary.
 func (e *env) written(rec *ledger.Record) error {
+	for _, w := range rec.Warnings {
+		fmt.Fprintf(e.errOut, "porttracker: warning: entry %s is written, but %s\n", rec.ID[:12], w)
+	}
 	if e.json() {
 		return e.printJSON(struct {
 			Entry   string `json:"entry"`
