@@ -13,10 +13,13 @@ import (
 // the ledger entries they cite: porting.db is a file anyone can edit, so a
 // row is believed only once the entries it names bear it out.
 type integrity struct {
-	// head is the ledger head the cited entries are read at.
-	head plumbing.Hash
-	// entries caches the entries read, by ID (nil: not in the ledger).
+	// entries caches the entries read, by ID.
 	entries map[string]*ledger.Entry
+	// missing are the IDs not found, with the head they were looked for at.
+	missing map[string]plumbing.Hash
+	// head is the ledger head the view was last brought up to, at which
+	// cited entries are read (zero: read the branch).
+	head plumbing.Hash
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
@@ -25,29 +28,45 @@ type integrity struct {
 // entry returns the entry with the given ID as the ledger branch holds it:
 // read from the branch head's tree at the path its ID gives, checked
 // against its name and its signature. A ledger without it yields nil.
+// Entries found are kept (an ID names its content for good); an entry not
+// found is looked for again once the head moved.
 func (v *View) entry(id string) (*ledger.Entry, error) {
 	if e, ok := v.integ.entries[id]; ok {
 		return e, nil
 	}
-	head, err := v.store.Head()
+	head, err := v.integ.ledgerHead(v.store)
 	if err != nil {
 		return nil, err
 	}
-	if head != v.integ.head {
-		v.integ.head, v.integ.entries = head, map[string]*ledger.Entry{}
+	if v.integ.entries == nil {
+		v.integ.entries = map[string]*ledger.Entry{}
 	}
-	var e *ledger.Entry
-	if len(id) == 40 && ledger.EntryIDFromPath(ledger.EntryPath(id)) != "" {
-		data, err := v.store.ReadFile(head, ledger.EntryPath(id))
-		if err == nil {
-			rec, perr := ledger.ParseRecord(ledger.EntryPath(id), data)
-			if perr == nil && rec.Verify() == nil {
-				e = rec.Entry
-			}
+	if miss, ok := v.integ.missing[id]; ok && miss == head {
+		return nil, nil
+	}
+	data, ok, err := v.store.ReadEntry(head, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		rec, perr := ledger.ParseRecord(ledger.EntryPath(id), data)
+		if perr == nil && rec.Verify() == nil {
+			v.integ.entries[id] = rec.Entry
+			return rec.Entry, nil
 		}
 	}
-	v.integ.entries[id] = e
-	return e, nil
+	if v.integ.missing == nil {
+		v.integ.missing = map[string]plumbing.Hash{}
+	}
+	v.integ.missing[id] = head
+	return nil, nil
+}
+
+func (in *integrity) ledgerHead(store *ledger.Store) (plumbing.Hash, error) {
+	if !in.head.IsZero() {
+		return in.head, nil
+	}
+	return store.Head()
 }
 
 // checked runs check on a row a decision is about to rest on. When the row
@@ -65,7 +84,7 @@ func (v *View) checked(check func() error, reload func() error) error {
 	if v.q != v.db {
 		return fmt.Errorf("%w: %v", errRebuild, err)
 	}
-	head, herr := v.store.Head()
+	head, herr := v.integ.ledgerHead(v.store)
 	if herr != nil {
 		return herr
 	}

@@ -12,10 +12,13 @@ import (
 	"github.com/porttracker/porttracker/ledger"
 )
 
-// PreCommitHook and PrePushHook name the hooks that Install writes.
+// PreCommitHook, PreMergeCommitHook and PrePushHook name the hooks that
+// Install writes. pre-merge-commit runs pre-commit's check on the result of
+// a merge that git commits by itself.
 const (
-	PreCommitHook = "pre-commit"
-	PrePushHook   = "pre-push"
+	PreCommitHook      = "pre-commit"
+	PreMergeCommitHook = "pre-merge-commit"
+	PrePushHook        = "pre-push"
 )
 
 // ChainedSuffix is appended to the name of a hook that the user had before
@@ -27,7 +30,7 @@ const ChainedSuffix = ".porttracker-chained"
 const shimMarker = "# porttracker-hook-shim:"
 
 // Names returns the hooks that Install writes, in order.
-func Names() []string { return []string{PreCommitHook, PrePushHook} }
+func Names() []string { return []string{PreCommitHook, PreMergeCommitHook, PrePushHook} }
 
 // Shim returns the script that Install writes for the hook name.
 func Shim(name string) string {

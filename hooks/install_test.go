@@ -43,20 +43,20 @@ func TestInstallUninstall(t *testing.T) {
 		// wantChained are the hooks the shims chain after Install.
 		wantChained map[string]string
 	}{
-		{name: "no previous hooks", installs: 1, wantMsgs: []string{"pre-commit: installed", "pre-push: installed"}},
+		{name: "no previous hooks", installs: 1, wantMsgs: []string{"pre-commit: installed", "pre-merge-commit: installed", "pre-push: installed"}},
 		{
 			name: "a previous pre-commit hook", installs: 1, before: map[string]string{"pre-commit": userHook},
-			wantMsgs:    []string{"runs your previous hook first", "pre-push: installed"},
+			wantMsgs:    []string{"runs your previous hook first", "pre-merge-commit: installed", "pre-push: installed"},
 			wantChained: map[string]string{"pre-commit": userHook},
 		},
 		{
 			name: "installed twice", installs: 2, before: map[string]string{"pre-commit": userHook, "pre-push": userHook + "# push\n"},
-			wantMsgs:    []string{"already installed", "already installed"},
+			wantMsgs:    []string{"already installed", "already installed", "already installed"},
 			wantChained: map[string]string{"pre-commit": userHook, "pre-push": userHook + "# push\n"},
 		},
 		{
 			name: "sample hooks are not hooks", installs: 1, before: map[string]string{"pre-commit.sample": userHook},
-			wantMsgs: []string{"pre-commit: installed", "pre-push: installed"},
+			wantMsgs: []string{"pre-commit: installed", "pre-merge-commit: installed", "pre-push: installed"},
 		},
 	}
 	for _, tt := range tests {
@@ -170,7 +170,7 @@ func TestUninstallRestoresWithoutShim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(msgs[0], "not installed") || !strings.Contains(msgs[1], "restored") {
+	if !strings.Contains(msgs[0], "not installed") || !strings.Contains(msgs[2], "restored") {
 		t.Errorf("Uninstall = %q", msgs)
 	}
 	if got, _ := readHook(t, filepath.Join(dir, "pre-push")); got != "#!/bin/sh\n# mine\n" {

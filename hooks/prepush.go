@@ -64,6 +64,10 @@ func PrePush(stdin io.Reader, ledgerRef string, verify VerifyFunc) ([]string, er
 		if err != nil {
 			return problems, err
 		}
+		if l.RemoteRef == ledgerRef && l.Deletes() {
+			problems = append(problems, fmt.Sprintf("%s: this push deletes the ledger branch on the remote (pushing an older ledger after it would rewind it); the ledger is append-only", l.RemoteRef))
+			continue
+		}
 		if (l.LocalRef != ledgerRef && l.RemoteRef != ledgerRef) || l.Deletes() || done[l.LocalSHA] {
 			continue
 		}

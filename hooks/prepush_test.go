@@ -95,7 +95,11 @@ func TestPrePush(t *testing.T) {
 			},
 			wantCalls: []string{shaB},
 		},
-		{name: "deleting the remote ledger", input: line("(delete)", zero, ledgerRef, shaA)},
+		{
+			name: "deleting the remote ledger is refused", input: line("(delete)", zero, ledgerRef, shaA),
+			want: []string{"refs/heads/porting-ledger: this push deletes the ledger branch on the remote (pushing an older ledger after it would rewind it); the ledger is append-only"},
+		},
+		{name: "deleting another branch", input: line("(delete)", zero, "refs/heads/backup", shaA)},
 		{
 			name: "the same commit twice is verified once", input: line(ledgerRef, shaA, ledgerRef, zero) + line(ledgerRef, shaA, "refs/heads/backup", zero),
 			wantCalls: []string{shaA},

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
@@ -21,4 +23,39 @@ func (s *Store) Tracked(rel string) (bool, error) {
 		return false, fmt.Errorf("read the index: %w", err)
 	}
 	return false, nil
+}
+
+// ReadEntry returns the entry file with the given ID as the tree of ledger
+// commit c holds it at EntryPath(id), reading the trees through the
+// store's cache of decoded objects; ok is false when the tree has none.
+func (s *Store) ReadEntry(c plumbing.Hash, id string) (data []byte, ok bool, err error) {
+	if len(id) != 40 || EntryIDFromPath(EntryPath(id)) == "" {
+		return nil, false, nil
+	}
+	commit, err := s.commit(c)
+	if err != nil {
+		return nil, false, fmt.Errorf("read ledger commit %s: %w", c, err)
+	}
+	h := commit.TreeHash
+	for _, name := range []string{"entries", id[:2], id + ".toml"} {
+		t, err := s.tree(h)
+		if err != nil {
+			return nil, false, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		found := false
+		for _, e := range t.Entries {
+			if e.Name == name {
+				h, found = e.Hash, true
+				if name == id+".toml" && e.Mode != filemode.Regular {
+					return nil, false, nil
+				}
+				break
+			}
+		}
+		if !found {
+			return nil, false, nil
+		}
+	}
+	data, err = s.ReadBlob(h)
+	return data, err == nil, err
 }

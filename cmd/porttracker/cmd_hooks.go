@@ -70,7 +70,7 @@ func runHooks(c *cli.Context, do func(gitDir string) ([]string, error)) error {
 func hookCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "hook",
-		Usage:     "run the checks of a git hook (pre-commit or pre-push); the hooks that hooks install writes call this",
+		Usage:     "run the checks of a git hook (pre-commit, pre-merge-commit or pre-push); the hooks that hooks install writes call this",
 		ArgsUsage: "NAME [ARGS...]",
 		Action:    runHook,
 	}
@@ -78,17 +78,17 @@ func hookCommand() *cli.Command {
 
 func runHook(c *cli.Context) error {
 	if c.NArg() < 1 {
-		return usagef("hook takes a hook name, pre-commit or pre-push (porttracker hook --help)")
+		return usagef("hook takes a hook name, pre-commit, pre-merge-commit or pre-push (porttracker hook --help)")
 	}
 	switch name := c.Args().First(); name {
-	case hooks.PreCommitHook:
+	case hooks.PreCommitHook, hooks.PreMergeCommitHook:
 		return runPreCommit(c)
 	case hooks.PrePushHook:
 		return runPrePush(c)
 	case hooks.PreReceiveHook:
 		return runPreReceive(c)
 	default:
-		return usagef("hook %q: porttracker has only the pre-commit and pre-push hooks", name)
+		return usagef("hook %q: porttracker has only the pre-commit, pre-merge-commit and pre-push hooks", name)
 	}
 }
 
@@ -213,10 +213,12 @@ func runPrePush(c *cli.Context) error {
 		// push of a rewound branch) rewrites history under every clone.
 		remote := plumbing.NewHash(remoteSHA)
 		if !remote.IsZero() {
-			if _, err := e.store.Repo.CommitObject(remote); err == nil {
-				if ok, err := e.store.IsAncestor(remote, local); err == nil && !ok {
-					out = append(out, fmt.Sprintf("the remote's ledger at %s is not contained in %s: this push would rewrite its history", shortHash(remoteSHA), shortHash(sha)))
-				}
+			if _, err := e.store.Repo.CommitObject(remote); err != nil {
+				out = append(out, fmt.Sprintf("the remote's ledger is at %s, which this clone has not seen, so the push cannot be checked against it: run git fetch (or porttracker sync) first", shortHash(remoteSHA)))
+			} else if ok, err := e.store.IsAncestor(remote, local); err != nil {
+				return nil, err
+			} else if !ok {
+				out = append(out, fmt.Sprintf("the remote's ledger at %s is not contained in %s: this push would rewrite its history", shortHash(remoteSHA), shortHash(sha)))
 			}
 		}
 		return out, nil
