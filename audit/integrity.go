@@ -17,9 +17,6 @@ type integrity struct {
 	entries map[string]*ledger.Entry
 	// missing are the IDs not found, with the head they were looked for at.
 	missing map[string]plumbing.Hash
-	// head is the ledger head the view was last brought up to, at which
-	// cited entries are read (zero: read the branch).
-	head plumbing.Hash
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
@@ -34,7 +31,7 @@ func (v *View) entry(id string) (*ledger.Entry, error) {
 	if e, ok := v.integ.entries[id]; ok {
 		return e, nil
 	}
-	head, err := v.integ.ledgerHead(v.store)
+	head, err := v.store.Head()
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +59,6 @@ func (v *View) entry(id string) (*ledger.Entry, error) {
 	return nil, nil
 }
 
-func (in *integrity) ledgerHead(store *ledger.Store) (plumbing.Hash, error) {
-	if !in.head.IsZero() {
-		return in.head, nil
-	}
-	return store.Head()
-}
-
 // checked runs check on a row a decision is about to rest on. When the row
 // disagrees with the ledger, the view is rebuilt from the ledger (the
 // Notice callback says so) and reload reads the row again; within a
@@ -84,7 +74,7 @@ func (v *View) checked(check func() error, reload func() error) error {
 	if v.q != v.db {
 		return fmt.Errorf("%w: %v", errRebuild, err)
 	}
-	head, herr := v.integ.ledgerHead(v.store)
+	head, herr := v.store.Head()
 	if herr != nil {
 		return herr
 	}

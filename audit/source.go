@@ -170,7 +170,7 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 		return nil, err
 	}
 	err = v.checked(func() error {
-		head, err := v.integ.ledgerHead(v.store)
+		head, err := v.store.Head()
 		if errors.Is(err, ledger.ErrNoLedger) {
 			return nil
 		}

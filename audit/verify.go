@@ -80,13 +80,12 @@ func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc str
 	// Replay in order, as the view does, with the code's history at hand.
 	st := ledger.NewState(nil)
 	st.Contains = contains
-	for _, r := range col.Records {
-		if err := st.Apply(r); err != nil {
-			f := ledger.Finding{Commit: r.Commit, Path: ledger.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
-			res.Findings = append(res.Findings, f)
-			replayFindings = append(replayFindings, f)
-		}
+	refused, err := ledger.Replay(col, head, st)
+	if err != nil {
+		return nil, nil, err
 	}
+	res.Findings = append(res.Findings, refused...)
+	replayFindings = append(replayFindings, refused...)
 	res.Findings = append(res.Findings, checkSignerFile(store, head, st)...)
 	for _, it := range st.Items() {
 		if it.Conflict {
@@ -132,8 +131,8 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 	st := ver.st
 	if contains != nil {
 		st = ledger.NewState(nil)
-		for _, r := range ver.col.Records {
-			_ = st.Apply(r)
+		if _, err := ledger.Replay(ver.col, head, st); err != nil {
+			return nil, err
 		}
 	}
 	if err := v.replace(head, ver.col, st, ver.findings); err != nil {

@@ -207,6 +207,15 @@ func (v *View) state() (*ledger.State, error) {
 	}
 	st := ledger.NewState(v)
 	st.Last, st.Genesis = pos, gen
+	clock, err := v.meta("clock")
+	if err != nil {
+		return nil, err
+	}
+	if clock == "" {
+		st.Clock = pos.Clock
+	} else if st.Clock, err = strconv.ParseUint(clock, 10, 64); err != nil {
+		return nil, fmt.Errorf("%w: meta clock %q", errRebuild, clock)
+	}
 	return st, nil
 }
 
@@ -306,8 +315,19 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 // rewinding later entries first where merged ones sort before them, and
 // returns the resulting state, the records it applied and what they broke.
 func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledger.Record, []ledger.Finding, error) {
+	cur, err := v.Head()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lin, valid, clockFindings, err := ledger.NewLineage(col, func(h plumbing.Hash) (uint64, error) { return v.knownClock(tx, cur, h) })
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := v.needsFullReplay(tx, col, cur, lin); err != nil {
+		return nil, nil, nil, err
+	}
 	var fresh []*ledger.Record
-	for _, rec := range col.Records {
+	for _, rec := range valid {
 		// The same entry reached through another commit (a cherry-pick) is
 		// applied once.
 		var one int
@@ -336,10 +356,15 @@ func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledg
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	findings := append([]ledger.Finding(nil), col.Findings...)
+	findings := append(append([]ledger.Finding(nil), col.Findings...), clockFindings...)
 	for _, rec := range fresh {
 		if err := st.Apply(rec); err != nil {
 			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
+		}
+	}
+	if len(col.Commits) > 0 {
+		if st.Clock, err = lin.Clock(col.Commits[0].Commit.Hash); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	return st, fresh, findings, nil
@@ -455,12 +480,11 @@ func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
 		return nil, err
 	}
 	st := ledger.NewState(nil)
-	findings := append([]ledger.Finding(nil), col.Findings...)
-	for _, rec := range col.Records {
-		if err := st.Apply(rec); err != nil {
-			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
-		}
+	refused, err := ledger.Replay(col, head, st)
+	if err != nil {
+		return nil, err
 	}
+	findings := append(append([]ledger.Finding(nil), col.Findings...), refused...)
 	if err := v.replace(head, col, st, findings); err != nil {
 		return nil, err
 	}
@@ -589,6 +613,7 @@ func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*l
 		"head":       head.String(),
 		"last_clock": strconv.FormatUint(st.Last.Clock, 10),
 		"last_id":    st.Last.ID,
+		"clock":      strconv.FormatUint(st.Clock, 10),
 		"genesis":    st.Genesis,
 	} {
 		if err := setMeta(tx, k, val); err != nil {

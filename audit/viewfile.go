@@ -65,7 +65,7 @@ func checkViewFile(path string) error {
 // isOurDatabase opens the database read-only and looks for porttracker's
 // application ID, or for the meta table of views made before it was set.
 func isOurDatabase(path string) (bool, error) {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return false, err
 	}

@@ -104,15 +104,23 @@ func (s *State) checkSigner(rec *Record) error {
 	if s.Genesis == "" && s.src == nil {
 		return rulef("entry %s comes before the genesis entry", rec.ID)
 	}
-	sg, err := s.Signer(e.Signer)
-	if err != nil {
-		return err
+	var sg *SignerState
+	if s.Authority != nil && rec.Commit != "" {
+		sg = s.Authority.SignerAt(rec, e.Signer)
+		if r := s.Authority.Concurrent(rec); r != nil && sg != nil && sg.Active {
+			return rulef("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing; a current signer records again what should stand", rec.ID, e.Signer, short(r.ID))
+		}
+	} else {
+		var err error
+		if sg, err = s.Signer(e.Signer); err != nil {
+			return err
+		}
 	}
 	switch {
 	case sg == nil:
 		return rulef("entry %s: unknown signer %q", rec.ID, e.Signer)
 	case !sg.Active:
-		return rulef("entry %s: signer %q was revoked (by entry %s)", rec.ID, e.Signer, sg.RevokedBy)
+		return rulef("entry %s: signer %q was revoked (by entry %s) in the entry's history", rec.ID, e.Signer, short(sg.RevokedBy))
 	case sg.Key != rec.SigKey:
 		return rulef("entry %s: signed with a key that is not %q's", rec.ID, e.Signer)
 	}

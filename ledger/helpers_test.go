@@ -27,10 +27,12 @@ func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range col.Records {
-		if err := st.Apply(r); err != nil {
-			return nil, err
-		}
+	refused, err := Replay(col, head, st)
+	if err != nil {
+		return nil, err
+	}
+	if len(refused) > 0 {
+		return nil, &RuleError{Msg: refused[0].Msg}
 	}
 	return st, nil
 }

@@ -204,7 +204,7 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 	e.Version = FormatVersion
 	e.Signer = signer
 	e.Time = w.Store.Now().UTC().Truncate(1e9)
-	e.Clock = st.Last.Clock + 1
+	e.Clock = st.Clock + 1
 	payload, err := e.EncodePayload()
 	if err != nil {
 		return nil, nil, err
@@ -225,6 +225,7 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 	if err := st.Apply(rec); err != nil {
 		return nil, nil, err
 	}
+	st.Clock = e.Clock
 	return rec, file, nil
 }
 

@@ -150,6 +150,14 @@ type State struct {
 	// before collects the before-images of the entry being applied.
 	before *Undo
 
+	// Clock is the largest clock in the ledger's history at its head: a
+	// writer gives its entry this clock plus one.
+	Clock uint64
+	// Authority, when set, decides which signers are in force for an entry
+	// from its commit's ancestry (Replay sets it); without it they are the
+	// signers of this State, as for a write on top of the head.
+	Authority *Lineage
+
 	// Contains, when set, reports whether code commit ancestor is contained
 	// in (is an ancestor of, or is) descendant; a move to verified is then
 	// refused unless its checkpoint's code contains the completed work.
