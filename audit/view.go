@@ -237,7 +237,6 @@ func (v *View) Refresh() error {
 // holds, the view is rebuilt so that the result is the one a full replay
 // gives, whatever order the histories were merged in.
 func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
-	v.integ.head = head
 	cur, err := v.Head()
 	if err != nil {
 		return nil, err

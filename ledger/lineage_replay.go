@@ -1,0 +1,52 @@
+package ledger
+
+import (
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Replay replays a whole ledger, read by Collect(head, nil), into st:
+// records whose clocks are not derived from their history are refused,
+// the signers in force for each entry come from its commit's ancestry, and
+// entries concurrent with their signer's revocation are refused (a first
+// pass finds the revocations that apply). It returns the findings of the
+// refused records, in replay order, and sets st.Clock to the head's clock.
+func Replay(col *Collected, head plumbing.Hash, st *State) ([]Finding, error) {
+	lin, recs, findings, err := NewLineage(col, nil)
+	if err != nil {
+		return nil, err
+	}
+	var revs []*Record
+	for _, r := range recs {
+		if r.Entry.Kind == KindSigner && r.Entry.Action == ActionRevoke {
+			revs = append(revs, r)
+		}
+	}
+	if len(revs) > 0 {
+		first := NewState(nil)
+		replayWith(lin, recs, first)
+		var applied []*Record
+		for _, r := range revs {
+			if lin.applied[r.ID] {
+				applied = append(applied, r)
+			}
+		}
+		lin.SetRevocations(applied)
+	}
+	findings = append(findings, replayWith(lin, recs, st)...)
+	st.Clock, err = lin.Clock(head)
+	return findings, err
+}
+
+func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
+	st.Authority = lin
+	defer func() { st.Authority = nil }()
+	var out []Finding
+	for _, r := range recs {
+		if err := st.Apply(r); err != nil {
+			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()})
+			continue
+		}
+		lin.Applied(r)
+	}
+	return out
+}
