@@ -48,6 +48,12 @@ func (s *State) Apply(rec *Record) error {
 	if err := s.checkSigner(rec); err != nil {
 		return err
 	}
+	if err := CheckEvidence(e.Evidence); err != nil {
+		return rulef("entry %s: %v", rec.ID, err)
+	}
+	if err := s.checkCodeCommit(e.Evidence); err != nil {
+		return rulef("entry %s: %v", rec.ID, err)
+	}
 	var apply func() error
 	var err error
 	switch e.Kind {

@@ -65,8 +65,10 @@ func TestRules(t *testing.T) {
 	}
 	refuse(move(w, Feature, []int{3}, Verified, "", nil, cp.ID), "recorded before the item was completed")
 	// The code history is consulted when it is at hand.
-	w.Contains = func(a, d string) (bool, error) { return false, nil }
-	cp2 := appendEntry(t, w, BuildCheckpoint(passingEvidence("stub", "full_test"), ""))
+	w.Contains = func(a, d string) (bool, error) { return a == d, nil }
+	ev2 := passingEvidence("stub", "full_test")
+	ev2.CodeCommit = "fedcba9876543210"
+	cp2 := appendEntry(t, w, BuildCheckpoint(ev2, ""))
 	refuse(move(w, Feature, []int{3}, Verified, "", nil, cp2.ID), "does not contain the work completed")
 	w.Contains = nil
 	if err := move(w, Feature, []int{2, 3}, Verified, "", nil, cp2.ID); err != nil {

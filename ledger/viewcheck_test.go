@@ -61,3 +61,29 @@ func TestCheckItemRow(t *testing.T) {
 		t.Error("a forged signer row passed")
 	}
 }
+
+// TestCheckEvidence: a gate is ok only if its exit status, counts and kind
+// say so.
+func TestCheckEvidence(t *testing.T) {
+	tests := []struct {
+		name string
+		g    GateResult
+		ok   bool
+	}{
+		{"passing test", GateResult{Name: "test", Parsed: true, Passed: 1, OK: true}, true},
+		{"ok beside exit 1 and 3 failed", GateResult{Name: "test", ExitCode: 1, Parsed: true, Passed: 2, Failed: 3, OK: true}, false},
+		{"ok with no test run", GateResult{Name: "test", Parsed: true, OK: true}, false},
+		{"ok without summary, exit 1", GateResult{Name: "full_test", ExitCode: 1, OK: true}, false},
+		{"failing gate says so", GateResult{Name: "test", ExitCode: 1, Parsed: true, Failed: 3}, true},
+		{"stub ok with matches", GateResult{Name: "stub", Matches: []string{"a.cs:1: TODO"}, OK: true}, false},
+		{"build ok with exit 2", GateResult{Name: "build", ExitCode: 2, OK: true}, false},
+		{"unknown kind", GateResult{Name: "vibes", OK: true}, false},
+		{"negative count", GateResult{Name: "test", Parsed: true, Passed: 1, Failed: -1, OK: true}, false},
+	}
+	for _, tt := range tests {
+		err := CheckEvidence(&Evidence{CodeCommit: "c", Gates: []GateResult{tt.g}})
+		if tt.ok != (err == nil) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}

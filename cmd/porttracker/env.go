@@ -177,6 +177,11 @@ func (e *env) author() ledger.Author {
 
 // contains reports whether code commit anc is desc or one of its ancestors.
 func (e *env) contains(anc, desc string) (bool, error) {
+	for _, h := range []string{anc, desc} {
+		if _, err := e.store.Repo.CommitObject(plumbing.NewHash(h)); err != nil {
+			return false, fmt.Errorf("code commit %s: %w", shortHash(h), err)
+		}
+	}
 	ok, err := e.store.IsAncestor(plumbing.NewHash(anc), plumbing.NewHash(desc))
 	if err != nil {
 		return false, fmt.Errorf("code commits %s and %s: %w", shortHash(anc), shortHash(desc), err)
