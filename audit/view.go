@@ -211,6 +211,15 @@ func (v *View) state() (*ledger.State, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pol, err := v.meta("policy"); err != nil {
+		return nil, err
+	} else if pol != "" {
+		var p ledger.Policy
+		if err := json.Unmarshal([]byte(pol), &p); err != nil {
+			return nil, fmt.Errorf("%w: meta policy: %v", errRebuild, err)
+		}
+		st.Policy = &p
+	}
 	if clock == "" {
 		st.Clock = pos.Clock
 	} else if st.Clock, err = strconv.ParseUint(clock, 10, 64); err != nil {
@@ -394,7 +403,7 @@ func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
 	}
 	var recs []*ledger.Record
 	for _, t := range list {
-		if t.kind == string(ledger.KindGenesis) || t.commit == "" {
+		if t.kind == string(ledger.KindGenesis) || t.kind == string(ledger.KindPolicy) || t.commit == "" {
 			return nil, errRebuild
 		}
 		if err := v.undo(tx, t.id); err != nil {
@@ -616,6 +625,15 @@ func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*l
 		"genesis":    st.Genesis,
 	} {
 		if err := setMeta(tx, k, val); err != nil {
+			return err
+		}
+	}
+	if p, changed := st.PolicyChanged(); changed && p != nil {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := setMeta(tx, "policy", string(b)); err != nil {
 			return err
 		}
 	}

@@ -69,6 +69,8 @@ func (s *State) Apply(rec *Record) error {
 		apply, err = s.batch(rec)
 	case KindCheckpoint:
 		apply, err = s.checkpoint(rec)
+	case KindPolicy:
+		apply, err = s.policy(rec)
 	case KindPlan:
 		apply, err = s.plan(rec)
 	case KindTask:
@@ -444,6 +446,9 @@ func (s *State) transition(rec *Record) (func() error, error) {
 	if len(e.Moves) == 0 {
 		return nil, rulef("entry %s: a transition with no moves", rec.ID)
 	}
+	if err := s.checkPolicyMoves(rec); err != nil {
+		return nil, err
+	}
 	type planned struct {
 		it   *ItemState
 		move Move
@@ -567,7 +572,7 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 		if gatesPending {
 			break
 		}
-		if err := checkCompleteEvidence(k, e.Evidence); err != nil {
+		if err := checkCompleteEvidence(k, e.Evidence, s.InForce().RequiredGates); err != nil {
 			return err
 		}
 	case Verified:
@@ -629,14 +634,14 @@ func headHasStatus(heads []Head, st Status) bool {
 
 // checkCompleteEvidence demands the loop evidence of a move to complete:
 // passed stub, build and focused test gates at a known code commit.
-func checkCompleteEvidence(k ItemKey, ev *Evidence) error {
+func checkCompleteEvidence(k ItemKey, ev *Evidence, required []string) error {
 	if ev == nil {
 		return rulef("%s: complete needs gate evidence (porttracker runs the gates itself: use feature/test update --status complete)", k)
 	}
 	if ev.CodeCommit == "" {
 		return rulef("%s: the evidence names no code commit", k)
 	}
-	for _, name := range []string{"stub", "test"} {
+	for _, name := range required {
 		g := ev.Gate(name)
 		if g == nil {
 			return rulef("%s: the evidence has no %s gate", k, name)

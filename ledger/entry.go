@@ -100,6 +100,9 @@ type Entry struct {
 	// Evidence of the gates, for promotions, checkpoints, baselines and red
 	// runs.
 	Evidence *Evidence `toml:"evidence,omitempty"`
+
+	// Policy entries.
+	Policy *Policy `toml:"policy,omitempty"`
 }
 
 // Move is one item's status change within a transition entry.
@@ -269,7 +272,7 @@ func DecodePayload(payload []byte) (*Entry, error) {
 	}
 	switch e.Kind {
 	case KindGenesis, KindInventory, KindTransition, KindBatch, KindCheckpoint, KindSigner,
-		KindPlan, KindTask, KindBaseline, KindRed:
+		KindPlan, KindTask, KindBaseline, KindRed, KindPolicy:
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrMalformed, e.Kind)
 	}

@@ -153,6 +153,11 @@ type State struct {
 	// Clock is the largest clock in the ledger's history at its head: a
 	// writer gives its entry this clock plus one.
 	Clock uint64
+	// Policy is the policy recorded last (nil: none, see InForce);
+	// policyDirty says that Apply changed it.
+	Policy      *Policy
+	policyDirty bool
+
 	// Authority, when set, decides which signers are in force for an entry
 	// from its commit's ancestry (Replay sets it); without it they are the
 	// signers of this State, as for a write on top of the head.

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +86,29 @@ func TestCheckEvidence(t *testing.T) {
 		if tt.ok != (err == nil) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
+	}
+}
+
+// TestPolicyRules: the policy in force bounds the IDs of an update and
+// names the gates a complete needs; a policy without stub and test is
+// refused.
+func TestPolicyRules(t *testing.T) {
+	k := ItemKey{Feature, 1}
+	ev := &Evidence{CodeCommit: "c", Gates: []GateResult{{Name: "stub", OK: true}, {Name: "test", Parsed: true, Passed: 1, OK: true}}}
+	if err := checkCompleteEvidence(k, ev, DefaultPolicy().RequiredGates); err != nil {
+		t.Fatal(err)
+	}
+	withBuild := PolicyFromConfig(Config{Ledger: LedgerConfig{MaxIDsPerUpdate: 3}, Gates: GatesConfig{Build: "go build ./..."}})
+	if err := checkCompleteEvidence(k, ev, withBuild.RequiredGates); err == nil || !strings.Contains(err.Error(), "no build gate") {
+		t.Fatalf("a complete without the build gate the policy requires: %v", err)
+	}
+	st := NewState(nil)
+	st.Policy = &withBuild
+	rec := &Record{ID: "e", Entry: &Entry{Moves: make([]Move, 4)}}
+	if err := st.checkPolicyMoves(rec); err == nil {
+		t.Fatal("4 moves passed a policy of 3")
+	}
+	if err := (Policy{MaxIDsPerUpdate: 5, RequiredGates: []string{"stub"}}).Check(); err == nil {
+		t.Fatal("a policy without the test gate passed")
 	}
 }

@@ -95,6 +95,13 @@ func runInit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	pol, err := ledger.BuildPolicy(ledger.PolicyFromConfig(cfg))
+	if err != nil {
+		return usagef("%s: %v", ledger.ConfigFile, err)
+	}
+	if _, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return pol, nil }); err != nil {
+		return err
+	}
 	excludeView(e.store.GitDir(), cfg.Ledger.View)
 	if err := writeConfig(); err != nil {
 		return err

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+func policyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "policy",
+		Usage: "the team's policy in the ledger (IDs per update, required gates): show, record",
+		Subcommands: []*cli.Command{
+			{Name: "show", Usage: "show the policy in force and whether porttracker.toml agrees", ArgsUsage: " ", Action: runPolicyShow},
+			{Name: "record", Usage: "record the policy porttracker.toml sets as a signed policy entry (a signer only)", ArgsUsage: " ", Action: runPolicyRecord},
+		},
+	}
+}
+
+func runPolicyShow(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	st, err := e.view.StateAt(e.head)
+	if err != nil {
+		return err
+	}
+	p, want := st.InForce(), ledger.PolicyFromConfig(e.cfg)
+	if e.json() {
+		return e.printJSON(struct {
+			Recorded bool          `json:"recorded"`
+			Policy   ledger.Policy `json:"policy"`
+			Config   ledger.Policy `json:"config"`
+		}{st.Policy != nil, p, want})
+	}
+	src := "recorded in the ledger"
+	if st.Policy == nil {
+		src = "the default: no policy entry recorded"
+	}
+	e.printf("policy (%s):\n  max_ids_per_update: %d\n  required_gates: %s\n", src, p.MaxIDsPerUpdate, strings.Join(p.RequiredGates, ", "))
+	if !p.Equal(want) {
+		e.printf("porttracker.toml says otherwise (max_ids_per_update %d, gates %s): a signer records it with porttracker policy record\n",
+			want.MaxIDsPerUpdate, strings.Join(want.RequiredGates, ", "))
+	}
+	return nil
+}
+
+func runPolicyRecord(c *cli.Context) error {
+	if err := args(c, 0, "no arguments"); err != nil {
+		return err
+	}
+	e, err := openEnv(c)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.requireLedger(); err != nil {
+		return err
+	}
+	ent, err := ledger.BuildPolicy(ledger.PolicyFromConfig(e.cfg))
+	if err != nil {
+		return usagef("%s: %v", ledger.ConfigFile, err)
+	}
+	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) {
+		if st.Policy != nil && st.Policy.Equal(*ent.Policy) {
+			return nil, usagef("the policy in force already says this; nothing to record")
+		}
+		return ent, nil
+	})
+	return err
+}

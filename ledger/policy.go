@@ -1,0 +1,111 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// KindPolicy records the team's policy: the rules every writer is held to
+// that porttracker.toml sets. init writes the first from porttracker.toml;
+// only a signer records another (porttracker policy record). Replay holds
+// each entry to the policy in force where it is replayed.
+const KindPolicy EntryKind = "policy"
+
+// Policy is the team's policy as a policy entry records it. Later versions
+// may add keys (a task size, say); an entry with keys this version does not
+// know is malformed to it, so upgrade porttracker first.
+type Policy struct {
+	// MaxIDsPerUpdate bounds the items one transition entry moves.
+	MaxIDsPerUpdate int `toml:"max_ids_per_update" json:"max_ids_per_update"`
+	// RequiredGates are the gates a move to complete must have passed.
+	RequiredGates []string `toml:"required_gates" json:"required_gates"`
+}
+
+// DefaultPolicy is the policy of a ledger that has recorded none.
+func DefaultPolicy() Policy {
+	return Policy{MaxIDsPerUpdate: 15, RequiredGates: []string{gateStub, gateTest}}
+}
+
+// PolicyFromConfig is the policy porttracker.toml sets: its limit on IDs
+// per update, and the stub and test gates, with the build gate when one is
+// configured.
+func PolicyFromConfig(cfg Config) Policy {
+	p := Policy{MaxIDsPerUpdate: cfg.Ledger.MaxIDsPerUpdate, RequiredGates: []string{gateStub}}
+	if strings.TrimSpace(cfg.Gates.Build) != "" {
+		p.RequiredGates = append(p.RequiredGates, gateBuild)
+	}
+	p.RequiredGates = append(p.RequiredGates, gateTest)
+	return p
+}
+
+// Check reports what makes a policy unusable.
+func (p Policy) Check() error {
+	if p.MaxIDsPerUpdate < 1 {
+		return fmt.Errorf("max_ids_per_update must be at least 1, not %d", p.MaxIDsPerUpdate)
+	}
+	for _, g := range []string{gateStub, gateTest} {
+		if !slices.Contains(p.RequiredGates, g) {
+			return fmt.Errorf("required_gates must include %s", g)
+		}
+	}
+	for _, g := range p.RequiredGates {
+		switch g {
+		case gateStub, gateBuild, gateTest, gateClassTest:
+		default:
+			return fmt.Errorf("required_gates: %q is not a gate of a promotion (stub, build, test, class_test)", g)
+		}
+	}
+	return nil
+}
+
+// Equal reports whether two policies say the same.
+func (p Policy) Equal(q Policy) bool {
+	return p.MaxIDsPerUpdate == q.MaxIDsPerUpdate && slices.Equal(p.RequiredGates, q.RequiredGates)
+}
+
+// InForce is the policy in force: the last one recorded, else the default.
+func (s *State) InForce() Policy {
+	if s.Policy != nil {
+		return *s.Policy
+	}
+	return DefaultPolicy()
+}
+
+// BuildPolicy is the entry that records p.
+func BuildPolicy(p Policy) (*Entry, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	return &Entry{Kind: KindPolicy, Policy: &p,
+		Summary: fmt.Sprintf("policy: at most %d IDs per update; complete needs %s", p.MaxIDsPerUpdate, strings.Join(p.RequiredGates, ", "))}, nil
+}
+
+func (s *State) policy(rec *Record) (func() error, error) {
+	p := rec.Entry.Policy
+	if p == nil {
+		return nil, rulef("entry %s: a policy entry without a policy", rec.ID)
+	}
+	if err := p.Check(); err != nil {
+		return nil, rulef("entry %s: policy: %v", rec.ID, err)
+	}
+	return func() error {
+		cp := *p
+		cp.RequiredGates = slices.Clone(p.RequiredGates)
+		s.Policy = &cp
+		s.policyDirty = true
+		return nil
+	}, nil
+}
+
+// PolicyChanged returns the policy in memory and whether Apply recorded a
+// new one, for a view to keep.
+func (s *State) PolicyChanged() (*Policy, bool) { return s.Policy, s.policyDirty }
+
+// checkPolicyMoves holds a transition to the policy's limit on IDs.
+func (s *State) checkPolicyMoves(rec *Record) error {
+	if n, max := len(rec.Entry.Moves), s.InForce().MaxIDsPerUpdate; n > max {
+		return rulef("entry %s moves %d items; the policy allows at most %d in one update", rec.ID, n, max)
+	}
+	return nil
+}
