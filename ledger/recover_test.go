@@ -102,7 +102,7 @@ func dieMidWrite(dir string) {
 // failingView is a View whose Save fails, as it does when the disk is full.
 type failingView struct{ replayView }
 
-func (v *failingView) Save(*State, plumbing.Hash, *Record) error {
+func (v *failingView) Save(*State, plumbing.Hash, ...*Record) error {
 	return syscall.ENOSPC
 }
 
