@@ -43,16 +43,12 @@ func Body(lang string, src []byte, symbol string) (body string, startLine int, e
 	return m.body, m.line, nil
 }
 
-// ScanSymbol applies the patterns to the body of symbol only, and adds the
-// findings of the body checks: an empty body, a Go function that returns a
-// constant whatever its inputs, a test that asserts nothing. A stub outside
-// that body does not count.
+// ScanSymbol is the line-level scan of the body of symbol ([stubs] strict
+// = true): every line that matches a pattern, and the whole-body findings
+// of JudgeSymbol. A stub outside that body does not count.
 func ScanSymbol(lang string, file string, src []byte, symbol string, pats []Pattern) ([]Match, error) {
-	m, err := findMember(lang, file, src, symbol)
-	if err != nil {
-		return nil, err
-	}
-	return append(ScanText(file, m.line, m.body, pats), m.checks...), nil
+	j, err := JudgeSymbol(lang, file, src, symbol, pats, true)
+	return j.Refusals, err
 }
 
 func findMember(lang, file string, src []byte, symbol string) (member, error) {

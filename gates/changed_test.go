@@ -14,7 +14,7 @@ import (
 
 // writeFiles writes files (slash paths relative to dir); an empty content
 // removes the file.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -34,7 +34,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 // newRepo creates a repository with go-git, writes files and commits them.
-func newRepo(t *testing.T, files map[string]string) string {
+func newRepo(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if _, err := git.PlainInit(dir, false); err != nil {
@@ -45,7 +45,7 @@ func newRepo(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func commitAll(t *testing.T, dir string) {
+func commitAll(t testing.TB, dir string) {
 	t.Helper()
 	r, err := git.PlainOpen(dir)
 	if err != nil {

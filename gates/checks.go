@@ -7,54 +7,82 @@ import (
 	"strings"
 )
 
-// The names of the body checks' findings.
-const (
-	EmptyBody      = "empty body"
-	ConstantReturn = "constant return"
-	AssertsNothing = "test asserts nothing"
-)
-
-// csChecks runs the C# body checks: an empty block body, and a test method
-// whose body calls nothing.
-func csChecks(file string, f csFound) []Match {
-	var out []Match
-	if !f.expr && strings.TrimSpace(f.masked) == "" {
-		out = append(out, Match{File: file, Line: f.line, Pattern: EmptyBody, Text: "{ }"})
-	}
-	if f.test && !csCallsAnything(f.masked) {
-		out = append(out, Match{File: file, Line: f.declLine, Pattern: AssertsNothing})
-	}
-	return out
-}
-
-// csCallsAnything reports whether masked C# code contains an invocation.
-func csCallsAnything(masked string) bool {
-	re := regexp.MustCompile(`([A-Za-z_@][\w@]*)\s*(?:<[^<>(){};]*>)?\s*\(`)
-	for _, sm := range re.FindAllStringSubmatch(masked, -1) {
-		switch sm[1] {
-		case "if", "for", "foreach", "while", "switch", "catch", "using", "lock", "return", "fixed",
-			"typeof", "sizeof", "nameof", "default", "checked", "unchecked", "when", "in", "is", "and", "or", "not":
-			continue
-		}
-		return true
-	}
-	return false
-}
-
-// goChecks runs the Go body checks on a function declaration.
-func goChecks(file string, fset *token.FileSet, fd *ast.FuncDecl) []Match {
+// goChecks judges a Go function's body as a whole (see JudgeSymbol):
+// empty, only a panic of "not implemented" and the like, a single return
+// of constants that ignores named inputs, a single statement marked TODO,
+// a test that cannot fail.
+func goChecks(file string, fset *token.FileSet, f *ast.File, fd *ast.FuncDecl) []Match {
 	var out []Match
 	line := func(p token.Pos) int { return fset.Position(p).Line }
-	if len(fd.Body.List) == 0 {
+	single := len(fd.Body.List) == 1
+	switch {
+	case len(fd.Body.List) == 0:
 		out = append(out, Match{File: file, Line: line(fd.Body.Lbrace), Pattern: EmptyBody, Text: "{ }"})
+	case single && notImplementedPanic(fd.Body.List[0]):
+		out = append(out, Match{File: file, Line: line(fd.Body.List[0].Pos()), Pattern: OnlyPanic})
 	}
 	if ret, ok := constantReturn(fd); ok {
 		out = append(out, Match{File: file, Line: line(ret.Pos()), Pattern: ConstantReturn})
+	}
+	if single && len(out) == 0 && markedBody(f, fd) {
+		out = append(out, Match{File: file, Line: line(fd.Body.List[0].Pos()), Pattern: MarkedStub})
 	}
 	if t, ok := goTestParam(fd); ok && !goTestAsserts(fd.Body, t) {
 		out = append(out, Match{File: file, Line: line(fd.Pos()), Pattern: AssertsNothing})
 	}
 	return out
+}
+
+// notImplementedPanic reports a panic, or a return of errors.New or
+// fmt.Errorf, whose message says the function is not ported yet.
+func notImplementedPanic(st ast.Stmt) bool {
+	var call *ast.CallExpr
+	switch s := st.(type) {
+	case *ast.ExprStmt:
+		c, ok := s.X.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		if id, ok := c.Fun.(*ast.Ident); !ok || id.Name != "panic" {
+			return false
+		}
+		call = c
+	case *ast.ReturnStmt:
+		for _, r := range s.Results {
+			c, ok := r.(*ast.CallExpr)
+			if !ok {
+				continue
+			}
+			if sel, ok := c.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "New" || sel.Sel.Name == "Errorf") {
+				call = c
+			}
+		}
+	}
+	if call == nil || len(call.Args) == 0 {
+		return false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return false
+	}
+	re := regexp.MustCompile(`(?i)^\W*(?:not (?:yet )?(?:implemented|ported)|unimplemented|unported|todo|stub)\b`)
+	return re.MatchString(strings.Trim(lit.Value, "\"`"))
+}
+
+// markedBody reports a TODO or PLACEHOLDER comment inside the body.
+func markedBody(f *ast.File, fd *ast.FuncDecl) bool {
+	re := regexp.MustCompile(`^(?://|/\*)\s*(?:TODO|PLACEHOLDER)\b`)
+	for _, cg := range f.Comments {
+		if cg.Pos() < fd.Body.Lbrace || cg.End() > fd.Body.Rbrace {
+			continue
+		}
+		for _, c := range cg.List {
+			if re.MatchString(c.Text) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // constantReturn reports a body that is a single return of constants in a

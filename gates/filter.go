@@ -9,6 +9,22 @@ const FilterEnv = "PORTTRACKER_FILTER"
 // filterToken is what a gate command writes where the filter goes.
 const filterToken = "{filter}"
 
+// ResultsEnv is the environment variable through which a test gate
+// command receives the directory for its result files (TRX).
+const ResultsEnv = "PORTTRACKER_RESULTS"
+
+// resultsToken is what a test command writes where the results directory
+// goes ("--logger trx --results-directory {results}").
+const resultsToken = "{results}"
+
+// tokenEnv is the variable each token's expansion reads.
+func tokenEnv(token string) string {
+	if token == resultsToken {
+		return ResultsEnv
+	}
+	return FilterEnv
+}
+
 // The shell quoting contexts that SubstituteFilter tracks.
 const (
 	unquoted = iota
@@ -29,17 +45,18 @@ type quoteFrame struct {
 // "${PORTTRACKER_FILTER}" where the text is unquoted, ${PORTTRACKER_FILTER}
 // inside double quotes and '"${PORTTRACKER_FILTER}"' inside single quotes.
 // The filter's text never becomes shell syntax, whatever it contains.
+// {results} becomes an expansion of $PORTTRACKER_RESULTS the same way.
 func SubstituteFilter(cmd string) string {
-	if !strings.Contains(cmd, filterToken) {
+	if !strings.Contains(cmd, filterToken) && !strings.Contains(cmd, resultsToken) {
 		return cmd
 	}
 	var b strings.Builder
 	stack := []quoteFrame{{ctx: unquoted}}
 	for i := 0; i < len(cmd); {
 		top := &stack[len(stack)-1]
-		if strings.HasPrefix(cmd[i:], filterToken) {
-			b.WriteString(filterExpansion(top.ctx))
-			i += len(filterToken)
+		if tok, ok := tokenAt(cmd[i:]); ok {
+			b.WriteString(filterExpansion(top.ctx, tokenEnv(tok)))
+			i += len(tok)
 			continue
 		}
 		c := cmd[i]
@@ -87,14 +104,24 @@ func SubstituteFilter(cmd string) string {
 	return b.String()
 }
 
-func filterExpansion(ctx int) string {
+// tokenAt reports the token that s starts with.
+func tokenAt(s string) (string, bool) {
+	for _, tok := range []string{filterToken, resultsToken} {
+		if strings.HasPrefix(s, tok) {
+			return tok, true
+		}
+	}
+	return "", false
+}
+
+func filterExpansion(ctx int, env string) string {
 	switch ctx {
 	case singleQuoted:
-		return `'"${` + FilterEnv + `}"'`
+		return `'"${` + env + `}"'`
 	case doubleQuoted:
-		return `${` + FilterEnv + `}`
+		return `${` + env + `}`
 	}
-	return `"${` + FilterEnv + `}"`
+	return `"${` + env + `}"`
 }
 
 // commentLen is the length of a shell comment up to its newline, which it

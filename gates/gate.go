@@ -48,8 +48,9 @@ type Runner struct {
 
 // Promote runs the gates that a promotion to complete needs: the stub scan
 // of each target's mapped body, the build gate (when configured), then the
-// test gate once per distinct focused filter, in target order. It stops at
-// the first gate that fails. The evidence it returns, with the code state,
+// focused tests of every target in one invocation with a combined filter
+// (see FocusedTests), then the class_test gates. It stops at the first gate
+// that fails. The evidence it returns, with the code state,
 // says whether all passed (ev.Passed()). An error (a feature without
 // focused tests, a missing configuration, a timeout or cancellation) means
 // the evidence must not be recorded.
@@ -73,15 +74,21 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 		return ledger.Evidence{}, err
 	}
 	ev.Gates = append(ev.Gates, stub)
-	cmds := r.buildCommands(root)
-	for _, f := range filters {
-		cmds = append(cmds, r.command(root, GateTest, r.Config.Gates.Test, f))
-	}
 	class, err := r.classCommands(root, targets)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
-	return r.runAll(ctx, ev, append(cmds, class...))
+	if ev, err = r.runAll(ctx, ev, r.buildCommands(root)); err != nil || !ev.Passed() {
+		return ev, err
+	}
+	tests, err := r.FocusedTests(ctx, root, filters)
+	if err != nil {
+		return ledger.Evidence{}, err
+	}
+	if ev.Gates = append(ev.Gates, tests...); !ev.Passed() {
+		return ev, nil
+	}
+	return r.runAll(ctx, ev, class)
 }
 
 // Checkpoint runs the checkpoint gates: the stub scan of the targets'
@@ -123,10 +130,7 @@ func focusedFilters(targets []Target) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range targets {
-		f := strings.TrimSpace(t.Filter)
-		if f == "" && t.Kind == ledger.Test {
-			f = t.Symbol
-		}
+		f := targetFilter(t)
 		if f == "" {
 			return nil, fmt.Errorf("%s needs a focused test: pass --filter or set test_filter in the inventory", t)
 		}
@@ -197,15 +201,20 @@ func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.
 	if err != nil {
 		return ledger.GateResult{}, err
 	}
-	var ms []Match
+	var ms, warns []Match
 	for _, t := range targets {
-		ms = append(ms, scanTarget(root, lang, t, pats)...)
+		j := judgeTarget(root, lang, t, pats, r.Config.Stubs.Strict)
+		ms, warns = append(ms, j.Refusals...), append(warns, j.Warnings...)
 	}
 	lines := dedupe(Strings(append(ms, extra...)))
+	warnings := dedupe(Strings(warns))
 	out := r.out()
 	fmt.Fprintf(out, "porttracker: %s gate: %s\n", GateStub, stubDescription(r.Config))
 	for _, l := range lines {
 		fmt.Fprintln(out, l)
+	}
+	for _, l := range warnings {
+		fmt.Fprintf(out, "%s (warning: among real code, let through)\n", l)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	res := ledger.GateResult{
@@ -214,6 +223,7 @@ func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.
 		DurationMS:   time.Since(start).Milliseconds(),
 		OutputDigest: "sha256:" + hex.EncodeToString(sum[:]),
 		Matches:      lines,
+		Warnings:     warnings,
 		OK:           len(lines) == 0,
 	}
 	if !res.OK {
@@ -223,32 +233,38 @@ func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.
 }
 
 func stubDescription(cfg ledger.Config) string {
+	mode := ""
+	if cfg.Stubs.Strict {
+		mode = ", strict"
+	}
 	switch {
 	case cfg.Stubs.Replace:
-		return fmt.Sprintf("stub scan: %d configured patterns", len(cfg.Stubs.Patterns))
+		return fmt.Sprintf("stub scan: %d configured patterns%s", len(cfg.Stubs.Patterns), mode)
 	case len(cfg.Stubs.Patterns) > 0:
-		return fmt.Sprintf("stub scan: %s preset + %d patterns", cfg.Target.Language, len(cfg.Stubs.Patterns))
+		return fmt.Sprintf("stub scan: %s preset + %d patterns%s", cfg.Target.Language, len(cfg.Stubs.Patterns), mode)
 	}
-	return fmt.Sprintf("stub scan: %s preset", cfg.Target.Language)
+	return fmt.Sprintf("stub scan: %s preset%s", cfg.Target.Language, mode)
 }
 
-// scanTarget scans one target's mapped body.
-func scanTarget(root, lang string, t Target, pats []Pattern) []Match {
+// judgeTarget judges one target's mapped body; a missing mapping, file or
+// symbol is a refusal.
+func judgeTarget(root, lang string, t Target, pats []Pattern, strict bool) Judgement {
+	refuse := func(m Match) Judgement { return Judgement{Refusals: []Match{m}} }
 	if t.File == "" || t.Symbol == "" {
-		return []Match{{File: t.String(), Pattern: "no target mapping (target_file and target_symbol)"}}
+		return refuse(Match{File: t.String(), Pattern: "no target mapping (target_file and target_symbol)"})
 	}
 	src, err := ReadInside(root, t.File, MaxReadSize)
 	if errors.Is(err, os.ErrNotExist) {
-		return []Match{{File: t.File, Pattern: fmt.Sprintf("mapped file of %s not found", t)}}
+		return refuse(Match{File: t.File, Pattern: fmt.Sprintf("mapped file of %s not found", t)})
 	}
 	if err != nil {
-		return []Match{{File: t.File, Pattern: fmt.Sprintf("read mapped file of %s: %v", t, err)}}
+		return refuse(Match{File: t.File, Pattern: fmt.Sprintf("read mapped file of %s: %v", t, err)})
 	}
-	ms, err := ScanSymbol(lang, t.File, src, t.Symbol, pats)
+	j, err := JudgeSymbol(lang, t.File, src, t.Symbol, pats, strict)
 	if err != nil {
-		return []Match{{File: t.File, Pattern: fmt.Sprintf("%s of %s: %v", t.Symbol, t, err)}}
+		return refuse(Match{File: t.File, Pattern: fmt.Sprintf("%s of %s: %v", t.Symbol, t, err)})
 	}
-	return ms
+	return j
 }
 
 func dedupe(lines []string) []string {
@@ -304,13 +320,13 @@ func (r *Runner) runAll(ctx context.Context, ev ledger.Evidence, cmds []Command)
 		return ev, nil
 	}
 	for _, c := range cmds {
-		fmt.Fprintf(r.out(), "porttracker: %s gate: %s\n", c.Name, c.Command)
-		res, err := Run(ctx, c)
+		o, err := r.execute(ctx, c)
 		if err != nil {
 			return ledger.Evidence{}, err
 		}
-		ev.Gates = append(ev.Gates, res)
-		if !res.OK {
+		o.Result.Tests = testLines(o.Report.Tests)
+		ev.Gates = append(ev.Gates, o.Result)
+		if !o.Result.OK {
 			break
 		}
 	}

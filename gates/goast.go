@@ -56,7 +56,7 @@ func findGo(file string, src []byte, symbol string) (member, error) {
 		return member{}, err
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution|parser.ParseComments)
 	if err != nil {
 		return member{}, fmt.Errorf("parse %s: %w", displayName(file), err)
 	}
@@ -81,7 +81,7 @@ func findGo(file string, src []byte, symbol string) (member, error) {
 	return member{
 		body:   string(src[open.Offset+1 : closing.Offset]),
 		line:   open.Line,
-		checks: goChecks(file, fset, fd),
+		checks: goChecks(file, fset, f, fd),
 	}, nil
 }
 

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -49,7 +51,21 @@ type Command struct {
 	Out io.Writer
 }
 
-// Run runs a gate command with /bin/sh -c in its own process group, streams
+// Outcome is a finished gate command: its evidence, what its output said
+// (the summary and any per-test results) and the raw output.
+type Outcome struct {
+	Result ledger.GateResult
+	Report Report
+	Output []byte
+}
+
+// Run is Execute for the evidence alone.
+func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
+	o, err := Execute(ctx, c)
+	return o.Result, err
+}
+
+// Execute runs a gate command with /bin/sh -c in its own process group, streams
 // its combined output to c.Out and records its evidence. A non-zero exit is
 // not an error but a result that is not OK. A test gate (Format set) is OK
 // only when the command exits 0 and its output has a summary with no
@@ -57,12 +73,16 @@ type Command struct {
 // ran no test fails. When the timeout passes or ctx is cancelled the whole
 // process group is killed and the error wraps context.DeadlineExceeded or
 // context.Canceled; the result must then not be recorded.
-func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
+//
+// A test command that writes {results} gets a fresh directory there (in
+// $PORTTRACKER_RESULTS) for its TRX files, whose per-test results are then
+// read; it is removed afterwards.
+func Execute(ctx context.Context, c Command) (Outcome, error) {
 	if strings.TrimSpace(c.Command) == "" {
-		return ledger.GateResult{}, fmt.Errorf("gate %s: no command configured", c.Name)
+		return Outcome{}, fmt.Errorf("gate %s: no command configured", c.Name)
 	}
 	if err := CheckFilterInput("gate "+c.Name, c.Filter); err != nil {
-		return ledger.GateResult{}, err
+		return Outcome{}, err
 	}
 	runCtx, cancel := withTimeout(ctx, c.Timeout)
 	defer cancel()
@@ -70,6 +90,16 @@ func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
 	cmd := exec.CommandContext(runCtx, "/bin/sh", "-c", SubstituteFilter(c.Command))
 	cmd.Dir = c.Dir
 	cmd.Env = append(os.Environ(), FilterEnv+"="+c.Filter)
+	results := ""
+	if c.Format != "" && strings.Contains(c.Command, resultsToken) {
+		dir, err := os.MkdirTemp("", "porttracker-results-")
+		if err != nil {
+			return Outcome{}, fmt.Errorf("gate %s: results directory: %w", c.Name, err)
+		}
+		defer os.RemoveAll(dir)
+		results = dir
+		cmd.Env = append(cmd.Env, ResultsEnv+"="+dir)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
@@ -83,9 +113,9 @@ func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
 	res := ledger.GateResult{Name: c.Name, Command: c.Command, Filter: c.Filter, DurationMS: time.Since(start).Milliseconds()}
 	if runCtx.Err() != nil {
 		if ctx.Err() != nil {
-			return ledger.GateResult{}, fmt.Errorf("gate %s cancelled: %w", c.Name, ctx.Err())
+			return Outcome{}, fmt.Errorf("gate %s cancelled: %w", c.Name, ctx.Err())
 		}
-		return ledger.GateResult{}, fmt.Errorf("gate %s timed out after %s: %w", c.Name, c.Timeout, runCtx.Err())
+		return Outcome{}, fmt.Errorf("gate %s timed out after %s: %w", c.Name, c.Timeout, runCtx.Err())
 	}
 	var exitErr *exec.ExitError
 	switch {
@@ -95,18 +125,57 @@ func Run(ctx context.Context, c Command) (ledger.GateResult, error) {
 	case errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState != nil:
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	default:
-		return ledger.GateResult{}, fmt.Errorf("gate %s: run %q: %w", c.Name, c.Command, err)
+		return Outcome{}, fmt.Errorf("gate %s: run %q: %w", c.Name, c.Command, err)
 	}
 	res.OutputDigest = "sha256:" + hex.EncodeToString(hash.Sum(nil))
+	var rep Report
 	if c.Format != "" {
-		counts, err := ParseOutput(c.Format, buf.Bytes())
-		if err != nil {
-			return ledger.GateResult{}, fmt.Errorf("gate %s: %w", c.Name, err)
+		if rep, err = ParseReport(c.Format, buf.Bytes()); err != nil {
+			return Outcome{}, fmt.Errorf("gate %s: %w", c.Name, err)
 		}
-		res.Parsed, res.Passed, res.Failed, res.Skipped = counts.Found, counts.Passed, counts.Failed, counts.Skipped
+		if results != "" {
+			if err := readResults(results, &rep); err != nil {
+				return Outcome{}, fmt.Errorf("gate %s: %w", c.Name, err)
+			}
+		}
+		res.Parsed, res.Passed, res.Failed, res.Skipped = rep.Found, rep.Passed, rep.Failed, rep.Skipped
 	}
 	res.OK = verdict(c, res)
-	return res, nil
+	return Outcome{Result: res, Report: rep, Output: buf.Bytes()}, nil
+}
+
+// readResults reads the TRX files a run left in dir: their per-test
+// results replace the console's, and stand for the summary when the
+// console printed none.
+func readResults(dir string, rep *Report) error {
+	var tests []TestResult
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".trx") {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		ts, err := ParseTRX(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(p), err)
+		}
+		tests = append(tests, ts...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read test results: %w", err)
+	}
+	if len(tests) == 0 {
+		return nil
+	}
+	rep.Tests = tests
+	if !rep.Found {
+		rep.Counts = countTests(tests)
+	}
+	return nil
 }
 
 // withTimeout derives the context of one run: bounded by d when d > 0.

@@ -72,6 +72,13 @@ type GatesConfig struct {
 	TestOutput string `toml:"test_output"`
 	// Timeout bounds each gate command, as a Go duration ("20m").
 	Timeout string `toml:"timeout"`
+	// FilterOpen, FilterJoin and FilterClose make one {filter} of several
+	// items' focused tests, for one test run per update: open, the filters
+	// joined by join, close. Unset, they follow test_output: go gives
+	// "(A|B)", dotnet "A|FullyQualifiedName~B".
+	FilterOpen  string `toml:"filter_open"`
+	FilterJoin  string `toml:"filter_join"`
+	FilterClose string `toml:"filter_close"`
 }
 
 // StubsConfig extends or replaces the stub patterns of the target language.
@@ -80,6 +87,10 @@ type StubsConfig struct {
 	Patterns []string `toml:"patterns"`
 	// Replace drops the preset and uses Patterns alone.
 	Replace bool `toml:"replace"`
+	// Strict refuses a mapped body for any line that matches a pattern;
+	// by default the body is judged as a whole and such lines among real
+	// code are only recorded as warnings.
+	Strict bool `toml:"strict"`
 }
 
 // DefaultConfig is what init writes when no porttracker.toml exists.

@@ -120,8 +120,16 @@ type GateResult struct {
 	Name    string `toml:"name" json:"name"`
 	Command string `toml:"command,omitempty" json:"command,omitempty"`
 	// Filter is the value substituted for {filter} in a test command.
-	Filter   string `toml:"filter,omitempty" json:"filter,omitempty"`
-	ExitCode int    `toml:"exit_code" json:"exit_code"`
+	Filter string `toml:"filter,omitempty" json:"filter,omitempty"`
+	// Combined is, when several items' focused tests ran in one
+	// invocation, the {filter} of that run; Filter, the counts and Tests
+	// are then this item's share of it.
+	Combined string `toml:"combined_filter,omitempty" json:"combined_filter,omitempty"`
+	// Tests are the per-test outcomes the runner reported for this gate
+	// ("passed Name", "failed Name: first line of the failure"), at most
+	// MaxGateTests of them.
+	Tests    []string `toml:"tests,omitempty" json:"tests,omitempty"`
+	ExitCode int      `toml:"exit_code" json:"exit_code"`
 	// Passed, Failed and Skipped are parsed from the runner's output;
 	// Parsed says that a summary was found.
 	Parsed     bool  `toml:"parsed" json:"parsed"`
@@ -133,9 +141,15 @@ type GateResult struct {
 	OutputDigest string `toml:"output_digest,omitempty" json:"output_digest,omitempty"`
 	// Matches are stub-scan findings, "file:line: pattern".
 	Matches []string `toml:"matches,omitempty" json:"matches,omitempty"`
+	// Warnings are stub-pattern lines the stub gate found among real code
+	// and let through (the body as a whole is not a stub).
+	Warnings []string `toml:"warnings,omitempty" json:"warnings,omitempty"`
 	// OK is the gate's verdict.
 	OK bool `toml:"ok" json:"ok"`
 }
+
+// MaxGateTests bounds GateResult.Tests.
+const MaxGateTests = 200
 
 // Passed reports whether every gate in the evidence passed.
 func (e *Evidence) Passed() bool {

@@ -167,7 +167,8 @@ func (e *env) codeCheck() (audit.CodeCheck, error) {
 			src = []byte(text)
 			cache[file] = src
 		}
-		matches, err := gates.ScanSymbol(e.cfg.Target.Language, file, src, symbol, pats)
+		j, err := gates.JudgeSymbol(e.cfg.Target.Language, file, src, symbol, pats, e.cfg.Stubs.Strict)
+		matches := j.Refusals
 		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
 			return false, err.Error(), nil, nil
 		}

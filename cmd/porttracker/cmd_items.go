@@ -206,10 +206,19 @@ func printEvidence(e *env, ev *ledger.Evidence, indent string) {
 			if g.Filter != "" {
 				e.printf("   [filter %s]", g.Filter)
 			}
+			if g.Combined != "" {
+				e.printf("   [one run for the update: filter %s]", g.Combined)
+			}
 			e.printf("\n")
 		}
 		for _, m := range g.Matches {
 			e.printf("%s            %s\n", indent, m)
+		}
+		for _, w := range g.Warnings {
+			e.printf("%s            warning: %s\n", indent, w)
+		}
+		for _, t := range g.Tests {
+			e.printf("%s            %s\n", indent, t)
 		}
 	}
 }
@@ -458,6 +467,9 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		return nil, gateError(err)
 	}
 	if !ev.Passed() {
+		if d := testFailures(ev.Gates, targets); d != "" {
+			return nil, failf("the test gate failed for %s; nothing was written", d)
+		}
 		for _, g := range ev.Gates {
 			if !g.OK {
 				return nil, failf("the %s gate failed%s; nothing was written", g.Name, gateDetail(g))
@@ -465,6 +477,32 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		}
 	}
 	return &ev, nil
+}
+
+// testFailures names the items and tests of failed test gates when the
+// runner reported failing tests or more than one item's gate failed; ""
+// leaves the wording to gateDetail.
+func testFailures(gs []ledger.GateResult, targets []gates.Target) string {
+	failed, named := 0, false
+	for _, g := range gs {
+		if g.OK || g.Name != gates.GateTest {
+			continue
+		}
+		failed++
+		for _, l := range g.Tests {
+			named = named || strings.HasPrefix(l, "failed ")
+		}
+	}
+	if failed == 0 || (failed == 1 && !named) {
+		return ""
+	}
+	var tests []ledger.GateResult
+	for _, g := range gs {
+		if g.Name == gates.GateTest {
+			tests = append(tests, g)
+		}
+	}
+	return gates.DescribeFailure(tests, targets)
 }
 
 func gateDetail(g ledger.GateResult) string {

@@ -157,7 +157,8 @@ func bodyCheck(cfg ledger.Config) (hooks.CheckFunc, error) {
 	}
 	lang := cfg.Target.Language
 	return func(file string, src []byte, symbol string) (string, error) {
-		matches, err := gates.ScanSymbol(lang, file, src, symbol, pats)
+		j, err := gates.JudgeSymbol(lang, file, src, symbol, pats, cfg.Stubs.Strict)
+		matches := j.Refusals
 		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
 			return err.Error(), nil
 		}
