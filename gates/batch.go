@@ -135,10 +135,15 @@ func firstLine(s string) string {
 	return strings.TrimSpace(l)
 }
 
-// execute announces and runs one gate command.
+// execute announces and runs one gate command, keeps its raw output in a
+// log and writes its summary.
 func (r *Runner) execute(ctx context.Context, c Command) (Outcome, error) {
 	fmt.Fprintf(r.out(), "porttracker: %s gate: %s\n", c.Name, c.Command)
-	return Execute(ctx, c)
+	o, err := Execute(ctx, c)
+	if err != nil {
+		return o, err
+	}
+	return o, r.summarize(c, o, c.Dir)
 }
 
 // DescribeFailure names, for failed test gates, the items whose focused

@@ -9,7 +9,8 @@ import (
 // csType is a class, struct, record or interface declaration with a body.
 type csType struct {
 	name        string
-	open, close int // offsets of the body's braces
+	kind        string // class, struct, interface or record
+	open, close int    // offsets of the body's braces
 	// chain is the names of the enclosing types, outermost first, ending
 	// with the type's own name.
 	chain []string
@@ -153,7 +154,7 @@ func typeDecl(m []byte, w string, end int) (csType, bool) {
 	if closing < 0 {
 		return csType{}, false
 	}
-	return csType{name: name, open: open, close: closing}, true
+	return csType{name: name, kind: w, open: open, close: closing}, true
 }
 
 // namespaceDecl reads a namespace declaration whose keyword w ends at end:
@@ -220,4 +221,36 @@ func csKeyword(w string) bool {
 		return true
 	}
 	return false
+}
+
+// CSMethod is a method (or constructor) declared with a body in a C# type.
+type CSMethod struct {
+	// Class is the type that declares it, with its enclosing types
+	// (Outer.Inner); Name its name.
+	Class, Name string
+	// Line is the line of its body; Test says it carries a test attribute.
+	Line int
+	Test bool
+}
+
+// CSharpMethods lists the methods and constructors with bodies that the
+// types of a C# source declare, interfaces aside, in source order. It is
+// the same front end the gates find a mapped body with, so that what the
+// inventory suggests is what the gates can find.
+func CSharpMethods(src []byte) []CSMethod {
+	masked := maskCSharp(src)
+	var out []CSMethod
+	for _, t := range csTypes(masked) {
+		if t.kind == "interface" {
+			continue
+		}
+		found, _ := csMembers(src, masked, t, "")
+		for _, f := range found {
+			if f.method {
+				out = append(out, CSMethod{Class: strings.Join(t.chain, "."), Name: f.name, Line: f.line, Test: f.test})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b CSMethod) int { return a.Line - b.Line })
+	return out
 }

@@ -12,12 +12,15 @@ type csFound struct {
 	expr     bool   // an expression body
 	test     bool   // marked with a test attribute
 	declLine int    // the line of the member's name
+	name     string // the member's name
+	method   bool   // has a parameter list (a method or constructor)
 	params   bool   // declares at least one parameter
 	chained  bool   // a constructor with a ": this(…)" or ": base(…)" initializer
 }
 
 // csMembers finds the members called name declared directly in type t,
-// in order, and reports whether a bodyless declaration was seen.
+// in order, and reports whether a bodyless declaration was seen; with
+// name empty it finds every member.
 func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless bool) {
 	for i := t.open + 1; i < t.close; {
 		if m[i] == '{' {
@@ -33,10 +36,24 @@ func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless 
 			i++
 			continue
 		}
-		if strings.TrimPrefix(w, "@") == name && isDeclContext(m, i) {
+		if open, ok := extensionBlock(m, w, end, t.close); ok {
+			// A C# 14 extension block: its members belong to the type.
+			inner := t
+			inner.open, inner.close = open, matchBrace(m, open)
+			f, nb := csMembers(src, m, inner, name)
+			found, bodyless = append(found, f...), bodyless || nb
+			i = inner.close + 1
+			continue
+		}
+		if typeKeyword(prevWord(m, i)) {
+			i = end
+			continue
+		}
+		if (name == "" || strings.TrimPrefix(w, "@") == name) && isDeclContext(m, i) && !csKeyword(w) && !csModifier(w) {
 			f, kind := memberAt(src, m, end, t.close)
 			switch kind {
 			case memberBody:
+				f.name = strings.TrimPrefix(w, "@")
 				f.declLine = lineOf(src, i)
 				f.test = hasTestAttribute(m, i, t.open)
 				found = append(found, f)
@@ -47,6 +64,55 @@ func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless 
 		i = end
 	}
 	return found, bodyless
+}
+
+// extensionBlock reports a C# 14 "extension(Receiver r) { … }" block
+// whose keyword w ends at end, and the offset of its opening brace.
+func extensionBlock(m []byte, w string, end, limit int) (int, bool) {
+	if w != "extension" {
+		return 0, false
+	}
+	j := skipSpace(m, end)
+	if j < limit && m[j] == '<' {
+		if k := matchAngle(m, j); k > 0 {
+			j = skipSpace(m, k+1)
+		}
+	}
+	if j >= limit || m[j] != '(' {
+		return 0, false
+	}
+	p := matchParen(m, j)
+	if p < 0 {
+		return 0, false
+	}
+	b := bodyStart(m, p+1, limit)
+	if b < 0 || m[b] != '{' || matchBrace(m, b) < 0 || matchBrace(m, b) > limit {
+		return 0, false
+	}
+	return b, true
+}
+
+// prevWord is the identifier that ends before offset i, if any.
+func prevWord(m []byte, i int) string {
+	j := prevNonSpace(m, i-1)
+	k := j
+	for k >= 0 && isIdentByte(m[k]) {
+		k--
+	}
+	if k == j {
+		return ""
+	}
+	return string(m[k+1 : j+1])
+}
+
+// typeKeyword reports the keywords that declare a type (whose name is not
+// a member).
+func typeKeyword(w string) bool {
+	switch w {
+	case "class", "struct", "interface", "record", "enum", "delegate":
+		return true
+	}
+	return false
 }
 
 // The outcomes of memberAt.
@@ -69,6 +135,7 @@ func memberAt(src, m []byte, i, limit int) (csFound, int) {
 	}
 	var head csFound
 	if m[j] == '(' {
+		head.method = true
 		p := matchParen(m, j)
 		if p < 0 {
 			return csFound{}, memberNone
@@ -117,6 +184,7 @@ func ctorInitializer(between []byte) bool {
 // starts the body, past constraints and constructor initializers; -1 when
 // something else comes first.
 func bodyStart(m []byte, i, limit int) int {
+	constraints := false
 	for i < limit {
 		switch {
 		case m[i] == '(':
@@ -127,8 +195,14 @@ func bodyStart(m []byte, i, limit int) int {
 			i = p + 1
 		case m[i] == '{' || m[i] == ';' || hasAt(m, i, "=>"):
 			return i
+		case m[i] == ',' && constraints:
+			i++ // where T : class, IComparable<T>
 		case m[i] == '}' || m[i] == '=' || m[i] == ',' || m[i] == ')':
 			return -1
+		case isIdentByte(m[i]) && (i == 0 || !isIdentByte(m[i-1])):
+			w, end := wordAt(m, i)
+			constraints = constraints || w == "where"
+			i = max(end, i+1)
 		default:
 			i++
 		}
@@ -162,6 +236,13 @@ func isDeclContext(m []byte, i int) bool {
 	j := prevNonSpace(m, i-1)
 	for j >= 0 && m[j] == '.' {
 		j = prevNonSpace(m, j-1)
+		if j >= 0 && m[j] == '>' {
+			// IBufferWriter<byte>.GetMemory: an explicit implementation
+			// of a generic interface.
+			if o := openingAngle(m, j); o > 0 {
+				j = prevNonSpace(m, o-1)
+			}
+		}
 		k := j
 		for k >= 0 && isIdentByte(m[k]) {
 			k--
@@ -185,8 +266,74 @@ func isDeclContext(m []byte, i int) bool {
 		return j == 0 || m[j-1] != '='
 	case c == ']' || c == '?' || c == '*':
 		return true
+	case c == ')':
+		return tupleType(m, j)
 	case c == '{' || c == '}' || c == ';':
 		return true // a constructor without modifiers
+	}
+	return false
+}
+
+// openingAngle finds the "<" that the ">" at j closes, or -1.
+func openingAngle(m []byte, j int) int {
+	depth := 0
+	for k := j; k >= 0; k-- {
+		switch m[k] {
+		case '>':
+			depth++
+		case '<':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		case ';', '{', '}', '(', ')', '=':
+			return -1
+		}
+	}
+	return -1
+}
+
+// tupleType reports whether the ")" at j closes a tuple type, such as the
+// return type of "(int Count, string Name) Describe(…)": its parentheses
+// hold a comma at their own level and follow a modifier, an attribute or
+// the start of the member, not a name being called.
+func tupleType(m []byte, j int) bool {
+	depth, comma, k := 0, false, j
+	for ; k >= 0; k-- {
+		switch m[k] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+		case ',':
+			comma = comma || depth == 1
+		case ';', '{', '}':
+			return false
+		}
+		if depth == 0 {
+			break
+		}
+	}
+	if k < 0 || !comma {
+		return false
+	}
+	p := prevNonSpace(m, k-1)
+	if p < 0 {
+		return true
+	}
+	if isIdentByte(m[p]) {
+		w := prevWord(m, k)
+		return csModifier(w)
+	}
+	return m[p] == ']' || m[p] == '{' || m[p] == '}' || m[p] == ';'
+}
+
+// csModifier reports the modifiers that may stand before a member's type.
+func csModifier(w string) bool {
+	switch w {
+	case "public", "private", "protected", "internal", "static", "virtual", "override", "abstract", "sealed",
+		"async", "extern", "unsafe", "new", "readonly", "partial", "file", "required":
+		return true
 	}
 	return false
 }

@@ -38,8 +38,16 @@ type Runner struct {
 	// RepoDir is the repository, or a directory inside it; gate commands
 	// run at the top of its working tree.
 	RepoDir string
-	// Out receives the gates' output as they run; may be nil.
+	// Out receives the gates' raw output as they run (--verbose, or not a
+	// terminal); may be nil.
 	Out io.Writer
+	// Summary receives one summary per gate: the command with its filter
+	// written out, counts, duration, the failing tests with the first lines
+	// of their failure, and the log of the raw output; may be nil.
+	Summary io.Writer
+	// LogDir, when set, receives each gate's raw output in a file of its
+	// own, which the summary names (see LogDir).
+	LogDir string
 	// AllowDirty lets a promotion run while paths the gates read have
 	// uncommitted changes (the evidence records it); a checkpoint never
 	// runs on a dirty tree.
@@ -229,6 +237,7 @@ func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.
 	if !res.OK {
 		res.ExitCode = 1
 	}
+	r.summarizeStub(res)
 	return res, nil
 }
 

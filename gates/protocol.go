@@ -21,12 +21,11 @@ func (r *Runner) Baseline(ctx context.Context) (ledger.Evidence, error) {
 	}
 	cmds := append(r.buildCommands(root), r.command(root, GateFullTest, r.Config.Gates.FullTest, ""))
 	for _, c := range cmds {
-		fmt.Fprintf(r.out(), "porttracker: %s gate: %s\n", c.Name, c.Command)
-		res, err := Run(ctx, c)
+		o, err := r.execute(ctx, c)
 		if err != nil {
 			return ledger.Evidence{}, err
 		}
-		ev.Gates = append(ev.Gates, res)
+		ev.Gates = append(ev.Gates, o.Result)
 	}
 	return ev, nil
 }
@@ -48,11 +47,10 @@ func (r *Runner) Red(ctx context.Context, t Target) (ledger.Evidence, error) {
 		return ledger.Evidence{}, err
 	}
 	c := r.command(root, GateTest, r.Config.Gates.Test, filters[0])
-	fmt.Fprintf(r.out(), "porttracker: %s gate: %s\n", c.Name, c.Command)
-	res, err := Run(ctx, c)
+	o, err := r.execute(ctx, c)
 	if err != nil {
 		return ledger.Evidence{}, err
 	}
-	ev.Gates = append(ev.Gates, res)
+	ev.Gates = append(ev.Gates, o.Result)
 	return ev, nil
 }

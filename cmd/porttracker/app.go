@@ -18,6 +18,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "db", Usage: "the porting.db view (default: ledger.view of porttracker.toml, porting.db)"},
 			&cli.StringFlag{Name: "repo", Value: ".", Usage: "the git repository"},
 			&cli.BoolFlag{Name: "json", Usage: "machine-readable output"},
+			&cli.BoolFlag{Name: "verbose", Usage: "stream the gates' raw output as they run (on a terminal each gate otherwise prints one summary)"},
 			&cli.StringFlag{Name: "key", Usage: "SSH key to sign with (default: git's user.signingkey with gpg.format=ssh)"},
 		},
 		Commands: []*cli.Command{

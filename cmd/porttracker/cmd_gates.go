@@ -145,8 +145,7 @@ func runCheckpoint(c *cli.Context) error {
 			}
 		}
 	}
-	out, stop := watchGates(c.Context, e.errOut)
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
+	r, stop := gateRunner(c, e)
 	ev, err := r.Checkpoint(c.Context, targets)
 	stop()
 	if err != nil {
@@ -183,8 +182,7 @@ func gateError(err error) error {
 // runBaseline runs the build and the full suite and records them as they
 // stand: a baseline records, it does not judge.
 func runBaseline(c *cli.Context, e *env) error {
-	out, stop := watchGates(c.Context, e.errOut)
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
+	r, stop := gateRunner(c, e)
 	ev, err := r.Baseline(c.Context)
 	stop()
 	if err != nil {

@@ -459,9 +459,9 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		}
 		targets = append(targets, t)
 	}
-	out, stop := watchGates(c.Context, e.errOut)
+	r, stop := gateRunner(c, e)
 	defer stop()
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out, AllowDirty: c.Bool("allow-dirty")}
+	r.AllowDirty = c.Bool("allow-dirty")
 	ev, err := r.Promote(c.Context, targets)
 	if err != nil {
 		return nil, gateError(err)

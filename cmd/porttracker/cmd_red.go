@@ -57,8 +57,7 @@ func runRed(c *cli.Context) error {
 	if t.Filter == "" {
 		return usagef("feature %d has no focused tests: pass --filter or set test_filter in the inventory", id)
 	}
-	out, stop := watchGates(c.Context, e.errOut)
-	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Out: out}
+	r, stop := gateRunner(c, e)
 	ev, err := r.Red(c.Context, t)
 	stop()
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/porttracker/porttracker/gates"
 )
 
 // quietAfter is how long a gate may print nothing before the terminal is
@@ -26,12 +29,28 @@ type gateOutput struct {
 	last    time.Time
 }
 
-// watchGates returns the writer for gate output and a function that stops
-// the watch.
-func watchGates(ctx context.Context, w io.Writer) (io.Writer, func()) {
+// gateRunner is the gate runner of a command. On a terminal each gate
+// prints one summary and its raw output goes to a log under
+// .git/porttracker/logs that the summary names; --verbose, or output that
+// is not a terminal, streams the raw output as well.
+func gateRunner(c *cli.Context, e *env) (*gates.Runner, func()) {
+	w, terminal, stop := watchGates(c.Context, e.errOut)
+	r := &gates.Runner{Config: e.cfg, RepoDir: e.root, Summary: w}
+	if !terminal || c.Bool("verbose") {
+		r.Out = w
+	}
+	if dir, err := gates.LogDir(e.root); err == nil {
+		r.LogDir = dir
+	}
+	return r, stop
+}
+
+// watchGates returns the writer for gate output, whether it is a terminal,
+// and a function that stops the watch.
+func watchGates(ctx context.Context, w io.Writer) (io.Writer, bool, func()) {
 	f, ok := w.(*os.File)
 	if !ok || !(isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
-		return w, func() {}
+		return w, false, func() {}
 	}
 	g := &gateOutput{w: w, started: time.Now(), last: time.Now()}
 	ctx, cancel := context.WithCancel(ctx)
@@ -54,7 +73,7 @@ func watchGates(ctx context.Context, w io.Writer) (io.Writer, func()) {
 			}
 		}
 	}()
-	return g, func() { cancel(); <-done }
+	return g, true, func() { cancel(); <-done }
 }
 
 func (g *gateOutput) Write(p []byte) (int, error) {

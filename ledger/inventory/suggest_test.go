@@ -228,10 +228,10 @@ func checkSuggestions(t *testing.T, items []Known, got map[ledger.ItemKey]ledger
 func TestCSFileMethods(t *testing.T) {
 	src := csTree()["src/Server/JetStream/JetStream.ClusterConsumers.cs"]
 	var got []string
-	for _, m := range csFileMethods(newCSPatterns(), "f.cs", []byte(src)) {
+	for _, m := range csFileMethods("f.cs", []byte(src)) {
 		got = append(got, m.Class+"."+m.Name)
 	}
-	want := "JetStream.ProcessConsumerAssignment JetStream.PairUp JetStream.JsApiRoutes Nested.Inner JetStream.AfterNested"
+	want := "JetStream.ProcessConsumerAssignment JetStream.PairUp JetStream.JsApiRoutes JetStream.Nested.Inner JetStream.AfterNested"
 	if strings.Join(got, " ") != want {
 		t.Errorf("methods = %v\nwant %s", got, want)
 	}
