@@ -93,6 +93,15 @@ func (v *View) List(kind ledger.Kind, f ListFilter) ([]Item, error) {
 // Counts are item counts by status.
 type Counts map[ledger.Status]int
 
+// zeroCounts has every status, at zero, so that JSON shows them all.
+func zeroCounts() Counts {
+	c := Counts{}
+	for _, st := range reportStatuses {
+		c[st] = 0
+	}
+	return c
+}
+
 // Total is the number of items counted.
 func (c Counts) Total() int {
 	n := 0
@@ -136,7 +145,7 @@ func (v *View) Batches() ([]Batch, error) {
 		if b.Depends == nil {
 			b.Depends = []int{}
 		}
-		b.Features, b.Tests = Counts{}, Counts{}
+		b.Features, b.Tests = zeroCounts(), zeroCounts()
 		status[b.ID] = b.Status
 		out = append(out, b)
 	}
@@ -198,11 +207,13 @@ func (v *View) Batch(id int) (*Batch, error) {
 
 // HistoryRow is one recorded move of an item, with the entry's evidence.
 type HistoryRow struct {
-	Kind     ledger.Kind      `json:"kind"`
-	ID       int              `json:"id"`
-	From     ledger.Status    `json:"from"`
-	To       ledger.Status    `json:"to"`
-	Actor    string           `json:"actor"`
+	Kind ledger.Kind   `json:"kind"`
+	ID   int           `json:"id"`
+	From ledger.Status `json:"from"`
+	To   ledger.Status `json:"to"`
+	// Actor is the entry's signer (the transitions table's actor column);
+	// JSON calls the person "signer" everywhere.
+	Actor    string           `json:"signer"`
 	Entry    string           `json:"entry"`
 	Commit   string           `json:"commit,omitempty"`
 	Reason   string           `json:"reason,omitempty"`

@@ -10,16 +10,18 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:      "porttracker",
 		Usage:     "track a large code port with a signed, auditable ledger in git",
-		UsageText: "porttracker [--db PATH] [--repo DIR] [--json] COMMAND [ARGS...]\n\nFlags may follow the command's arguments: porttracker feature show 1636 --db porting.db",
+		UsageText: "porttracker [--db PATH] [--repo DIR] [--json] [--no-pager] COMMAND [ARGS...]\n\nFlags may follow the command's arguments: porttracker feature show 1636 --db porting.db\nporttracker help COMMAND [SUBCOMMAND] shows a command's page; porttracker man the whole manual.",
+		Version:   version(),
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "db", Usage: "the porting.db view (default: ledger.view of porttracker.toml, porting.db)"},
-			&cli.StringFlag{Name: "repo", Value: ".", Usage: "the git repository"},
-			&cli.BoolFlag{Name: "json", Usage: "machine-readable output"},
+			&cli.StringFlag{Name: "db", Usage: "the porting.db view; a relative path is taken from the repository's root (default: ledger.view of porttracker.toml, porting.db)"},
+			&cli.StringFlag{Name: "repo", Value: ".", Usage: "the git repository (or a directory inside it)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on standard output, also when the command is refused (README: JSON output)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "stream the gates' raw output as they run (on a terminal each gate otherwise prints one summary)"},
 			&cli.StringFlag{Name: "key", Usage: "SSH key to sign with (default: git's user.signingkey with gpg.format=ssh)"},
+			&cli.BoolFlag{Name: "no-pager", Usage: "never page long output on a terminal (the pager is $PAGER, else less)"},
 		},
 		Commands: []*cli.Command{
 			initCommand(),
@@ -39,24 +41,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			hooksCommand(),
 			hookCommand(),
 			syncCommand(),
+			completionCommand(),
+			manCommand(),
 			devCommand(),
 		},
 		ExitErrHandler:       func(*cli.Context, error) {},
 		HideHelpCommand:      false,
 		EnableBashCompletion: false,
 	}
-	app.OnUsageError = onUsageError
-	setUsageErrors(app.Commands)
+	applyConventions(app)
 	return app
-}
-
-func onUsageError(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
-
-func setUsageErrors(cmds []*cli.Command) {
-	for _, c := range cmds {
-		c.OnUsageError = onUsageError
-		setUsageErrors(c.Subcommands)
-	}
 }
 
 // required checks that the named flags were given.

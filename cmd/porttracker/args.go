@@ -99,10 +99,12 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 	return nil
 }
 
-// unknownCommand returns the first word of the command line that names no
-// command where one is expected (a misspelt command or subcommand), or "".
-func unknownCommand(app *cli.App, args []string) string {
+// unknownCommand refuses the first word of the command line that names no
+// command where one is expected (a misspelt command or subcommand),
+// suggesting the one probably meant.
+func unknownCommand(app *cli.App, args []string) error {
 	cmds := app.Commands
+	path := app.Name
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
@@ -112,19 +114,39 @@ func unknownCommand(app *cli.App, args []string) string {
 			continue
 		}
 		if a == "help" || a == "h" {
-			return ""
+			return nil
 		}
 		c := findCommand(cmds, a)
 		if c == nil {
 			if len(cmds) > 0 {
-				return a
+				return usagef("unknown command %q %s", a, seeAlso(a, commandNames(cmds), path+" help"))
 			}
-			return ""
+			return nil
 		}
 		if len(c.Subcommands) == 0 {
-			return ""
+			return nil
 		}
+		path += " " + c.Name
 		cmds = c.Subcommands
 	}
-	return ""
+	return nil
+}
+
+// globalSet reports whether the boolean global flag name is set on the
+// command line (after normalizeArgs, global flags come first).
+func globalSet(app *cli.App, args []string, name string) bool {
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "--" {
+			return false
+		}
+		n, v, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if n == name {
+			return !hasValue || v == "true" || v == "1"
+		}
+		if f := findFlag(app.Flags, n); f != nil && takesValue(f) && !hasValue {
+			i++
+		}
+	}
+	return false
 }

@@ -31,9 +31,12 @@ func TestNormalizeArgs(t *testing.T) {
 func TestUnknownCommand(t *testing.T) {
 	app := newApp(strings.NewReader(""), io.Discard, io.Discard)
 	for in, want := range map[string]string{
-		"nosuch":              "nosuch",
-		"feature frob 1":      "frob",
-		"--db x nosuch":       "nosuch",
+		"nosuch":              `unknown command "nosuch" (see porttracker help)`,
+		"feature frob 1":      `unknown command "frob" (see porttracker feature help)`,
+		"--db x nosuch":       `unknown command "nosuch" (see porttracker help)`,
+		"fature show 1":       `unknown command "fature" (did you mean feature? see porttracker help)`,
+		"feature updte 1":     `unknown command "updte" (did you mean update? see porttracker feature help)`,
+		"batch lst":           `unknown command "lst" (did you mean list? see porttracker batch help)`,
 		"feature show 1":      "",
 		"help feature":        "",
 		"batch":               "",
@@ -41,7 +44,11 @@ func TestUnknownCommand(t *testing.T) {
 		"hook pre-commit":     "",
 		"inventory scan --go": "",
 	} {
-		if got := unknownCommand(app, append([]string{"porttracker"}, strings.Fields(in)...)); got != want {
+		got := ""
+		if err := unknownCommand(app, append([]string{"porttracker"}, strings.Fields(in)...)); err != nil {
+			got = err.Error()
+		}
+		if got != want {
 			t.Errorf("unknownCommand(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -20,14 +19,22 @@ func auditCommand() *cli.Command {
 		Name:      "audit",
 		Usage:     "replay and verify the whole ledger, rebuild porting.db; with --type, reconcile statuses with the code at HEAD",
 		ArgsUsage: " ",
+		Description: describe(`Replays the whole ledger, checks every signature, rule and evidence chain and the history's
+integrity, and rebuilds porting.db. With --type it also reads each promoted item's mapped
+body at HEAD and reports items whose code is missing or stubbed. Exit status 1 when
+anything is wrong.`,
+			"porttracker audit", "porttracker audit --type features"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "type", Usage: "features or tests: reconcile those items with the code at HEAD"},
+			newEnumFlag("type", "reconcile these items with the code at HEAD", "features", "tests"),
 		},
 		Action: runAudit,
 	}
 }
 
 type auditOutput struct {
+	// OK says that the ledger verified and, with --type, every promoted
+	// item matches the code.
+	OK bool `json:"ok"`
 	*audit.Result
 	Reconciled string           `json:"reconciled,omitempty"`
 	Mismatches []audit.Mismatch `json:"mismatches,omitempty"`
@@ -76,12 +83,13 @@ func runAudit(c *cli.Context) error {
 			failed = true
 		}
 	}
+	out.OK = !failed
 	if e.json() {
 		if err := e.printJSON(out); err != nil {
 			return err
 		}
 	} else {
-		printAudit(e.out, out)
+		printAudit(e, out)
 	}
 	if failed {
 		return failf("audit found problems (listed above)")
@@ -89,18 +97,19 @@ func runAudit(c *cli.Context) error {
 	return nil
 }
 
-func printAudit(w io.Writer, out auditOutput) {
+func printAudit(e *env, out auditOutput) {
+	w := e.out
 	res := out.Result
 	fmt.Fprintf(w, "ledger %s: %d commits, %d entries replayed\n", shortHash(res.Head), res.Commits, res.Entries)
 	for _, f := range res.Findings {
-		fmt.Fprintf(w, "FINDING %s\n", f)
+		fmt.Fprintf(w, "%s %s\n", e.paint("FINDING"), f)
 	}
 	for _, it := range res.Conflicts {
 		var sides []string
 		for _, h := range it.Heads {
 			sides = append(sides, fmt.Sprintf("%s by %s (entry %s)", h.To, h.Signer, h.Entry[:12]))
 		}
-		fmt.Fprintf(w, "CONFLICT %s %d: %s; resolve with --override \"resolve: ...\"\n", it.Kind, it.ID, strings.Join(sides, " vs "))
+		fmt.Fprintf(w, "%s %s %d: %s; resolve with --override \"resolve: ...\"\n", e.paint("CONFLICT"), it.Kind, it.ID, strings.Join(sides, " vs "))
 	}
 	for _, m := range res.Mismatches {
 		fmt.Fprintf(w, "VIEW %s\n", m)
@@ -112,9 +121,9 @@ func printAudit(w io.Writer, out auditOutput) {
 		problems := 0
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, m := range out.Mismatches {
-			tag := "MISMATCH"
+			tag := e.paint("MISMATCH")
 			if m.Info {
-				tag = "info"
+				tag = e.paintHeader("info")
 			} else {
 				problems++
 			}

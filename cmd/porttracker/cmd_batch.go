@@ -17,14 +17,30 @@ func batchCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "batch",
 		Usage: "batches: show, ready, start, complete, list",
+		Description: describe("Batches group the items that are ported together; a batch starts when its dependencies are complete.",
+			"porttracker batch list", "porttracker batch show 34"),
 		Subcommands: []*cli.Command{
-			{Name: "show", Usage: "show a batch and its items", ArgsUsage: "N", Action: runBatchShow},
-			{Name: "ready", Usage: "list the planned batches whose dependencies are complete", ArgsUsage: " ", Action: runBatchReady},
+			{Name: "show", Usage: "show a batch and its items", ArgsUsage: "N",
+				Description: describe(`Shows batch N: status, dependencies (and whether it is ready to start), the number of
+features and tests in each status, and the IDs in each status.`,
+					"porttracker batch show 34", "porttracker batch show 34 --json"),
+				Action: runBatchShow},
+			{Name: "ready", Usage: "list the planned batches whose dependencies are complete", ArgsUsage: " ",
+				Description: describe("Lists the planned batches that can start now: every batch they depend on is complete.",
+					"porttracker batch ready"),
+				Action: runBatchReady},
 			{Name: "start", Usage: "start a batch (its dependencies must be complete)", ArgsUsage: "N",
+				Description: describe("Records that batch N started; its items can then be claimed (stub) and promoted.",
+					"porttracker batch start 34"),
 				Action: func(c *cli.Context) error { return runBatchAction(c, ledger.ActionStart) }},
 			{Name: "complete", Usage: "complete a batch (every item verified or deferred with a reason)", ArgsUsage: "N",
+				Description: describe("Records that batch N is complete; refused while any of its items is neither verified nor deferred.",
+					"porttracker batch complete 34"),
 				Action: func(c *cli.Context) error { return runBatchAction(c, ledger.ActionComplete) }},
-			{Name: "list", Usage: "list every batch with its counts", ArgsUsage: " ", Action: runBatchList},
+			{Name: "list", Usage: "list every batch with its counts", ArgsUsage: " ",
+				Description: describe("Lists every batch with its status, dependencies and how many of its features and tests are verified.",
+					"porttracker batch list", "porttracker batch list --json"),
+				Action: runBatchList},
 		},
 	}
 }
@@ -83,7 +99,7 @@ func runBatchShow(c *cli.Context) error {
 		}{b, feats, tests, tasks})
 	}
 	e.printf("batch %d: %s\n", b.ID, b.Name)
-	e.printf("  status:     %s\n", b.Status)
+	e.printf("  status:     %s\n", e.paint(string(b.Status)))
 	e.printf("  depends on: %s\n", depsText(b))
 	if b.Status == ledger.BatchPlanned {
 		if b.Ready {
@@ -104,7 +120,7 @@ func runBatchShow(c *cli.Context) error {
 		}
 		for _, st := range []ledger.Status{ledger.NotStarted, ledger.Stub, ledger.Complete, ledger.Verified, ledger.Deferred} {
 			if ids := byStatus[st]; len(ids) > 0 {
-				e.printf("  %s %s: %s\n", set.name, st, ledger.FormatIDs(ids))
+				e.printf("  %s IDs %s (%d): %s\n", strings.TrimSuffix(set.name, "s"), e.paint(string(st)), len(ids), ledger.FormatIDs(ids))
 			}
 		}
 	}
@@ -165,7 +181,10 @@ func runBatchReady(c *cli.Context) error {
 		}
 	}
 	if e.json() {
-		return e.printJSON(ready)
+		return e.printJSON(struct {
+			Batches []audit.Batch `json:"batches"`
+			Count   int           `json:"count"`
+		}{ready, len(ready)})
 	}
 	if len(ready) == 0 {
 		e.printf("no batch is ready to start\n")
@@ -194,12 +213,15 @@ func runBatchList(c *cli.Context) error {
 		if all == nil {
 			all = []audit.Batch{}
 		}
-		return e.printJSON(all)
+		return e.printJSON(struct {
+			Batches []audit.Batch `json:"batches"`
+			Count   int           `json:"count"`
+		}{all, len(all)})
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tNAME\tSTATUS\tDEPENDS\tFEATURES\tTESTS\n")
+	fmt.Fprintf(tw, "ID\tNAME\t%s\tDEPENDS\tFEATURES\tTESTS\n", e.paintHeader("STATUS"))
 	for _, b := range all {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d verified\t%d/%d verified\n", b.ID, b.Name, b.Status, depsText(&b),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d verified\t%d/%d verified\n", b.ID, b.Name, e.paint(string(b.Status)), depsText(&b),
 			b.Features[ledger.Verified], b.Features.Total(), b.Tests[ledger.Verified], b.Tests.Total())
 	}
 	return tw.Flush()

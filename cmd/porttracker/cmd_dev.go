@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -55,9 +54,7 @@ func runDevGenerate(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(c.App.Writer, res)
 	}
 	fmt.Fprintf(c.App.Writer, "%s: %d entries, %d ledger commits (%d merges, %d syncs), %d batches complete, %d started, in %s\n",
 		res.Dir, res.Entries, res.Commits, res.Merges, res.Syncs, res.BatchesComplete, res.BatchesStarted, res.Elapsed.Round(time.Second))

@@ -18,6 +18,10 @@ func stubScanCommand() *cli.Command {
 		Name:      "stub-scan",
 		Usage:     "run stub detection alone and print each match as file:line: pattern (exit 1 when any)",
 		ArgsUsage: "[PATH...]",
+		Description: describe(`Scans the target tree (target.root of porttracker.toml), or each PATH, with the stub
+patterns of target.language plus [stubs] patterns, and prints every match. Exit status 1
+when any is found.`,
+			"porttracker stub-scan", "porttracker stub-scan --changed dotnet/src", "porttracker stub-scan --json"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "changed", Usage: "only lines added since HEAD (uncommitted changes and untracked files)"},
 		},
@@ -60,7 +64,20 @@ func runStubScan(c *cli.Context) error {
 		return usagef("%v", err)
 	}
 	if e.json() {
-		if err := e.printJSON(gates.Strings(matches)); err != nil {
+		type jsonMatch struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Pattern string `json:"pattern"`
+			Text    string `json:"text"`
+		}
+		list := make([]jsonMatch, len(matches))
+		for i, m := range matches {
+			list[i] = jsonMatch{m.File, m.Line, m.Pattern, m.Text}
+		}
+		if err := e.printJSON(struct {
+			Matches []jsonMatch `json:"matches"`
+			Count   int         `json:"count"`
+		}{list, len(list)}); err != nil {
 			return err
 		}
 	} else {
@@ -108,6 +125,10 @@ func checkpointCommand() *cli.Command {
 		Name:      "checkpoint",
 		Usage:     "run the checkpoint gates (stub scan, build, full suite) and record them",
 		ArgsUsage: " ",
+		Description: describe(`Runs the stub scan of every completed item's body, the build gate and the full test suite
+at the current code, and records them as a checkpoint entry: the evidence that lets
+completed items become verified. Nothing is recorded when a gate fails.`,
+			`porttracker checkpoint --label "task 2"`),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "label", Usage: "a note for the checkpoint (the task it closes)"},
 			&cli.BoolFlag{Name: "baseline", Usage: "record the build and the full suite as they stand, passing or failing (the plan's baseline)"},
@@ -163,7 +184,9 @@ func runCheckpoint(c *cli.Context) error {
 	}); err != nil {
 		return err
 	}
-	e.printf("%d completed items can now be verified\n", len(targets))
+	if !e.json() {
+		e.printf("%d completed items can now be verified\n", len(targets))
+	}
 	return nil
 }
 

@@ -17,20 +17,28 @@ func hooksCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "hooks",
 		Usage: "install or remove the git hooks that refuse re-stubbing promoted work and pushing a ledger that fails verification",
+		Description: describe("Installs or removes porttracker's git hooks (pre-commit, pre-push); they run porttracker hook.",
+			"porttracker hooks install", "porttracker hooks uninstall"),
 		Subcommands: []*cli.Command{
 			{
 				Name:      "install",
 				Usage:     "install pre-commit and pre-push hooks that run porttracker hook; a hook you already had keeps running first",
 				ArgsUsage: " ",
 				Flags:     []cli.Flag{&cli.BoolFlag{Name: "server", Usage: "in a bare central repository: install the pre-receive hook that refuses forged, rewound or deleted ledgers and re-stubbed code"}},
-				Action:    runHooksInstall,
+				Description: describe(`pre-commit refuses a commit that re-stubs, removes or empties the mapped body of a complete
+or verified item; pre-push refuses a ledger that fails verification or would rewind the
+remote's. A hook you already had keeps running first; a core.hooksPath elsewhere is refused.`,
+					"porttracker hooks install"),
+				Action: runHooksInstall,
 			},
 			{
 				Name:      "uninstall",
 				Usage:     "remove porttracker's hooks and put back the hooks they chained",
 				ArgsUsage: " ",
 				Flags:     []cli.Flag{&cli.BoolFlag{Name: "server", Usage: "remove the pre-receive hook of hooks install --server"}},
-				Action:    runHooksUninstall,
+				Description: describe("Removes the hooks that hooks install wrote and puts back the ones they chained.",
+					"porttracker hooks uninstall"),
+				Action: runHooksUninstall,
 			},
 		},
 	}
@@ -72,7 +80,10 @@ func hookCommand() *cli.Command {
 		Name:      "hook",
 		Usage:     "run the checks of a git hook (pre-commit, pre-merge-commit or pre-push); the hooks that hooks install writes call this",
 		ArgsUsage: "NAME [ARGS...]",
-		Action:    runHook,
+		Description: describe(`Runs the checks of the git hook NAME with git's arguments; the hooks that hooks install
+writes call it, so you rarely run it yourself.`,
+			"porttracker hook pre-commit", "porttracker hook pre-push origin git@example.com:port.git"),
+		Action: runHook,
 	}
 }
 

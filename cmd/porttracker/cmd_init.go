@@ -17,9 +17,13 @@ func initCommand() *cli.Command {
 		Name:      "init",
 		Usage:     "write porttracker.toml if missing and the genesis entry that names the first signer",
 		ArgsUsage: " ",
+		Description: describe(`Writes a commented porttracker.toml at the repository's root if there is none, the
+ledger branch with its genesis entry (you, the first signer, signing with your SSH key),
+and reports/generate-report.sh. Running it again changes nothing.`,
+			"porttracker init", "porttracker init --signer alice@example.com --target-language csharp"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "signer", Usage: "the first signer's identity (default: git's user.email)"},
-			&cli.StringFlag{Name: "target-language", Value: "go", Usage: "stub preset for a new porttracker.toml: go or csharp"},
+			&enumFlag{StringFlag: cli.StringFlag{Name: "target-language", Value: "go", Usage: "stub preset and gate commands for a new porttracker.toml (one of: go, csharp)"}, Values: []string{"go", "csharp"}},
 		},
 		Action: runInit,
 	}

@@ -11,8 +11,14 @@ func inventoryCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "inventory",
 		Usage: "define the items of the port: import a file, or scan Go source",
+		Description: describe("Defines the features, tests and batches of the port, from an inventory file or from Go source.",
+			"porttracker inventory import batches.toml", "porttracker inventory scan --go golang/nats-server/server"),
 		Subcommands: []*cli.Command{
-			{Name: "import", Usage: "define or remap features, tests and batches from an inventory TOML file", ArgsUsage: "FILE", Action: runInventoryImport},
+			{Name: "import", Usage: "define or remap features, tests and batches from an inventory TOML file", ArgsUsage: "FILE",
+				Description: describe(`Reads an inventory file ([[feature]], [[test]] and [[batch]] tables, README: Files) and
+records what it defines or changes as one inventory entry; an unchanged inventory records
+nothing.`, "porttracker inventory import batches.toml"),
+				Action: runInventoryImport},
 			inventoryScanCommand(),
 		},
 	}

@@ -24,33 +24,53 @@ func itemCommand(kind string) *cli.Command {
 		&cli.StringFlag{Name: "filter", Usage: "the focused tests to run for complete ({filter} of the test gate)"},
 		&cli.BoolFlag{Name: "allow-dirty", Usage: "promote to complete or verified though what the gates read has uncommitted changes (recorded in the entry)"},
 	}
+	ex := exampleIDs(k)
 	cmd := &cli.Command{
 		Name:  kind,
 		Usage: kind + "s: show, update, batch-update, list",
+		Description: describe("Shows, lists and moves "+kind+"s through not_started, stub, complete, verified and deferred.",
+			"porttracker "+kind+" show "+ex.one, "porttracker "+kind+" list --batch 34 --status stub"),
 		Subcommands: []*cli.Command{
 			{
 				Name: "show", Usage: "show a " + kind + ": mapping, status, source and history", ArgsUsage: "ID",
+				Description: describe("Shows "+kind+" ID: its source and target mapping, batch, status (and any conflict), its\n"+
+					"source span at the recorded source commit, and every move with its signer and evidence.",
+					"porttracker "+kind+" show "+ex.one, "porttracker "+kind+" show "+ex.one+" --json"),
 				Action: func(c *cli.Context) error { return runShow(c, k) },
 			},
 			{
 				Name: "update", Usage: "move one " + kind + " to a status", ArgsUsage: "ID",
-				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "status", Usage: "(required) not_started, stub, complete, verified or deferred"}}, moveFlags...),
+				Description: describe("Moves "+kind+" ID to --status. complete runs the stub, build and focused test gates first\n"+
+					"and records their evidence; verified needs a checkpoint recorded after the complete;\n"+
+					"deferring, demoting and un-claiming need --override with the reason. Nothing is\n"+
+					"written when a gate or rule refuses.",
+					"porttracker "+kind+" update "+ex.one+" --status stub",
+					"porttracker "+kind+" update "+ex.one+" --status complete",
+					"porttracker "+kind+" update "+ex.one+` --status deferred --override "blocked: needs raft"`),
+				Flags:  append([]cli.Flag{newEnumFlag("status", "(required) the status to move it to", statusValues()...)}, moveFlags...),
 				Action: func(c *cli.Context) error { return runUpdate(c, k) },
 			},
 			{
 				Name: "batch-update", Usage: "move several " + kind + "s to a status (says what it would do unless --execute)", ArgsUsage: " ",
+				Description: describe("Moves the "+kind+"s of --ids (at most ledger.max_ids_per_update) to --set-status in one\n"+
+					"entry, with the same rules and gates as update. Without --execute it only says what it\n"+
+					"would do.",
+					"porttracker "+kind+" batch-update --ids "+ex.many+" --set-status verified",
+					"porttracker "+kind+" batch-update --ids "+ex.many+" --set-status verified --execute"),
 				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "ids", Usage: "(required) IDs such as 1636,1637 or 1636-1650"},
-					&cli.StringFlag{Name: "set-status", Usage: "(required) the status to move them to"},
+					newEnumFlag("set-status", "(required) the status to move them to", statusValues()...),
 					&cli.BoolFlag{Name: "execute", Usage: "write the entry (without it, only say what would happen)"},
 				}, moveFlags...),
 				Action: func(c *cli.Context) error { return runBatchUpdate(c, k) },
 			},
 			{
 				Name: "list", Usage: "list " + kind + "s", ArgsUsage: " ",
+				Description: describe("Lists the "+kind+"s by ID with status, batch, source file and symbol, and target symbol.",
+					"porttracker "+kind+" list --batch 34", "porttracker "+kind+" list --status deferred --json"),
 				Flags: []cli.Flag{
-					&cli.IntFlag{Name: "batch", Usage: "only this batch"},
-					&cli.StringFlag{Name: "status", Usage: "only this status"},
+					&cli.IntFlag{Name: "batch", Usage: "only the " + kind + "s of this batch", DefaultText: "every batch"},
+					newEnumFlag("status", "only the "+kind+"s in this status", statusValues()...),
 				},
 				Action: func(c *cli.Context) error { return runList(c, k) },
 			},
@@ -61,6 +81,14 @@ func itemCommand(kind string) *cli.Command {
 		cmd.Subcommands = append(cmd.Subcommands, redCommand())
 	}
 	return cmd
+}
+
+// exampleIDs are the IDs the help's examples use (the plan's).
+func exampleIDs(k ledger.Kind) struct{ one, many string } {
+	if k == ledger.Test {
+		return struct{ one, many string }{"757", "757,761"}
+	}
+	return struct{ one, many string }{"1636", "1636-1650"}
 }
 
 func parseItemID(c *cli.Context, k ledger.Kind) (int, error) {
@@ -124,9 +152,9 @@ func printItem(e *env, it *audit.Item) {
 	m := it.Mapping
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s %d\t%s\n", it.Kind, it.ID, m.SourceSymbol)
-	status := string(it.Status)
+	status := e.paint(string(it.Status))
 	if it.Conflict {
-		status += "  CONFLICT"
+		status += "  " + e.paint("CONFLICT")
 	}
 	if it.UpstreamChanged {
 		status += "  (upstream changed after promotion)"
@@ -165,7 +193,7 @@ func printItem(e *env, it *audit.Item) {
 }
 
 func printHistory(e *env, h audit.HistoryRow) {
-	e.printf("  %s  %-20s %s -> %s  (entry %s", h.Time, h.Actor, h.From, h.To, h.Entry[:12])
+	e.printf("  %s  %-20s %s -> %s  (entry %s", h.Time, h.Actor, e.paint(string(h.From)), e.paint(string(h.To)), h.Entry[:12])
 	if h.Commit != "" {
 		e.printf(", commit %s", shortHash(h.Commit))
 	}
@@ -188,11 +216,11 @@ func printEvidence(e *env, ev *ledger.Evidence, indent string) {
 	}
 	e.printf("%sevidence at code %s (%s):\n", indent, shortHash(ev.CodeCommit), state)
 	for _, g := range ev.Gates {
-		verdict := "ok"
+		verdict := "ok    "
 		if !g.OK {
-			verdict = "FAILED"
+			verdict = e.paint("FAILED")
 		}
-		e.printf("%s  %-9s %-6s exit %d", indent, g.Name, verdict, g.ExitCode)
+		e.printf("%s  %-9s %s exit %d", indent, g.Name, verdict, g.ExitCode)
 		if g.Parsed {
 			e.printf(", %d passed, %d failed, %d skipped", g.Passed, g.Failed, g.Skipped)
 		}
@@ -267,10 +295,15 @@ func runList(c *cli.Context, k ledger.Kind) error {
 		return err
 	}
 	if e.json() {
-		return e.printJSON(items)
+		return e.printJSON(struct {
+			Items []audit.Item `json:"items"`
+			Count int          `json:"count"`
+		}{items, len(items)})
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tSTATUS\tBATCH\tSOURCE\tTARGET\n")
+	// Every cell of the painted column carries an escape of one length,
+	// so that the columns stay aligned in colour.
+	fmt.Fprintf(tw, "ID\t%s\tBATCH\tSOURCE FILE\tSOURCE SYMBOL\tTARGET\n", e.paintHeader("STATUS"))
 	for _, it := range items {
 		st := string(it.Status)
 		if it.Conflict {
@@ -286,7 +319,8 @@ func runList(c *cli.Context, k ledger.Kind) error {
 		if it.Batch != 0 {
 			batch = strconv.Itoa(it.Batch)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", it.ID, st, batch, it.Mapping.SourceSymbol, orDash(it.Mapping.TargetSymbol))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", it.ID, paint(e.term.outColor, statusStyle(string(it.Status)), st), batch,
+			orDash(it.Mapping.SourceFile), orDash(it.Mapping.SourceSymbol), orDash(it.Mapping.TargetSymbol))
 	}
 	tw.Flush()
 	fmt.Fprintf(e.out, "%d %ss\n", len(items), k)

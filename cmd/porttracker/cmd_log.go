@@ -1,10 +1,12 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -13,8 +15,15 @@ func logCommand() *cli.Command {
 		Name:      "log",
 		Usage:     "the ledger's history with actors and evidence (of one item, or of everything)",
 		ArgsUsage: "[feature|test ID]",
-		Flags:     []cli.Flag{&cli.IntFlag{Name: "limit", Usage: "only the last N entries (0: all)"}},
-		Action:    runLog,
+		Description: describe(`Without arguments, lists the ledger's entries with their signer and evidence, newest
+first; with feature|test ID, the moves of that item. --reverse lists oldest first
+(replay order); --json lists in the same order.`,
+			"porttracker log --limit 20", "porttracker log feature 1636"),
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "limit", Usage: "only the last N entries (or moves)", DefaultText: "all"},
+			&cli.BoolFlag{Name: "reverse", Usage: "oldest first (the default is newest first)"},
+		},
+		Action: runLog,
 	}
 }
 
@@ -45,8 +54,18 @@ func runLog(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if n := c.Int("limit"); n > 0 && len(hist) > n {
+			hist = hist[len(hist)-n:]
+		}
+		if !c.Bool("reverse") {
+			slices.Reverse(hist)
+		}
 		if e.json() {
-			return e.printJSON(hist)
+			return e.printJSON(struct {
+				Kind    ledger.Kind        `json:"kind"`
+				ID      int                `json:"id"`
+				History []audit.HistoryRow `json:"history"`
+			}{key.Kind, key.ID, hist})
 		}
 		if len(hist) == 0 {
 			e.printf("%s has no recorded moves\n", key)
@@ -60,8 +79,17 @@ func runLog(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if !c.Bool("reverse") {
+		slices.Reverse(entries)
+	}
 	if e.json() {
-		return e.printJSON(entries)
+		if entries == nil {
+			entries = []audit.EntryRow{}
+		}
+		return e.printJSON(struct {
+			Entries []audit.EntryRow `json:"entries"`
+			Count   int              `json:"count"`
+		}{entries, len(entries)})
 	}
 	for _, en := range entries {
 		e.printf("%s  %-20s %s  (entry %s, commit %s)\n", en.Time, en.Signer, en.Summary, en.ID[:12], shortHash(en.Commit))

@@ -26,14 +26,15 @@ func reportCommand() *cli.Command {
 		Name:      "report",
 		Usage:     "write the progress report: markdown, with an SVG burn-up chart beside it",
 		ArgsUsage: " ",
-		Description: "Writes the progress report to --out (default " + defaultReport + " under the repository's\n" +
-			"root; a relative --out is taken from the current directory): totals by status, one\n" +
-			"row per batch, deferred items with their reasons, open conflicts, items whose source\n" +
-			"changed after promotion, and recent activity. The burn-up chart of verified items goes\n" +
-			"beside it, with the same name ending in .svg (reports/current.svg).\n\n" +
-			"With --json the report is printed to standard output as JSON instead, and no file is\n" +
-			"written unless --out is given explicitly (then both files are written as well, and\n" +
+		Description: describe("Writes the progress report to --out (default "+defaultReport+" under the repository's\n"+
+			"root; a relative --out is taken from the current directory): totals by status, one\n"+
+			"row per batch, deferred items with their reasons, open conflicts, items whose source\n"+
+			"changed after promotion, and recent activity. The burn-up chart of verified items goes\n"+
+			"beside it, with the same name ending in .svg (reports/current.svg).\n\n"+
+			"With --json the report is printed to standard output as JSON instead, and no file is\n"+
+			"written unless --out is given explicitly (then both files are written as well, and\n"+
 			"the paths written go to standard error).",
+			"porttracker report --out reports/current.md", "porttracker report --json"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "the markdown file to write (default: " + defaultReport + " under the repository's root)"},
 			&cli.IntFlag{Name: "recent", Value: 20, Usage: "how many of the last ledger entries to list (0: none)"},

@@ -29,6 +29,12 @@ func inventoryScanCommand() *cli.Command {
 		Name:      "scan",
 		Usage:     "define features and tests from Go source, keeping every ID of earlier scans",
 		ArgsUsage: " ",
+		Description: describe(`Parses the Go tree (go/ast) and defines a feature for every function and method and a test
+for every TestXxx. A rescan keeps every ID: items that moved are remapped, items whose
+source changed after promotion are marked "upstream changed", removed ones "removed".
+The scan is recorded as one inventory entry.`,
+			"porttracker inventory scan --go golang/nats-server/server",
+			"porttracker inventory scan --go golang/nats-server/server --dry-run --emit proposals.toml  # review first"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "go", Usage: "(required) the Go tree to scan: source.root of porttracker.toml or a directory inside it"},
 			&cli.BoolFlag{Name: "skip-broken", Usage: "skip Go files that do not parse (their items are left as they are) instead of refusing"},

@@ -12,10 +12,22 @@ func signerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "signer",
 		Usage: "who may sign entries: add, revoke, list",
+		Description: describe("Manages the signers: only a current signer may add or revoke one.",
+			"porttracker signer list", "porttracker signer add bob@example.com bob.pub"),
 		Subcommands: []*cli.Command{
-			{Name: "add", Usage: "allow IDENTITY to sign with the public key in PUBKEYFILE", ArgsUsage: "IDENTITY PUBKEYFILE", Action: runSignerAdd},
-			{Name: "revoke", Usage: "stop IDENTITY from signing", ArgsUsage: "IDENTITY", Action: runSignerRevoke},
-			{Name: "list", Usage: "list the signers", ArgsUsage: " ", Action: runSignerList},
+			{Name: "add", Usage: "allow IDENTITY to sign with the public key in PUBKEYFILE", ArgsUsage: "IDENTITY PUBKEYFILE",
+				Description: describe(`Records a signer entry that allows IDENTITY (as in an allowed-signers line) to sign with
+the SSH public key in PUBKEYFILE; the ledger's allowed_signers file gets the line.`,
+					"porttracker signer add bob@example.com ~/bob_ed25519.pub"),
+				Action: runSignerAdd},
+			{Name: "revoke", Usage: "stop IDENTITY from signing", ArgsUsage: "IDENTITY",
+				Description: describe("Records that IDENTITY may no longer sign; entries it signed before stay valid.",
+					"porttracker signer revoke bob@example.com"),
+				Action: runSignerRevoke},
+			{Name: "list", Usage: "list the signers", ArgsUsage: " ",
+				Description: describe("Lists every signer with its key and whether it is active or was revoked (and by which entry).",
+					"porttracker signer list", "porttracker signer list --json"),
+				Action: runSignerList},
 			signerRequestCommand(),
 		},
 	}
@@ -76,10 +88,21 @@ func runSignerList(c *cli.Context) error {
 		return err
 	}
 	if e.json() {
-		if list == nil {
-			list = []ledger.SignerState{}
+		type jsonSigner struct {
+			Signer    string `json:"signer"`
+			Key       string `json:"key"`
+			Active    bool   `json:"active"`
+			AddedBy   string `json:"added_by"`
+			RevokedBy string `json:"revoked_by,omitempty"`
 		}
-		return e.printJSON(list)
+		out := make([]jsonSigner, len(list))
+		for i, s := range list {
+			out[i] = jsonSigner{s.Identity, s.Key, s.Active, s.AddedBy, s.RevokedBy}
+		}
+		return e.printJSON(struct {
+			Signers []jsonSigner `json:"signers"`
+			Count   int          `json:"count"`
+		}{out, len(out)})
 	}
 	for _, s := range list {
 		state := "active"

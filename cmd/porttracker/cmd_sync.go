@@ -15,6 +15,10 @@ func syncCommand() *cli.Command {
 		Name:      "sync",
 		Usage:     "fetch the remote's ledger, verify it, merge it with the local one, and push the result",
 		ArgsUsage: "[REMOTE]",
+		Description: describe(`Fetches REMOTE's ledger branch (default origin; a path, an SSH or an HTTPS URL), verifies
+every entry it adds, merges it with the local ledger and pushes the result. Concurrent
+entries that disagree are reported as conflicts, never resolved silently.`,
+			"porttracker sync", "porttracker sync origin --dry-run"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Usage: "only say what would be fetched and pushed"},
 		},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,12 @@ type env struct {
 	c      *cli.Context
 	out    io.Writer
 	errOut io.Writer
-	root   string
-	cfg    ledger.Config
-	store  *ledger.Store
-	view   *audit.View
+	// term says whether the output goes to a terminal (colour, progress).
+	term  *terminal
+	root  string
+	cfg   ledger.Config
+	store *ledger.Store
+	view  *audit.View
 	// head is the ledger head the view was refreshed to (zero: no ledger).
 	head plumbing.Hash
 }
@@ -66,7 +67,7 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 }
 
 func openRepo(c *cli.Context) (*env, error) {
-	e := &env{c: c, out: c.App.Writer, errOut: c.App.ErrWriter}
+	e := &env{c: c, out: c.App.Writer, errOut: c.App.ErrWriter, term: terminalOf(c)}
 	dir := c.String("repo")
 	st, err := ledger.Open(dir, ledger.DefaultBranch)
 	if err != nil {
@@ -80,10 +81,15 @@ func openRepo(c *cli.Context) (*env, error) {
 	return e, nil
 }
 
-// viewPath is --db, else the configured view relative to the repository.
+// viewPath is --db, else the configured view; a relative path is taken
+// from the repository's root, wherever porttracker runs (from port/,
+// --db porting.db is still the root's porting.db).
 func (e *env) viewPath() string {
 	if p := e.c.String("db"); p != "" {
-		return p
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(e.root, p)
 	}
 	return filepath.Join(e.root, e.cfg.Ledger.View)
 }
@@ -191,11 +197,27 @@ func (e *env) contains(anc, desc string) (bool, error) {
 
 func (e *env) json() bool { return e.c.Bool("json") }
 
-func (e *env) printJSON(v any) error {
-	enc := json.NewEncoder(e.out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// printJSON prints the command's one JSON document (see writeJSON).
+func (e *env) printJSON(v any) error { return writeJSON(e.out, v) }
+
+// paint colours a status (or a tag such as CONFLICT) when standard output
+// is a terminal that wants colour.
+func (e *env) paint(s string) string { return paint(e.term.outColor, statusStyle(s), s) }
+
+// paintHeader pads a table header for a column whose cells paint adds
+// colour to, so that the header lines up with them.
+func (e *env) paintHeader(s string) string { return paint(e.term.outColor, sgrDefault, s) }
+
+// terminalKey is where run keeps the terminal in the app's Metadata.
+const terminalKey = "terminal"
+
+// terminalOf is the terminal run found; tests that build the app without
+// run get a plain one (no terminal, no colour).
+func terminalOf(c *cli.Context) *terminal {
+	if t, ok := c.App.Metadata[terminalKey].(*terminal); ok {
+		return t
+	}
+	return &terminal{}
 }
 
 func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.out, format, args...) }

@@ -49,6 +49,20 @@ func classify(err error) (int, string) {
 	return 1, msg
 }
 
+// errorCode names the kind of failure in a --json error document.
+func errorCode(err error) string {
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee) && ee.code == 2:
+		return "usage"
+	case ledger.IsRule(err):
+		return "rule"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	}
+	return "failed"
+}
+
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

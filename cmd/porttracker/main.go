@@ -22,20 +22,35 @@ func main() {
 // run runs the command line and returns the exit status: 0 done, 1 a gate,
 // rule or audit failed, 2 bad usage or input.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(stdin, stdout, stderr)
-	args = normalizeArgs(app, args)
-	if name := unknownCommand(app, args); name != "" {
-		fmt.Fprintf(stderr, "porttracker: unknown command %q (see porttracker help)\n", name)
-		return 2
+	term := newTerminal(stdout, stderr, os.LookupEnv)
+	out := &countingWriter{w: stdout}
+	app := newApp(stdin, out, stderr)
+	app.Metadata = map[string]any{terminalKey: term}
+	args = helpArgs(app, normalizeArgs(app, args))
+	jsonOut := globalSet(app, args, "json")
+	if term.outTTY && !globalSet(app, args, "no-pager") {
+		p := newPager(stdout, os.LookupEnv)
+		out.w = p
+		defer p.Close()
+	}
+	fail := func(err error) int {
+		code, msg := classify(err)
+		if jsonOut && out.n == 0 {
+			writeJSON(out, jsonError{jsonErrorBody{Code: errorCode(err), ExitStatus: code, Message: msg}})
+		}
+		if msg != "" {
+			fmt.Fprint(stderr, term.refusal(msg))
+		}
+		return code
+	}
+	if err := unknownCommand(app, args); err != nil {
+		return fail(err)
 	}
 	// Ctrl-C stops the gates cleanly; nothing is written then.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := app.RunContext(ctx, args)
-	if err == nil {
-		return 0
+	if err := app.RunContext(ctx, args); err != nil {
+		return fail(err)
 	}
-	code, msg := classify(err)
-	fmt.Fprintf(stderr, "porttracker: %s\n", msg)
-	return code
+	return 0
 }

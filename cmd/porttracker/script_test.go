@@ -31,7 +31,7 @@ func TestScripts(t *testing.T) {
 		Dir:   filepath.Join("..", "..", "testdata", "script"),
 		Setup: setupScript,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){"verify-entries": cmdVerifyEntries, "newrepo": cmdNewRepo, "status": cmdStatus,
-			"sshd": sshd.cmdSSHD, "httpd": cmdHTTPD},
+			"sshd": sshd.cmdSSHD, "httpd": cmdHTTPD, "jsondoc": cmdJSONDoc},
 		RequireExplicitExec: true,
 		Condition:           scriptCondition,
 	})
