@@ -62,7 +62,9 @@ func runAudit(c *cli.Context) error {
 	if err := e.requireLedger(); err != nil {
 		return err
 	}
+	done := e.progress("replaying and verifying the ledger")
 	res, err := audit.Audit(e.view, e.contains)
+	done()
 	if err != nil {
 		return err
 	}

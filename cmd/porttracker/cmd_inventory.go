@@ -46,18 +46,15 @@ func runInventoryImport(c *cli.Context) error {
 	}
 	// A large inventory is written as a run of entries that the branch
 	// takes in one move: all of it, or none.
+	done := e.progress("recording the inventory")
 	recs, err := w.AppendAll(e.view, ledger.InventoryEntries("import "+c.Args().First(), f.Features, f.Tests, f.Batches))
+	done()
 	if err != nil {
 		return err
 	}
-	if len(recs) == 0 {
+	if len(recs) == 0 && !e.json() {
 		e.printf("inventory unchanged: nothing to record\n")
 		return nil
 	}
-	for _, rec := range recs {
-		if err := e.written(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.writtenAll(recs)
 }

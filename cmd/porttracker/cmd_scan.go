@@ -94,7 +94,9 @@ func runInventoryScan(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	done := e.progress("scanning " + place.given)
 	res, err := scanTree(e, place, c.Bool("skip-broken"))
+	done()
 	if err != nil {
 		return err
 	}

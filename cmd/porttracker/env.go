@@ -236,6 +236,41 @@ func (e *env) record(build func(st *ledger.State) (*ledger.Entry, error)) (*ledg
 	return rec, e.written(rec)
 }
 
+// writtenAll reports the run of entries one command recorded: a line
+// each, or with --json one document: the last entry's keys as written
+// prints them, and every entry under "entries".
+func (e *env) writtenAll(recs []*ledger.Record) error {
+	if !e.json() {
+		for _, rec := range recs {
+			if err := e.written(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type one struct {
+		Entry   string `json:"entry"`
+		Commit  string `json:"commit"`
+		Path    string `json:"path"`
+		Summary string `json:"summary"`
+	}
+	all := make([]one, len(recs))
+	for i, rec := range recs {
+		all[i] = one{rec.ID, rec.Commit, ledger.EntryPath(rec.ID), rec.Entry.Summary}
+	}
+	var last one
+	if len(all) > 0 {
+		last = all[len(all)-1]
+	} else {
+		last.Summary = "inventory unchanged: nothing to record"
+	}
+	return e.printJSON(struct {
+		one
+		Entries []one `json:"entries"`
+		Count   int   `json:"count"`
+	}{last, all, len(all)})
+}
+
 // written reports an entry that a command recorded: a line of text, or
 // with --json the entry's ID, commit, path and summary.
 func (e *env) written(rec *ledger.Record) error {
