@@ -46,7 +46,7 @@ func (v *View) Tasks(id int) ([]Task, error) {
 	out := []Task{}
 	for i, t := range b.Tasks {
 		row := Task{Batch: id, Order: i + 1, Name: t.Name, Kind: t.Kind, Title: t.Title, IDs: t.IDs, Status: t.Status,
-			StartedEntry: t.StartedBy, CompletedEntry: t.CompletedBy, Items: Counts{}, LastMoveClock: t.LastMove,
+			StartedEntry: t.StartedBy, CompletedEntry: t.CompletedBy, Items: zeroCounts(), LastMoveClock: t.LastMove,
 			PlanEntry: b.Plan}
 		for _, n := range t.IDs {
 			row.Items[status[ledger.ItemKey{Kind: t.Kind, ID: n}]]++

@@ -15,12 +15,18 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "batch plans: import",
+		Description: describe("Records a batch's plan: the tasks (feature groups, test waves) it is worked in.",
+			"porttracker plan import docs/plans/batch-34.md"),
 		Subcommands: []*cli.Command{
 			{
 				Name:      "import",
 				Usage:     "record a batch plan's tasks (its feature groups, then its test waves) from PLAN.md",
 				ArgsUsage: "PLAN.md",
-				Action:    runPlanImport,
+				Description: describe(`Reads a batch plan in the seed plan's format and records its tasks, the feature groups
+then the test waves, in the plan's order. While a batch has tasks, one is active at a
+time and moves outside it are refused.`,
+					"porttracker plan import docs/plans/batch-34.md"),
+				Action: runPlanImport,
 			},
 		},
 	}

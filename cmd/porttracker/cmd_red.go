@@ -12,6 +12,10 @@ func redCommand() *cli.Command {
 		Name:      "red",
 		Usage:     "run a claimed feature's focused tests and record that they fail (before its implementation)",
 		ArgsUsage: "ID",
+		Description: describe(`Runs the focused tests of claimed feature ID before its implementation and records that
+they fail (a red run): a feature's complete needs one first. Nothing is recorded when the
+tests pass or none ran.`,
+			"porttracker feature red 1636", "porttracker feature red 1636 --filter JetStreamClusterConsumerTests"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "filter", Usage: "the focused tests to run ({filter} of the test gate; default: the feature's test_filter)"},
 		},

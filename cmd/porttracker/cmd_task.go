@@ -16,12 +16,24 @@ func taskCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "task",
 		Usage: "a batch's tasks (the plan's groups and waves): list, show, start, complete",
+		Description: describe("A batch's tasks, recorded by plan import, are worked one at a time in the plan's order.",
+			"porttracker task list 34", "porttracker task start 34 A"),
 		Subcommands: []*cli.Command{
-			{Name: "list", Usage: "list a batch's tasks in the plan's order", ArgsUsage: "BATCH", Action: runTaskList},
-			{Name: "show", Usage: "show a task and its items", ArgsUsage: "BATCH NAME", Action: runTaskShow},
+			{Name: "list", Usage: "list a batch's tasks in the plan's order", ArgsUsage: "BATCH",
+				Description: describe("Lists the tasks of batch BATCH in the plan's order with their kind, size and status.",
+					"porttracker task list 34", "porttracker task list 34 --json"),
+				Action: runTaskList},
+			{Name: "show", Usage: "show a task and its items", ArgsUsage: "BATCH NAME",
+				Description: describe("Shows task NAME of batch BATCH: its status and its items by status.",
+					"porttracker task show 34 T2"),
+				Action: runTaskShow},
 			{Name: "start", Usage: "start a task (no other task active)", ArgsUsage: "BATCH NAME",
+				Description: describe("Records that task NAME of batch BATCH started; refused while another task is active.",
+					"porttracker task start 34 A"),
 				Action: func(c *cli.Context) error { return runTaskAction(c, ledger.ActionStart) }},
 			{Name: "complete", Usage: "complete the active task (its IDs verified or deferred, a checkpoint after its last move)", ArgsUsage: "BATCH NAME",
+				Description: describe("Records that task NAME is complete: every one of its IDs verified or deferred, and a\ncheckpoint recorded after its last move.",
+					"porttracker task complete 34 A"),
 				Action: func(c *cli.Context) error { return runTaskAction(c, ledger.ActionComplete) }},
 		},
 	}
@@ -80,7 +92,10 @@ func runTaskList(c *cli.Context) error {
 		return err
 	}
 	if e.json() {
-		return e.printJSON(tasks)
+		return e.printJSON(struct {
+			Tasks []audit.Task `json:"tasks"`
+			Count int          `json:"count"`
+		}{tasks, len(tasks)})
 	}
 	if len(tasks) == 0 {
 		e.printf("batch %d has no tasks (porttracker plan import PLAN.md)\n", id)
