@@ -224,34 +224,55 @@ type HistoryRow struct {
 
 // History returns the recorded moves of one item, oldest first.
 func (v *View) History(k ledger.ItemKey) ([]HistoryRow, error) {
+	out := []HistoryRow{}
+	err := v.scanHistory(`WHERE t.item_kind = ? AND t.item_id = ?`, []any{string(k.Kind), k.ID}, func(r HistoryRow) { out = append(out, r) })
+	return out, err
+}
+
+// allHistory returns the recorded moves of every item, oldest first; the
+// moves of one entry share its evidence.
+func (v *View) allHistory() (map[ledger.ItemKey][]HistoryRow, error) {
+	out := map[ledger.ItemKey][]HistoryRow{}
+	err := v.scanHistory("", nil, func(r HistoryRow) {
+		k := ledger.ItemKey{Kind: r.Kind, ID: r.ID}
+		out[k] = append(out[k], r)
+	})
+	return out, err
+}
+
+// scanHistory calls add for each move that where (an SQL condition on the
+// transitions t, with its args) selects, in replay order, parsing each
+// entry's evidence once.
+func (v *View) scanHistory(where string, args []any, add func(HistoryRow)) error {
 	q := `SELECT t.item_kind, t.item_id, t.from_status, t.to_status, t.actor, t.entry, t.commit_hash, t.reason, t.time, t.clock, coalesce(e.evidence, '')
-		FROM transitions t LEFT JOIN entries e ON e.id = t.entry
-		WHERE t.item_kind = ? AND t.item_id = ?
+		FROM transitions t LEFT JOIN entries e ON e.id = t.entry ` + where + `
 		ORDER BY t.clock, t.entry`
-	args := []any{string(k.Kind), k.ID}
 	rows, err := v.db.Query(q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := []HistoryRow{}
+	evidence := map[string]*ledger.Evidence{}
 	for rows.Next() {
 		var r HistoryRow
 		var kind, from, to, ev string
 		var clock int64
 		if err := rows.Scan(&kind, &r.ID, &from, &to, &r.Actor, &r.Entry, &r.Commit, &r.Reason, &r.Time, &clock, &ev); err != nil {
-			return nil, err
+			return err
 		}
 		r.Kind, r.From, r.To, r.Clock = ledger.Kind(kind), ledger.Status(from), ledger.Status(to), uint64(clock)
 		if ev != "" {
-			r.Evidence = &ledger.Evidence{}
-			if err := json.Unmarshal([]byte(ev), r.Evidence); err != nil {
-				return nil, err
+			if r.Evidence = evidence[r.Entry]; r.Evidence == nil {
+				r.Evidence = &ledger.Evidence{}
+				if err := json.Unmarshal([]byte(ev), r.Evidence); err != nil {
+					return fmt.Errorf("entry %s: evidence: %w", r.Entry, err)
+				}
+				evidence[r.Entry] = r.Evidence
 			}
 		}
-		out = append(out, r)
+		add(r)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // EntryRow is one ledger entry as listed by log.

@@ -278,18 +278,41 @@ func TestReportFigures(t *testing.T) {
 	if len(r.Recent) != 20 || !strings.Contains(r.Recent[0].Summary, "feature 9") {
 		t.Errorf("recent: %d entries, newest %+v", len(r.Recent), r.Recent[0])
 	}
+	// Statuses stack as verified/complete/stub/deferred/not_started, for
+	// features and tests apart, from the first move's day to the last's.
 	var series []string
 	for _, p := range r.BurnUp {
-		series = append(series, fmt.Sprintf("%s %d+%d/%d", p.Day, p.Features, p.Tests, p.Total))
+		series = append(series, fmt.Sprintf("%s F %s T %s", p.Day, stack(p.Features), stack(p.Tests)))
 	}
-	if got, want := strings.Join(series, ", "), "2025-03-01 0+0/18, 2025-03-03 3+2/18, 2025-03-05 4+3/18, 2025-03-06 3+3/18, 2025-03-10 3+3/18"; got != want {
+	if got, want := strings.Join(series, ", "), "2025-03-02 F 0/3/1/0/6 T 0/2/1/0/5, 2025-03-03 F 3/0/1/2/4 T 2/0/1/1/4, "+
+		"2025-03-05 F 4/0/0/2/4 T 3/0/0/1/4, 2025-03-06 F 3/0/3/2/2 T 3/0/0/1/4, 2025-03-08 F 3/0/3/3/1 T 3/0/0/1/4"; got != want {
 		t.Errorf("burn-up %s\nwant    %s", got, want)
 	}
 	// The last point agrees with the totals.
 	last := r.BurnUp[len(r.BurnUp)-1]
-	if last.Features != r.Features.Status[ledger.Verified] || last.Tests != r.Tests.Status[ledger.Verified] {
+	if fmt.Sprint(last.Features) != fmt.Sprint(r.Features.Status) || fmt.Sprint(last.Tests) != fmt.Sprint(r.Tests.Status) {
 		t.Errorf("last burn-up point %+v disagrees with the totals", last)
 	}
+	// 2025-03-02 is a Sunday: its week starts on Monday 24 February.
+	if got := fmt.Sprint(r.Velocity); got != "[{2025-02-24 0 0} {2025-03-03 3 3}]" {
+		t.Errorf("velocity %s", got)
+	}
+	// 8 open at 3 a week (6 over the last 2 weeks): 3 weeks after 8 March.
+	if f := r.Forecast; f.Open != 8 || f.PerWeek != 3 || f.Weeks != 2 || f.WeeksLeft != 3 || f.Date != "2025-03-29" {
+		t.Errorf("forecast %+v", f)
+	}
+	if len(r.Signers) != 1 || r.Signers[0].Signer != "alice@example.com" || r.Signers[0].Moves[ledger.Verified] != 7 || r.Signers[0].Moves[ledger.Deferred] != 5 {
+		t.Errorf("signers %+v", r.Signers)
+	}
+}
+
+// stack is a point's counts in stacking order.
+func stack(c Counts) string {
+	var s []string
+	for _, st := range stackOrder {
+		s = append(s, fmt.Sprint(c[st]))
+	}
+	return strings.Join(s, "/")
 }
 
 func TestReportGolden(t *testing.T) {
@@ -300,8 +323,13 @@ func TestReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := sampleView(t).AddDetail(r); err != nil {
+		t.Fatal(err)
+	}
+	html := render(t, r.HTML)
 	golden(t, "report.md", md)
 	golden(t, "report.svg", svg)
+	golden(t, "report.html", html)
 	golden(t, "report.json", append(js, '\n'))
 	// The same view gives the same bytes.
 	r2 := sampleReport(t)
@@ -351,31 +379,35 @@ func checkSVG(t *testing.T, svg []byte) {
 	if root.Local != "svg" || root.Space != "http://www.w3.org/2000/svg" {
 		t.Errorf("root element %v, want svg in the SVG namespace", root)
 	}
-	if elems["title"] != 1 || elems["text"] < 4 {
+	if elems["title"] < 1 || elems["text"] < 4 {
 		t.Errorf("SVG elements %v: want a title and labels", elems)
 	}
 }
 
 func TestSVGFewPoints(t *testing.T) {
+	c := func(v, ns int) Counts { return Counts{ledger.Verified: v, ledger.NotStarted: ns} }
 	for _, tc := range []struct {
 		name  string
 		r     Report
 		paths int
+		want  string
 	}{
-		{"empty", Report{Generated: "2025-03-10T12:00:00Z"}, 0},
-		{"no points with items", Report{Generated: "2025-03-10T12:00:00Z", Features: Totals{Total: 3}}, 0},
-		{"one point", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{{Day: "2025-03-10", Total: 0}}}, 3},
-		{"one point with items", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{{Day: "2025-03-10", Features: 2, Tests: 1, Total: 7}}}, 3},
+		{"empty", Report{Generated: "2025-03-10T12:00:00Z"}, 0, "No moves recorded yet"},
+		{"no points with items", Report{Generated: "2025-03-10T12:00:00Z", Features: Totals{Total: 3}}, 0, "Features (3)"},
+		{"one point", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{{Day: "2025-03-10", Features: c(2, 5), Tests: c(0, 1)}}}, 3, "2025-03-10"},
 		{"unsorted", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{
-			{Day: "2025-03-10", Features: 2, Total: 7}, {Day: "2024-12-01", Total: 7}}}, 3},
-		{"long", Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{
-			{Day: "2022-01-01", Total: 7500}, {Day: "2024-06-30", Features: 3000, Tests: 2000, Total: 7500}}}, 3},
+			{Day: "2025-03-10", Features: c(2, 5), Tests: c(0, 3)}, {Day: "2024-12-01", Features: c(0, 7), Tests: c(0, 3)}}}, 3, "2024-12-01"},
+		{"long", Report{Generated: "2025-03-10T12:00:00Z", Features: Totals{Total: 4000}, Tests: Totals{Total: 3500}, BurnUp: []BurnUpPoint{
+			{Day: "2022-01-01", Features: c(0, 4000), Tests: c(0, 3500)}, {Day: "2024-06-30", Features: c(3000, 1000), Tests: c(2000, 1500)}}}, 4, "Features (4,000)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			svg := render(t, tc.r.SVG)
 			checkSVG(t, svg)
 			if n := bytes.Count(svg, []byte("<path ")); n != tc.paths {
 				t.Errorf("%d paths, want %d", n, tc.paths)
+			}
+			if !bytes.Contains(svg, []byte(tc.want)) {
+				t.Errorf("SVG lacks %q", tc.want)
 			}
 			if !bytes.Equal(svg, render(t, tc.r.SVG)) {
 				t.Error("SVG output is not deterministic")
@@ -384,11 +416,41 @@ func TestSVGFewPoints(t *testing.T) {
 			if !bytes.HasPrefix(md, []byte("# Porting progress report\n")) {
 				t.Errorf("markdown: %s", md)
 			}
+			if err := tc.r.HTML(io.Discard); err != nil {
+				t.Errorf("HTML: %v", err)
+			}
 		})
 	}
 	bad := Report{BurnUp: []BurnUpPoint{{Day: "yesterday"}}}
 	if err := bad.SVG(io.Discard); err == nil {
 		t.Error("a point with a bad day was drawn")
+	}
+}
+
+// The y axis of each chart runs to that kind's total, not to the total of
+// both: a chart of 4,000 features tops at 4,000.
+func TestBurnUpScales(t *testing.T) {
+	r := Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []BurnUpPoint{
+		{Day: "2025-03-01", Features: Counts{ledger.NotStarted: 4000}, Tests: Counts{ledger.NotStarted: 350}},
+		{Day: "2025-03-20", Features: Counts{ledger.Verified: 1000, ledger.NotStarted: 3000}, Tests: Counts{ledger.Verified: 350}}}}
+	svg := string(render(t, r.SVG))
+	for _, want := range []string{">4,000</text>", ">400</text>", ">2025-03-01</text>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %s", want)
+		}
+	}
+	for _, bad := range []string{">4,350</text>", ">5,000</text>"} {
+		if strings.Contains(svg, bad) {
+			t.Errorf("SVG has the tick %s: a scale beyond the kind's total", bad)
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 7500: "7,500", 1234567: "1,234,567", -4000: "-4,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
 
@@ -401,22 +463,22 @@ func TestReportEmptyLedger(t *testing.T) {
 	if r.Features.Total != 0 || len(r.Batches) != 0 || len(r.Recent) != 1 {
 		t.Errorf("report of a new ledger: %+v", r)
 	}
-	// Genesis day and report day.
-	if len(r.BurnUp) != 2 || r.BurnUp[0].Day != "2025-03-01" || r.BurnUp[1].Day != "2025-03-10" {
-		t.Errorf("burn-up %+v", r.BurnUp)
+	// Nothing has moved: no burn-up point, no week, no forecast.
+	if len(r.BurnUp) != 0 || len(r.Velocity) != 0 || r.Forecast.Date != "" {
+		t.Errorf("burn-up %+v, velocity %+v, forecast %+v", r.BurnUp, r.Velocity, r.Forecast)
 	}
 	js, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"batches":[]`, `"deferred":[]`, `"conflicts":[]`, `"upstream_changed":[]`} {
+	for _, key := range []string{`"batches":[]`, `"deferred":[]`, `"conflicts":[]`, `"upstream_changed":[]`, `"burn_up":[]`, `"velocity":[]`} {
 		if !bytes.Contains(js, []byte(key)) {
 			t.Errorf("JSON lacks %s: %s", key, js)
 		}
 	}
 	checkSVG(t, render(t, r.SVG))
 	md := string(render(t, r.Markdown))
-	for _, want := range []string{"No batches are defined.", "No item is deferred.", "No open conflicts.", "genesis: first signer alice@example.com"} {
+	for _, want := range []string{"No batches are defined.", "No item is deferred.", "No open conflicts.", "No item has moved yet.", "genesis: first signer alice@example.com"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
@@ -478,15 +540,15 @@ func TestBurnUpCounting(t *testing.T) {
 		{"test", 2, "stub", "complete", "2025-03-05T10:00:00Z"},
 		{"test", 2, "complete", "verified", "2025-03-06T10:00:00Z"},
 	})
-	pts, err := v.burnUp(time.Date(2025, 3, 6, 23, 0, 0, 0, time.UTC), 5)
+	pts, err := v.burnUp(map[ledger.Kind]int{ledger.Feature: 5, ledger.Test: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, p := range pts {
-		got = append(got, fmt.Sprintf("%s %d+%d", p.Day, p.Features, p.Tests))
+		got = append(got, fmt.Sprintf("%s %d+%d", p.Day, p.Features[ledger.Verified], p.Tests[ledger.Verified]))
 	}
-	if g, want := strings.Join(got, ", "), "2025-03-01 2+0, 2025-03-04 1+0, 2025-03-06 1+1"; g != want {
+	if g, want := strings.Join(got, ", "), "2025-03-01 2+0, 2025-03-02 2+0, 2025-03-04 1+0, 2025-03-05 1+0, 2025-03-06 1+1"; g != want {
 		t.Errorf("burn-up %s, want %s", g, want)
 	}
 }
@@ -546,10 +608,10 @@ func TestReportScale(t *testing.T) {
 	}
 	t.Logf("report of 7,500 items and %d transitions in %v", count, time.Since(start))
 	last := r.BurnUp[len(r.BurnUp)-1]
-	if last.Day != "2024-12-31" || last.Features != verified(4000) || last.Tests != verified(3500) || last.Total != 7500 {
-		t.Errorf("last point %+v, want %d features and %d tests verified of 7500", last, verified(4000), verified(3500))
+	if last.Features[ledger.Verified] != verified(4000) || last.Tests[ledger.Verified] != verified(3500) || last.Features.Total() != 4000 || last.Tests.Total() != 3500 {
+		t.Errorf("last point %+v, want %d features and %d tests verified of 4,000 and 3,500", last, verified(4000), verified(3500))
 	}
-	if last.Features != r.Features.Status[ledger.Verified] || last.Tests != r.Tests.Status[ledger.Verified] {
+	if fmt.Sprint(last.Features) != fmt.Sprint(r.Features.Status) || fmt.Sprint(last.Tests) != fmt.Sprint(r.Tests.Status) {
 		t.Errorf("burn-up %+v, totals %v and %v", last, r.Features.Status, r.Tests.Status)
 	}
 	if len(r.Deferred) != 4000/3+3500/3 || len(r.Batches) != 0 {

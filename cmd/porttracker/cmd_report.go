@@ -14,33 +14,64 @@ import (
 )
 
 // defaultReport is where report writes when --out is not given, relative
-// to the repository's root.
+// to the repository's root; its extension follows the format.
 const defaultReport = "reports/current.md"
 
 // reportScript is the generator the plan runs (./reports/generate-report.sh),
 // relative to the repository's root.
 const reportScript = "reports/generate-report.sh"
 
+// reportFormats are the formats report writes, by their file extension.
+func reportFormats() []string { return []string{"md", "html", "json"} }
+
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "report",
-		Usage:     "write the progress report: markdown, with an SVG burn-up chart beside it",
+		Usage:     "write the progress report: markdown with an SVG chart beside it, one self-contained HTML page, or JSON",
 		ArgsUsage: " ",
 		Description: describe("Writes the progress report to --out (default "+defaultReport+" under the repository's\n"+
-			"root; a relative --out is taken from the current directory): totals by status, one\n"+
-			"row per batch, deferred items with their reasons, open conflicts, items whose source\n"+
-			"changed after promotion, and recent activity. The burn-up chart of verified items goes\n"+
-			"beside it, with the same name ending in .svg (reports/current.svg).\n\n"+
-			"With --json the report is printed to standard output as JSON instead, and no file is\n"+
-			"written unless --out is given explicitly (then both files are written as well, and\n"+
-			"the paths written go to standard error).",
-			"porttracker report --out reports/current.md", "porttracker report --json"),
+			"root, with the format's extension; a relative --out is taken from the current directory).\n"+
+			"The format follows --out's extension (.md, .html, .json) unless --format says it.\n"+
+			"It holds the totals; the burn-up of features and of tests by status, each on its own\n"+
+			"scale over the days of recorded work; velocity per week and a forecast; every batch\n"+
+			"with its progress bar and tasks; activity per signer; deferred items by reason;\n"+
+			"conflicts; items changed upstream; and recent activity. Markdown gets its chart beside\n"+
+			"it (reports/current.svg). HTML is one file with inline CSS and SVG that loads nothing,\n"+
+			"and drills down from each batch to its items with their history and evidence.\n\n"+
+			"With --json the report is printed to standard output instead, and no file is written\n"+
+			"unless --out is given explicitly (the paths written then go to standard error).",
+			"porttracker report --out reports/current.md", "porttracker report --out reports/current.html",
+			"porttracker report --format html", "porttracker report --json"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "the markdown file to write (default: " + defaultReport + " under the repository's root)"},
+			&cli.StringFlag{Name: "out", Usage: "the file to write (default: " + defaultReport + " under the repository's root, with the format's extension)"},
+			newEnumFlag("format", "the report's format (default: from --out's extension, else md)", reportFormats()...),
 			&cli.IntFlag{Name: "recent", Value: 20, Usage: "how many of the last ledger entries to list (0: none)"},
 		},
 		Action: runReport,
 	}
+}
+
+// reportFormat is the format --format names, else --out's extension
+// says, else markdown.
+func reportFormat(c *cli.Context, out string) (string, error) {
+	f, err := enumValue(c, "format")
+	if err != nil {
+		return "", err
+	}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(out), "."))
+	if ext == "htm" {
+		ext = "html"
+	}
+	known := ext == "md" || ext == "html" || ext == "json"
+	switch {
+	case f != "" && known && ext != f:
+		return "", usagef("--out %s is not a .%s file, as --format %s says: give one name for both", out, f, f)
+	case f != "":
+		return f, nil
+	case known:
+		return ext, nil
+	}
+	return "md", nil
 }
 
 func runReport(c *cli.Context) error {
@@ -57,24 +88,57 @@ func runReport(c *cli.Context) error {
 	if strings.EqualFold(filepath.Ext(out), ".svg") {
 		return usagef("--out %s: that is where the chart goes; give the markdown's name, such as %s", out, defaultReport)
 	}
+	format, err := reportFormat(c, out)
+	if err != nil {
+		return err
+	}
 	e, err := openEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
+	done := e.progress("building the report")
 	r, err := e.view.Report(time.Now(), c.Int("recent"))
+	if err == nil && format == "html" {
+		err = e.view.AddDetail(r)
+	}
+	done()
 	if err != nil {
 		return err
 	}
 	write := !e.json() || c.IsSet("out")
-	var mdPath, svgPath string
+	if write && out == "" {
+		out = filepath.Join(e.root, filepath.FromSlash(strings.TrimSuffix(defaultReport, ".md")+"."+format))
+	}
+	files := map[string][]byte{}
+	var order []string
+	add := func(path string, data []byte) { files[path] = data; order = append(order, path) }
 	if write {
-		if out == "" {
-			out = filepath.Join(e.root, filepath.FromSlash(defaultReport))
+		var main bytes.Buffer
+		switch format {
+		case "md":
+			svgPath := strings.TrimSuffix(out, filepath.Ext(out)) + ".svg"
+			r.Chart = filepath.Base(svgPath)
+			var svg bytes.Buffer
+			if err := r.Markdown(&main); err != nil {
+				return err
+			}
+			if err := r.SVG(&svg); err != nil {
+				return err
+			}
+			add(out, main.Bytes())
+			add(svgPath, svg.Bytes())
+		case "html":
+			if err := r.HTML(&main); err != nil {
+				return err
+			}
+			add(out, main.Bytes())
+		case "json":
+			if err := writeJSON(&main, r); err != nil {
+				return err
+			}
+			add(out, main.Bytes())
 		}
-		mdPath = out
-		svgPath = strings.TrimSuffix(out, filepath.Ext(out)) + ".svg"
-		r.Chart = filepath.Base(svgPath)
 	}
 	if e.json() {
 		if err := e.printJSON(r); err != nil {
@@ -84,17 +148,10 @@ func runReport(c *cli.Context) error {
 	if !write {
 		return nil
 	}
-	var md, svg bytes.Buffer
-	if err := r.Markdown(&md); err != nil {
-		return err
-	}
-	if err := r.SVG(&svg); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(mdPath), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return failf("create the report's directory: %v", err)
 	}
-	if err := writeFiles(map[string][]byte{mdPath: md.Bytes(), svgPath: svg.Bytes()}); err != nil {
+	if err := writeFiles(files); err != nil {
 		return failf("write the report: %v", err)
 	}
 	// With --json, standard output is the JSON alone.
@@ -102,12 +159,11 @@ func runReport(c *cli.Context) error {
 	if e.json() {
 		say = e.errOut
 	}
-	for _, p := range []string{mdPath, svgPath} {
+	for _, p := range order {
 		fmt.Fprintf(say, "wrote %s\n", displayPath(p))
 	}
 	return nil
 }
-
 // writeFiles writes each file beside itself first and then renames them
 // into place, so that a failure leaves no half-written report.
 func writeFiles(files map[string][]byte) error {

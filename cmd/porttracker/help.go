@@ -146,19 +146,25 @@ func newEnumFlag(name, usage string, values ...string) *enumFlag {
 	return &enumFlag{StringFlag: cli.StringFlag{Name: name, Usage: usage + " (one of: " + strings.Join(values, ", ") + ")"}, Values: values}
 }
 
-// enumValue is the flag's value, "" when not given, or a usage error
-// naming the valid values.
-func enumValue(c *cli.Context, f *enumFlag) (string, error) {
-	v := c.String(f.Name)
-	if v == "" && !c.IsSet(f.Name) {
-		return "", nil
+// enumValue is the value of the command's enumerated flag name, "" when
+// not given, or a usage error naming the valid values.
+func enumValue(c *cli.Context, name string) (string, error) {
+	var f *enumFlag
+	for _, fl := range c.Command.Flags {
+		if e, ok := fl.(*enumFlag); ok && e.Name == name {
+			f = e
+		}
+	}
+	v := c.String(name)
+	if f == nil || v == "" && !c.IsSet(name) {
+		return v, nil
 	}
 	for _, ok := range f.Values {
 		if v == ok {
 			return v, nil
 		}
 	}
-	return "", usagef("--%s %q: want one of %s (%s --help)", f.Name, v, strings.Join(f.Values, ", "), c.Command.HelpName)
+	return "", usagef("--%s %q: want one of %s (see %s --help)", name, v, strings.Join(f.Values, ", "), c.Command.HelpName)
 }
 
 // statusValues are the statuses an item can have, in their order.
