@@ -164,6 +164,7 @@ func runReport(c *cli.Context) error {
 	}
 	return nil
 }
+
 // writeFiles writes each file beside itself first and then renames them
 // into place, so that a failure leaves no half-written report.
 func writeFiles(files map[string][]byte) error {
