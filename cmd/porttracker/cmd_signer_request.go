@@ -15,6 +15,9 @@ func signerRequestCommand() *cli.Command {
 		Name:      "request",
 		Usage:     "print what an existing signer runs to add you (your identity and public key)",
 		ArgsUsage: " ",
+		Description: describe(`Prints your signer identity and public key, and the command an existing signer runs to
+add you (then porttracker sync): how a new member joins a team's ledger.`,
+			"porttracker signer request", "porttracker signer request --signer bob@example.com"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "signer", Usage: "your identity (default: git's user.email)"},
 		},
