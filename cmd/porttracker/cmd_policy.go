@@ -12,9 +12,15 @@ func policyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "policy",
 		Usage: "the team's policy in the ledger (IDs per update, required gates): show, record",
+		Description: describe("The policy is a signed entry: replay holds every entry to the policy its writer was held to.",
+			"porttracker policy show", "porttracker policy record"),
 		Subcommands: []*cli.Command{
-			{Name: "show", Usage: "show the policy in force and whether porttracker.toml agrees", ArgsUsage: " ", Action: runPolicyShow},
-			{Name: "record", Usage: "record the policy porttracker.toml sets as a signed policy entry (a signer only)", ArgsUsage: " ", Action: runPolicyRecord},
+			{Name: "show", Usage: "show the policy in force and whether porttracker.toml agrees", ArgsUsage: " ",
+				Description: describe("Shows the policy in force in the ledger and whether porttracker.toml agrees with it.", "porttracker policy show", "porttracker policy show --json"),
+				Action:      runPolicyShow},
+			{Name: "record", Usage: "record the policy porttracker.toml sets as a signed policy entry (a signer only)", ArgsUsage: " ",
+				Description: describe("Records the policy that porttracker.toml sets (IDs per update, required gates) as a signed\npolicy entry; later entries are held to it.", "porttracker policy record"),
+				Action:      runPolicyRecord},
 		},
 	}
 }
