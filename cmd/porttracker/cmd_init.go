@@ -45,12 +45,11 @@ func runInit(c *cli.Context) error {
 		if err := cfg.Validate(); err != nil {
 			return usagef("%v", err)
 		}
-		if newConfig, err = cfg.Encode(); err != nil {
-			return err
-		}
+		newConfig = commentedConfig(cfg)
 	} else if err != nil {
 		return usagef("%v", err)
 	}
+	var created []string
 	writeConfig := func() error {
 		if newConfig == nil {
 			return nil
@@ -58,7 +57,7 @@ func runInit(c *cli.Context) error {
 		if err := os.WriteFile(cfgPath, newConfig, 0o644); err != nil {
 			return err
 		}
-		e.printf("wrote %s\n", ledger.ConfigFile)
+		created = append(created, ledger.ConfigFile)
 		return nil
 	}
 	e.cfg = cfg
@@ -69,8 +68,7 @@ func runInit(c *cli.Context) error {
 		if err := writeConfig(); err != nil {
 			return err
 		}
-		e.printf("ledger branch %s already exists; nothing to do\n", cfg.Ledger.Branch)
-		return nil
+		return initDone(e, created, fmt.Sprintf("ledger branch %s already exists; nothing to do", cfg.Ledger.Branch), "", "")
 	}
 	if err := e.refuseSecondGenesis(c); err != nil {
 		return err
@@ -110,10 +108,41 @@ func runInit(c *cli.Context) error {
 	if err := writeConfig(); err != nil {
 		return err
 	}
-	if err := writeReportScript(e.root); err != nil {
+	if wrote, err := writeReportScript(e.root); err != nil {
 		return err
+	} else if wrote {
+		created = append(created, reportScript)
 	}
-	e.printf("initialized ledger branch %s: first signer %s (entry %s)\n", cfg.Ledger.Branch, identity, rec.ID[:12])
+	return initDone(e, created, fmt.Sprintf("initialized ledger branch %s: first signer %s (entry %s)", cfg.Ledger.Branch, identity, rec.ID[:12]), identity, rec.ID)
+}
+
+// initDone says what init created and what to do next (one JSON document
+// with --json).
+func initDone(e *env, created []string, summary, signer, entry string) error {
+	next := []string{}
+	if len(created) > 0 {
+		next = append(next, "git add "+strings.Join(created, " ")+` && git commit -m "porttracker: configuration"`)
+	}
+	next = append(next, "edit porttracker.toml: source.root, target.root and the [gates] commands",
+		"porttracker inventory scan --go "+e.cfg.Source.Root+"   # or: porttracker inventory import batches.toml",
+		"porttracker batch list", "porttracker help")
+	if e.json() {
+		return e.printJSON(struct {
+			Summary   string   `json:"summary"`
+			Branch    string   `json:"ledger_branch"`
+			Signer    string   `json:"signer,omitempty"`
+			Entry     string   `json:"entry,omitempty"`
+			Created   []string `json:"created"`
+			NextSteps []string `json:"next_steps"`
+		}{summary, e.cfg.Ledger.Branch, signer, entry, append([]string{}, created...), next})
+	}
+	for _, f := range created {
+		e.printf("wrote %s\n", f)
+	}
+	e.printf("%s\nnext steps:\n", summary)
+	for _, s := range next {
+		e.printf("  %s\n", s)
+	}
 	return nil
 }
 

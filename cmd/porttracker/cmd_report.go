@@ -229,18 +229,19 @@ exec porttracker report --out reports/current.md "$@"
 `
 
 // writeReportScript writes reports/generate-report.sh under root, the
-// generator the plan runs, unless a file of that name exists already.
-func writeReportScript(root string) error {
+// generator the plan runs, unless a file of that name exists already; it
+// reports whether it wrote one.
+func writeReportScript(root string) (bool, error) {
 	path := filepath.Join(root, filepath.FromSlash(reportScript))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return false, err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
 	if errors.Is(err, fs.ErrExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, err = f.WriteString(reportScriptText)
 	if cerr := f.Close(); err == nil {
@@ -253,5 +254,5 @@ func writeReportScript(root string) error {
 	if err != nil {
 		os.Remove(path)
 	}
-	return err
+	return err == nil, err
 }
