@@ -18,8 +18,20 @@ const KindPolicy EntryKind = "policy"
 type Policy struct {
 	// MaxIDsPerUpdate bounds the items one transition entry moves.
 	MaxIDsPerUpdate int `toml:"max_ids_per_update" json:"max_ids_per_update"`
-	// RequiredGates are the gates a move to complete must have passed.
+	// RequiredGates are the gates a move to complete must have passed
+	// (class_test binds tests only: a feature has no class run).
 	RequiredGates []string `toml:"required_gates" json:"required_gates"`
+	// MaxTaskFeatures bounds the features of one task (a plan's feature
+	// group); 0 means DefaultMaxTaskFeatures.
+	MaxTaskFeatures int `toml:"max_task_features,omitempty" json:"max_task_features,omitempty"`
+}
+
+// TaskFeatureLimit is the most features one task may hold under p.
+func (p Policy) TaskFeatureLimit() int {
+	if p.MaxTaskFeatures > 0 {
+		return p.MaxTaskFeatures
+	}
+	return DefaultMaxTaskFeatures
 }
 
 // DefaultPolicy is the policy of a ledger that has recorded none.
@@ -28,14 +40,17 @@ func DefaultPolicy() Policy {
 }
 
 // PolicyFromConfig is the policy porttracker.toml sets: its limit on IDs
-// per update, and the stub and test gates, with the build gate when one is
-// configured.
+// per update and on a task's features, and the stub and test gates, with
+// the build gate and the class_test gate when they are configured.
 func PolicyFromConfig(cfg Config) Policy {
-	p := Policy{MaxIDsPerUpdate: cfg.Ledger.MaxIDsPerUpdate, RequiredGates: []string{gateStub}}
+	p := Policy{MaxIDsPerUpdate: cfg.Ledger.MaxIDsPerUpdate, RequiredGates: []string{gateStub}, MaxTaskFeatures: cfg.TaskFeatureLimit()}
 	if strings.TrimSpace(cfg.Gates.Build) != "" {
 		p.RequiredGates = append(p.RequiredGates, gateBuild)
 	}
 	p.RequiredGates = append(p.RequiredGates, gateTest)
+	if strings.TrimSpace(cfg.Gates.ClassTest) != "" {
+		p.RequiredGates = append(p.RequiredGates, gateClassTest)
+	}
 	return p
 }
 
@@ -43,6 +58,9 @@ func PolicyFromConfig(cfg Config) Policy {
 func (p Policy) Check() error {
 	if p.MaxIDsPerUpdate < 1 {
 		return fmt.Errorf("max_ids_per_update must be at least 1, not %d", p.MaxIDsPerUpdate)
+	}
+	if p.MaxTaskFeatures < 0 {
+		return fmt.Errorf("max_task_features must be at least 1 (or absent), not %d", p.MaxTaskFeatures)
 	}
 	for _, g := range []string{gateStub, gateTest} {
 		if !slices.Contains(p.RequiredGates, g) {
@@ -61,7 +79,8 @@ func (p Policy) Check() error {
 
 // Equal reports whether two policies say the same.
 func (p Policy) Equal(q Policy) bool {
-	return p.MaxIDsPerUpdate == q.MaxIDsPerUpdate && slices.Equal(p.RequiredGates, q.RequiredGates)
+	return p.MaxIDsPerUpdate == q.MaxIDsPerUpdate && slices.Equal(p.RequiredGates, q.RequiredGates) &&
+		p.TaskFeatureLimit() == q.TaskFeatureLimit()
 }
 
 // InForce is the policy in force: the last one recorded, else the default.

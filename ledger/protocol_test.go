@@ -136,6 +136,7 @@ func TestProtocol(t *testing.T) {
 		{"ID left over", func(p *PlanPayload) { p.Tasks[1].IDs, p.Tasks[1].Count = "4", 1 }, "leaves features 5 in no task"},
 		{"count", func(p *PlanPayload) { p.Tasks[0].Count = 4 }, "group A states 4 IDs but lists 3"},
 		{"size", func(p *PlanPayload) { p.MaxTaskFeatures = 2 }, "group A has 3 features; a feature group holds at most 2"},
+		{"limit above the policy", func(p *PlanPayload) { p.MaxTaskFeatures = 50 }, "holds feature groups to 50, but the policy in force allows at most 20"},
 		{"foreign ID", func(p *PlanPayload) { p.Tasks[1].IDs = "5-6" }, "features 6, which do not belong to batch 1"},
 		{"undefined ID", func(p *PlanPayload) { p.Tasks[2].IDs = "9" }, "tests 9, which are not defined"},
 		{"dependency", func(p *PlanPayload) { p.Depends = []int{2} }, "states dependency 2, but the batch depends on none"},

@@ -86,9 +86,9 @@ func runPlanImport(c *cli.Context) error {
 	return nil
 }
 
-// taskFeatureLimit is the team's size limit of a feature task. It comes
-// from porttracker.toml ([plan] max_task_features) until the ledger's
-// signed policy entry carries it; the plan entry records the limit used.
+// taskFeatureLimit is the size limit of a feature task that porttracker.toml
+// sets ([plan] max_task_features); the plan entry records it, and the rule
+// refuses a limit above the signed policy's.
 func (e *env) taskFeatureLimit() int { return e.cfg.TaskFeatureLimit() }
 
 // checkPlanScope holds the plan's scope to the batch it names: the batch

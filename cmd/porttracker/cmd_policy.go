@@ -53,10 +53,10 @@ func runPolicyShow(c *cli.Context) error {
 	if st.Policy == nil {
 		src = "the default: no policy entry recorded"
 	}
-	e.printf("policy (%s):\n  max_ids_per_update: %d\n  required_gates: %s\n", src, p.MaxIDsPerUpdate, strings.Join(p.RequiredGates, ", "))
+	e.printf("policy (%s):\n  max_ids_per_update: %d\n  required_gates: %s\n  max_task_features: %d\n", src, p.MaxIDsPerUpdate, strings.Join(p.RequiredGates, ", "), p.TaskFeatureLimit())
 	if !p.Equal(want) {
-		e.printf("porttracker.toml says otherwise (max_ids_per_update %d, gates %s): a signer records it with porttracker policy record\n",
-			want.MaxIDsPerUpdate, strings.Join(want.RequiredGates, ", "))
+		e.printf("porttracker.toml says otherwise (max_ids_per_update %d, gates %s, max_task_features %d): a signer records it with porttracker policy record\n",
+			want.MaxIDsPerUpdate, strings.Join(want.RequiredGates, ", "), want.TaskFeatureLimit())
 	}
 	return nil
 }
