@@ -2,7 +2,7 @@ package audit_test
 
 // Benchmarks of porttracker at the scale of a real port: 4,000 features,
 // 3,500 tests, 40 batches and a ledger of 20,000 signed entries written by
-// three clones that sync with each other (see package audit/gen). Run them
+// three clones that sync with each other (see package internal/gen). Run them
 // all, once each, with
 //
 //	go test -p 1 -run '^$' -bench . -benchtime 1x -timeout 0 ./audit/ ./ledger/
@@ -37,7 +37,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/audit"
-	"github.com/porttracker/porttracker/audit/gen"
+	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
 )
 

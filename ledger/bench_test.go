@@ -18,7 +18,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/porttracker/porttracker/audit/gen"
+	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
 )
 

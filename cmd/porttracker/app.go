@@ -43,7 +43,6 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			syncCommand(),
 			completionCommand(),
 			manCommand(),
-			devCommand(),
 		},
 		ExitErrHandler:       func(*cli.Context, error) {},
 		HideHelpCommand:      false,

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porttracker/porttracker/audit/gen"
+	"github.com/porttracker/porttracker/internal/gen"
 )
 
 // buildBinary builds porttracker once for a benchmark.

@@ -1,0 +1,143 @@
+package archtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// module is the path of porttracker's module.
+const module = "github.com/porttracker/porttracker"
+
+// rule forbids a package of the module (pkg, a path inside the module)
+// some imports: with direct, the packages it imports itself; without, every
+// package it depends on, that is what is linked into it.
+type rule struct {
+	pkg       string
+	direct    bool
+	forbidden []string // import paths; a path ending in "/..." forbids its subtree
+	why       string
+}
+
+// rules are the import rules that hold today.
+var rules = []rule{
+	{pkg: "cmd/porttracker", forbidden: []string{module + "/internal/gen"},
+		why: "the benchmark generator is a dev-only tool (internal/cmd/ptgen), not part of the release binary"},
+}
+
+// listed is what go list -json says of a package.
+type listed struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// goList lists the module's packages with their imports and dependencies.
+func goList(t *testing.T) map[string]listed {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", module+"/...")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v: %s", err, stderr.String())
+	}
+	pkgs, err := decodeList(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+// decodeList reads the stream of JSON objects go list -json prints.
+func decodeList(r io.Reader) (map[string]listed, error) {
+	pkgs := map[string]listed{}
+	dec := json.NewDecoder(r)
+	for {
+		var p listed
+		err := dec.Decode(&p)
+		if errors.Is(err, io.EOF) {
+			return pkgs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("decode go list output: %w", err)
+		}
+		pkgs[p.ImportPath] = p
+	}
+}
+
+// violations are the imports of p that r forbids.
+func (r rule) violations(p listed) []string {
+	imports := p.Deps
+	if r.direct {
+		imports = p.Imports
+	}
+	var bad []string
+	for _, imp := range imports {
+		for _, f := range r.forbidden {
+			if imp == f || (strings.HasSuffix(f, "/...") && (imp == strings.TrimSuffix(f, "/...") || strings.HasPrefix(imp, strings.TrimSuffix(f, "...")))) {
+				bad = append(bad, imp)
+			}
+		}
+	}
+	return bad
+}
+
+// TestImportRules fails when a package imports what its rule forbids.
+func TestImportRules(t *testing.T) {
+	pkgs := goList(t)
+	for _, r := range rules {
+		p, ok := pkgs[module+"/"+r.pkg]
+		if !ok {
+			t.Errorf("rule for %s: no such package in the module", r.pkg)
+			continue
+		}
+		for _, imp := range r.violations(p) {
+			t.Errorf("%s imports %s: %s", r.pkg, imp, r.why)
+		}
+	}
+}
+
+// TestRuleViolations checks the matching of forbidden imports on made-up
+// packages, so that a rule that can never match is caught.
+func TestRuleViolations(t *testing.T) {
+	p := listed{Imports: []string{"fmt", "github.com/go-git/go-git/v5"},
+		Deps: []string{"fmt", "github.com/go-git/go-git/v5", "github.com/go-git/go-git/v5/plumbing", "modernc.org/sqlite", "net/http"}}
+	for _, tc := range []struct {
+		name string
+		r    rule
+		want string
+	}{
+		{"direct exact", rule{direct: true, forbidden: []string{"github.com/go-git/go-git/v5"}}, "github.com/go-git/go-git/v5"},
+		{"direct subtree", rule{direct: true, forbidden: []string{"github.com/go-git/go-git/v5/..."}}, "github.com/go-git/go-git/v5"},
+		{"direct misses deps", rule{direct: true, forbidden: []string{"modernc.org/sqlite"}}, ""},
+		{"deps subtree", rule{forbidden: []string{"github.com/go-git/..."}}, "github.com/go-git/go-git/v5,github.com/go-git/go-git/v5/plumbing"},
+		{"deps exact", rule{forbidden: []string{"net/http", "net"}}, "net/http"},
+		{"prefix is not a subtree", rule{forbidden: []string{"github.com/go-git/go-gi/..."}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(tc.r.violations(p), ","); got != tc.want {
+				t.Errorf("violations %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDecodeList reads a stream like go list's.
+func TestDecodeList(t *testing.T) {
+	pkgs, err := decodeList(strings.NewReader(`{"ImportPath":"a","Imports":["b"]}` + "\n" + `{"ImportPath":"b","Deps":["c"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pkgs) != 2 || pkgs["a"].Imports[0] != "b" || pkgs["b"].Deps[0] != "c" {
+		t.Errorf("decoded %+v", pkgs)
+	}
+	if _, err := decodeList(strings.NewReader(`{"ImportPath":`)); err == nil {
+		t.Error("a truncated stream decoded without error")
+	}
+}
