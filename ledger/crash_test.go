@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,22 +152,47 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// TestStaleRefLock: a process killed between taking git's ref lock and
-// renaming it leaves the lock behind; the next writer, holding
-// porttracker's own lock, takes it for what it is and writes.
-func TestStaleRefLock(t *testing.T) {
+// TestRefLockLeftByOthers: a ref lock is removed only by the crash
+// recovery, for a porttracker writer that died mid-write. A lock that no
+// porttracker writer left (a git command's, however old) stays where it is,
+// and the write refuses, naming it, with the branch where it was.
+func TestRefLockLeftByOthers(t *testing.T) {
 	_, w := newLedger(t)
+	head := mustHead(t, w)
 	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", DefaultBranch+".lock")
 	if err := os.WriteFile(lock, []byte("0000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	old := time.Now().Add(-time.Minute)
+	old := time.Now().Add(-time.Hour)
 	if err := os.Chtimes(lock, old, old); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.Append(&replayView{store: w.Store}, func(*State) (*Entry, error) { return sampleInventory(), nil })
+	if err == nil || !strings.Contains(err.Error(), lock) {
+		t.Fatalf("a write past another program's ref lock: %v", err)
+	}
+	if _, err := os.Stat(lock); err != nil {
+		t.Fatalf("another program's lock was removed: %v", err)
+	}
+	if mustHead(t, w) != head {
+		t.Fatal("the branch moved")
+	}
+}
+
+// TestRefLockLeftByDeadWriter: the same lock with the mark of a writer
+// that died mid-write is cleared by the next writer, which then writes.
+func TestRefLockLeftByDeadWriter(t *testing.T) {
+	_, w := newLedger(t)
+	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", DefaultBranch+".lock")
+	if err := w.Store.markWriting(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lock, []byte("0000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	appendEntry(t, w, sampleInventory())
 	if _, err := os.Stat(lock); !os.IsNotExist(err) {
-		t.Fatalf("the lock is still there: %v", err)
+		t.Fatalf("the dead writer's lock is still there: %v", err)
 	}
 }
 

@@ -368,9 +368,11 @@ func (s *Store) putFiles(tree plumbing.Hash, files map[string]plumbing.Hash) (pl
 	return h, nil
 }
 
-// staleRefLock is how old a ref lock must be before a writer that holds
-// porttracker's lock takes it for the leftover of a dead process.
-const staleRefLock = 2 * time.Second
+// refLockWait is how long a writer waits for a git command's ref lock to
+// go. A lock a dead porttracker left is cleared before (Store.Lock runs the
+// crash recovery); one that stays longer is another program's, and is left
+// for its owner or the user.
+const refLockWait = time.Second
 
 // ErrRefChanged says that the branch moved between reading and updating it.
 var ErrRefChanged = errors.New("the ledger branch moved under us")
@@ -394,7 +396,8 @@ func (s *Store) updateRef(ref plumbing.ReferenceName, old, new plumbing.Hash) er
 	lock := path + ".lock"
 	var f *os.File
 	var err error
-	for attempt := 0; ; attempt++ {
+	start := time.Now()
+	for {
 		f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
 			break
@@ -402,17 +405,11 @@ func (s *Store) updateRef(ref plumbing.ReferenceName, old, new plumbing.Hash) er
 		if !errors.Is(err, os.ErrExist) {
 			return fmt.Errorf("lock %s: %w", lock, err)
 		}
-		// A git command holds a ref lock for milliseconds. One that stays
-		// while we hold porttracker's own lock was left by a process that
-		// died between taking it and renaming it: remove it.
-		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > staleRefLock {
-			if rerr := os.Remove(lock); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-				return fmt.Errorf("remove stale lock %s: %w", lock, rerr)
-			}
-			continue
-		}
-		if attempt == 1000 {
-			return fmt.Errorf("lock %s: %w (if no git command is running, remove that file)", lock, err)
+		// A git command holds a ref lock for milliseconds. What a dead
+		// porttracker left was cleared when its lock was taken (see
+		// recoverLocked); anything else is not ours to remove.
+		if time.Since(start) > refLockWait {
+			return fmt.Errorf("lock %s: %w (another program holds the ref; if no git command is running, remove that file)", lock, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
