@@ -45,12 +45,20 @@ func (l PushLine) String() string {
 // with it, one line per finding.
 type VerifyFunc func(sha, remoteSHA string) ([]string, error)
 
+// CodeFunc returns why the code at commit sha undoes promoted work, one
+// line per item; remoteSHA is the remote ref's commit (zero when the push
+// creates it).
+type CodeFunc func(sha, remoteSHA string) ([]string, error)
+
 // PrePush reads git's pre-push input and verifies each ledger commit being
 // pushed: lines whose local or remote ref is ledgerRef (such as
-// refs/heads/porting-ledger) and that do not delete it. It returns the
-// findings, each prefixed with the ref and commit. Input it cannot parse,
-// and a failing verify, are errors, so that the push is refused.
-func PrePush(stdin io.Reader, ledgerRef string, verify VerifyFunc) ([]string, error) {
+// refs/heads/porting-ledger) and that do not delete it. Every other ref
+// pushed (code, however its commits were made: git cherry-pick runs no
+// hook) goes to code, when it is set. It returns the findings, each
+// prefixed with the ref (for code, the remote's: what it would move) and
+// commit. Input it cannot parse, and a failing
+// verify or code, are errors, so that the push is refused.
+func PrePush(stdin io.Reader, ledgerRef string, verify VerifyFunc, code CodeFunc) ([]string, error) {
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	done := map[string]bool{}
@@ -68,7 +76,24 @@ func PrePush(stdin io.Reader, ledgerRef string, verify VerifyFunc) ([]string, er
 			problems = append(problems, fmt.Sprintf("%s: this push deletes the ledger branch on the remote (pushing an older ledger after it would rewind it); the ledger is append-only", l.RemoteRef))
 			continue
 		}
-		if (l.LocalRef != ledgerRef && l.RemoteRef != ledgerRef) || l.Deletes() || done[l.LocalSHA] {
+		if l.Deletes() {
+			continue
+		}
+		if l.LocalRef != ledgerRef && l.RemoteRef != ledgerRef {
+			if code == nil || done["code "+l.LocalSHA] {
+				continue
+			}
+			done["code "+l.LocalSHA] = true
+			findings, err := code(l.LocalSHA, l.RemoteSHA)
+			if err != nil {
+				return problems, fmt.Errorf("check the code of %s at %s: %w", l.LocalRef, l.LocalSHA, err)
+			}
+			for _, f := range findings {
+				problems = append(problems, fmt.Sprintf("%s at %s: %s", l.RemoteRef, short(l.LocalSHA), f))
+			}
+			continue
+		}
+		if done[l.LocalSHA] {
 			continue
 		}
 		done[l.LocalSHA] = true

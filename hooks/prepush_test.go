@@ -66,6 +66,18 @@ func TestPrePush(t *testing.T) {
 			return nil, nil
 		}
 	}
+	code := func(calls *[]string) CodeFunc {
+		return func(sha, remote string) ([]string, error) {
+			*calls = append(*calls, "code "+sha+" "+remote)
+			switch sha {
+			case shaB:
+				return []string{"feature 1 (calc.go Add): stub in its body"}, nil
+			case shaC:
+				return nil, errors.New("object not found")
+			}
+			return nil, nil
+		}
+	}
 	tests := []struct {
 		name      string
 		input     string
@@ -74,11 +86,20 @@ func TestPrePush(t *testing.T) {
 		wantCalls []string
 	}{
 		{name: "empty input"},
-		{name: "other branches only", input: line("refs/heads/main", shaB, "refs/heads/main", zero)},
 		{
-			name: "good ledger", input: line("refs/heads/main", shaB, "refs/heads/main", zero) + line(ledgerRef, shaA, ledgerRef, zero),
-			wantCalls: []string{shaA},
+			name: "a code branch that re-stubs promoted work", input: line("refs/heads/main", shaB, "refs/heads/main", shaA),
+			want:      []string{"refs/heads/main at bbbbbbbbbbbb: feature 1 (calc.go Add): stub in its body"},
+			wantCalls: []string{"code " + shaB + " " + shaA},
 		},
+		{
+			name: "good code and good ledger", input: line("refs/heads/main", shaA, "refs/heads/main", zero) + line(ledgerRef, shaA, ledgerRef, zero),
+			wantCalls: []string{"code " + shaA + " " + zero, shaA},
+		},
+		{
+			name: "the same code commit on two refs is checked once", input: line("refs/heads/main", shaA, "refs/heads/main", zero) + line("refs/heads/main", shaA, "refs/heads/x", zero),
+			wantCalls: []string{"code " + shaA + " " + zero},
+		},
+		{name: "the code check fails", input: line("refs/tags/v1", shaC, "refs/tags/v1", zero), wantErr: "object not found", wantCalls: []string{"code " + shaC + " " + zero}},
 		{
 			name: "tampered ledger", input: line(ledgerRef, shaB, ledgerRef, shaA),
 			want: []string{
@@ -111,7 +132,7 @@ func TestPrePush(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls []string
-			got, err := PrePush(strings.NewReader(tt.input), ledgerRef, verify(&calls))
+			got, err := PrePush(strings.NewReader(tt.input), ledgerRef, verify(&calls), code(&calls))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("PrePush error %v, want one containing %q", err, tt.wantErr)
@@ -134,7 +155,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("broken pipe") }
 
 func TestPrePushReadError(t *testing.T) {
-	if _, err := PrePush(errReader{}, ledgerRef, func(string, string) ([]string, error) { return nil, nil }); err == nil {
+	if _, err := PrePush(errReader{}, ledgerRef, func(string, string) ([]string, error) { return nil, nil }, nil); err == nil {
 		t.Error("a read error was not reported")
 	}
 }
@@ -173,7 +194,7 @@ func FuzzParsePushLine(f *testing.F) {
 		if _, err := PrePush(strings.NewReader(line+"\n"), l.LocalRef, func(sha, _ string) ([]string, error) {
 			got = append(got, sha)
 			return nil, nil
-		}); err != nil {
+		}, nil); err != nil {
 			t.Errorf("PrePush rejects a line ParsePushLine accepts: %v", err)
 		}
 		if want := !l.Deletes(); (len(got) == 1) != want {

@@ -201,7 +201,16 @@ func runPrePush(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if e == nil {
+	var code hooks.CodeFunc
+	restubbed := 0
+	if e != nil {
+		code = func(sha, remoteSHA string) ([]string, error) {
+			out, err := pushedRestubs(e, sha, remoteSHA)
+			restubbed += len(out)
+			return out, err
+		}
+		defer e.close()
+	} else {
 		if e, err = openRepo(c); err != nil {
 			return err
 		}
@@ -233,7 +242,7 @@ func runPrePush(c *cli.Context) error {
 			}
 		}
 		return out, nil
-	})
+	}, code)
 	if err != nil {
 		return failf("pre-push: push refused: %v", err)
 	}
@@ -243,5 +252,56 @@ func runPrePush(c *cli.Context) error {
 	for _, p := range problems {
 		fmt.Fprintf(e.errOut, "porttracker: pre-push: %s\n", p)
 	}
-	return failf("pre-push: push refused: the %s branch fails verification (%d findings; see porttracker audit)", e.cfg.Ledger.Branch, len(problems))
+	if restubbed == 0 {
+		return failf("pre-push: push refused: the %s branch fails verification (%d findings; see porttracker audit)", e.cfg.Ledger.Branch, len(problems))
+	}
+	return failf("pre-push: push refused: it would undo promoted work (%d problems above); fix the body, or demote the item with an --override reason first", len(problems))
+}
+
+// pushedRestubs is pre-commit's check at a pushed code commit sha: the
+// complete and verified items (read through the view's ledger check) whose
+// target file differs from the remote's commit remoteSHA (every one when
+// the remote has none, or one this clone has not seen). Commits git makes
+// without a hook (git cherry-pick) are caught here before they leave.
+func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
+	if _, err := e.store.Head(); errors.Is(err, ledger.ErrNoLedger) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if e.view == nil {
+		if err := e.openView(); err != nil {
+			return nil, err
+		}
+	}
+	var paths []string
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		list, err := e.view.List(k, audit.ListFilter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range list {
+			if row.Mapping.TargetFile != "" {
+				paths = append(paths, row.Mapping.TargetFile)
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	old := ""
+	if remote := plumbing.NewHash(remoteSHA); !remote.IsZero() {
+		if _, err := e.store.Repo.CommitObject(remote); err == nil {
+			old = remoteSHA
+		}
+	}
+	pushed, err := hooks.PushedFiles(e.store.Repo, old, sha, paths)
+	if err != nil {
+		return nil, err
+	}
+	items, err := stagedPromoted(e, pushed)
+	if err != nil {
+		return nil, err
+	}
+	return restubs(e.cfg, pushed, items)
 }

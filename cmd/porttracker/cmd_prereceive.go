@@ -136,6 +136,12 @@ func (e *env) checkPushedCode(st *ledger.State, old, sha string, serverHead plum
 			}
 		}
 	}
+	return restubs(cfg, pushed, items)
+}
+
+// restubs is pre-commit's check of pushed files (path → content) for the
+// promoted items, one line per item whose body the push undoes.
+func restubs(cfg ledger.Config, pushed map[string][]byte, items []hooks.Item) ([]string, error) {
 	check, err := bodyCheck(cfg)
 	if err != nil {
 		return nil, err
