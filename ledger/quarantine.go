@@ -25,7 +25,7 @@ func OpenReceiving(gitDir, branch, objectDir string, alternates []string) (*Stor
 	if err != nil {
 		return nil, err
 	}
-	base, ok := s.Repo.Storer.(reindexing)
+	base, ok := s.Repo.Storer.(*reindexing)
 	if !ok {
 		s.Close()
 		return nil, fmt.Errorf("repository at %s is not on disk", gitDir)
@@ -41,7 +41,7 @@ func OpenReceiving(gitDir, branch, objectDir string, alternates []string) (*Stor
 			l.Close()
 			return nil, fmt.Errorf("pushed objects at %s: %w", dir, err)
 		}
-		l.extra = append(l.extra, reindexing{st})
+		l.extra = append(l.extra, newReindexing(st))
 	}
 	s.Repo.Storer = l
 	s.objs = l
@@ -180,8 +180,8 @@ func (o objectsOnly) TempFile(string, string) (billy.File, error) { return nil, 
 // layered is the repository's storage, reading objects first from the
 // pushed (quarantined) objects.
 type layered struct {
-	reindexing
-	extra []reindexing
+	*reindexing
+	extra []*reindexing
 }
 
 // EncodedObject implements storer.EncodedObjectStorer.

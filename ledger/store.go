@@ -66,7 +66,7 @@ func Open(dir, branch string) (*Store, error) {
 		return nil, fmt.Errorf("repository at %s is not on disk", dir)
 	}
 	fs := openStorage(plain.Filesystem())
-	repo.Storer = reindexing{fs}
+	repo.Storer = newReindexing(fs)
 	return &Store{
 		dotgit: plain.Filesystem(),
 		Repo:   repo,
@@ -81,38 +81,79 @@ func Open(dir, branch string) (*Store, error) {
 // reindexing is go-git's on-disk storage, made to look again at the
 // repository's packs when an object it expects is missing: another process
 // may have packed loose objects, or joined packs, since this one listed
-// them (as porttracker's own writes do, see MaybePack).
-type reindexing struct{ *filesystem.Storage }
+// them (as porttracker's own writes do, see MaybePack). It reloads the pack
+// indexes only when the set of packs differs from the one it last loaded:
+// a lookup of an object that is simply absent (a fetch or a push asks for
+// every object it is about to copy) costs a directory listing, not a
+// reload of every index, which grows with the ledger.
+type reindexing struct {
+	*filesystem.Storage
+	// packs names the packs the indexes were last reloaded for ("" before
+	// the first reload).
+	packs string
+}
+
+func newReindexing(fs *filesystem.Storage) *reindexing { return &reindexing{Storage: fs} }
 
 func stalePacks(err error) bool {
 	return errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, dotgit.ErrPackfileNotFound)
 }
 
-// EncodedObject implements storer.EncodedObjectStorer.
-func (r reindexing) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	obj, err := r.Storage.EncodedObject(t, h)
-	if stalePacks(err) {
+// retry reports whether a lookup that failed with err is worth doing again:
+// the object may be in a pack this storage has not indexed. It reindexes
+// the packs if so.
+func (r *reindexing) retry(err error) bool {
+	if !stalePacks(err) {
+		return false
+	}
+	packs, lerr := r.Storage.ObjectPacks()
+	if lerr != nil {
+		// The listing failed: reload anyway, as a reload is what is safe.
 		r.Storage.Reindex()
+		r.packs = ""
+		return true
+	}
+	names := make([]string, len(packs))
+	for i, p := range packs {
+		names[i] = p.String()
+	}
+	sort.Strings(names)
+	set := strings.Join(names, ",")
+	if r.packs != "" && set == r.packs {
+		return false
+	}
+	r.Storage.Reindex()
+	r.packs = set
+	if r.packs == "" {
+		// No packs at all: nothing to reload, and "" must keep meaning
+		// "never reloaded" for the next lookup.
+		return false
+	}
+	return true
+}
+
+// EncodedObject implements storer.EncodedObjectStorer.
+func (r *reindexing) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	obj, err := r.Storage.EncodedObject(t, h)
+	if r.retry(err) {
 		obj, err = r.Storage.EncodedObject(t, h)
 	}
 	return obj, err
 }
 
 // HasEncodedObject implements storer.EncodedObjectStorer.
-func (r reindexing) HasEncodedObject(h plumbing.Hash) error {
+func (r *reindexing) HasEncodedObject(h plumbing.Hash) error {
 	err := r.Storage.HasEncodedObject(h)
-	if stalePacks(err) {
-		r.Storage.Reindex()
+	if r.retry(err) {
 		err = r.Storage.HasEncodedObject(h)
 	}
 	return err
 }
 
 // EncodedObjectSize implements storer.EncodedObjectStorer.
-func (r reindexing) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+func (r *reindexing) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 	n, err := r.Storage.EncodedObjectSize(h)
-	if stalePacks(err) {
-		r.Storage.Reindex()
+	if r.retry(err) {
 		n, err = r.Storage.EncodedObjectSize(h)
 	}
 	return n, err
@@ -130,7 +171,7 @@ func (s *Store) Close() error {
 	if l, ok := s.Repo.Storer.(*layered); ok {
 		return l.Close()
 	}
-	if r, ok := s.Repo.Storer.(reindexing); ok {
+	if r, ok := s.Repo.Storer.(*reindexing); ok {
 		return r.Storage.Close()
 	}
 	return nil

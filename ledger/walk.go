@@ -102,7 +102,7 @@ func (s *Store) changes(infos []*CommitInfo) error {
 			defer wg.Done()
 			fs := openStorage(s.dotgit)
 			defer fs.Close()
-			own := &Store{objs: reindexing{fs}}
+			own := &Store{objs: newReindexing(fs)}
 			for _, info := range part {
 				if err := own.setChanges(info); err != nil {
 					errs[w] = err

@@ -1,0 +1,86 @@
+package ledger
+
+import (
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// idxCounting is a git directory's file system that counts the opens of
+// pack index files: each is a reload of that pack's index.
+type idxCounting struct {
+	billy.Filesystem
+	opens *int
+}
+
+func (c idxCounting) Open(name string) (billy.File, error) {
+	if strings.HasSuffix(name, ".idx") {
+		*c.opens++
+	}
+	return c.Filesystem.Open(name)
+}
+
+// TestReindexOnlyWhenPacksChange: looking up objects that are absent (as a
+// fetch or a push does for every object it is about to copy) reloads the
+// pack indexes once, not on every lookup; once another process (stock git)
+// repacked, the next lookup reloads them and finds what moved.
+func TestReindexOnlyWhenPacksChange(t *testing.T) {
+	dir, w := newLedger(t)
+	appendEntry(t, w, sampleInventory())
+	if _, err := w.Store.Pack(false); err != nil {
+		t.Fatal(err)
+	}
+	appendEntry(t, w, BuildBatch(1, ActionStart))
+	opens := 0
+	fs := idxCounting{osfs.New(w.Store.GitDir()), &opens}
+	r := newReindexing(filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true}))
+	defer r.Storage.Close()
+	head := mustHead(t, w)
+	if err := r.HasEncodedObject(head); err != nil {
+		t.Fatalf("head: %v", err)
+	}
+	for i := 0; i < 50; i++ {
+		var absent plumbing.Hash
+		absent[0], absent[1] = byte(i), 0xee
+		if err := r.HasEncodedObject(absent); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Fatalf("absent object %s: %v", absent, err)
+		}
+	}
+	packs, err := w.Store.packs()
+	if err != nil || len(packs) != 1 {
+		t.Fatalf("packs = %v, %v", packs, err)
+	}
+	// One load when first needed and one reload at the first miss: the
+	// 49 lookups after that reload nothing.
+	if opens > 2*len(packs) {
+		t.Fatalf("50 lookups of absent objects opened pack indexes %d times, want at most %d", opens, 2*len(packs))
+	}
+
+	// Stock git packs everything into one new pack and deletes the old
+	// one and the loose objects: the same storage still reads the ledger.
+	if out, err := exec.Command("git", "-C", dir, "repack", "-a", "-d", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git repack: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("git", "-C", dir, "prune-packed", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git prune-packed: %v\n%s", err, out)
+	}
+	before := opens
+	st := &Store{objs: r}
+	if _, err := st.commit(head); err != nil {
+		t.Fatalf("head after git repack: %v", err)
+	}
+	if opens == before {
+		t.Fatal("the head commit was read after git repack without reloading the pack indexes")
+	}
+	col, err := (&Store{objs: r}).Collect(head, nil)
+	if err != nil || len(col.Records) != 3 || len(col.Findings) > 0 {
+		t.Fatalf("after git repack: %d records, %v, %v", len(col.Records), col.Findings, err)
+	}
+}
