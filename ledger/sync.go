@@ -143,55 +143,75 @@ func (s *Store) setTracking(name string, h plumbing.Hash) error {
 }
 
 // copyObjects copies every object reachable from commit head that dst
-// lacks, stopping at commits and trees dst already has.
+// lacks, stopping at commits and trees dst already has. Each tree and blob
+// is looked at once per copy: neighbouring commits share all but a few of
+// their subtrees, and asking dst about each shared one again, for every
+// commit, was most of what a sync cost.
 func copyObjects(src, dst storer.EncodedObjectStorer, head plumbing.Hash) error {
+	c := &copier{src: src, dst: dst, seen: map[plumbing.Hash]bool{}}
 	queue := []plumbing.Hash{head}
-	seen := map[plumbing.Hash]bool{}
 	for len(queue) > 0 {
 		h := queue[0]
 		queue = queue[1:]
-		if seen[h] || dst.HasEncodedObject(h) == nil {
+		if c.seen[h] {
 			continue
 		}
-		seen[h] = true
-		c, err := object.GetCommit(src, h)
+		c.seen[h] = true
+		if dst.HasEncodedObject(h) == nil {
+			continue
+		}
+		commit, err := object.GetCommit(src, h)
 		if err != nil {
 			return err
 		}
-		if err := copyTree(src, dst, c.TreeHash); err != nil {
+		if err := c.tree(commit.TreeHash); err != nil {
 			return err
 		}
 		if err := copyObject(src, dst, plumbing.CommitObject, h); err != nil {
 			return err
 		}
-		queue = append(queue, c.ParentHashes...)
+		queue = append(queue, commit.ParentHashes...)
 	}
 	return nil
 }
 
-func copyTree(src, dst storer.EncodedObjectStorer, h plumbing.Hash) error {
-	if dst.HasEncodedObject(h) == nil {
+// copier is one copyObjects: seen holds the objects it has copied or found
+// in dst already.
+type copier struct {
+	src, dst storer.EncodedObjectStorer
+	seen     map[plumbing.Hash]bool
+}
+
+func (c *copier) tree(h plumbing.Hash) error {
+	if c.seen[h] {
 		return nil
 	}
-	t, err := object.GetTree(src, h)
+	c.seen[h] = true
+	if c.dst.HasEncodedObject(h) == nil {
+		return nil
+	}
+	t, err := object.GetTree(c.src, h)
 	if err != nil {
 		return err
 	}
 	for _, e := range t.Entries {
 		switch e.Mode {
 		case filemode.Dir:
-			err = copyTree(src, dst, e.Hash)
+			err = c.tree(e.Hash)
 		case filemode.Submodule:
 		default:
-			if dst.HasEncodedObject(e.Hash) != nil {
-				err = copyObject(src, dst, plumbing.BlobObject, e.Hash)
+			if !c.seen[e.Hash] {
+				c.seen[e.Hash] = true
+				if c.dst.HasEncodedObject(e.Hash) != nil {
+					err = copyObject(c.src, c.dst, plumbing.BlobObject, e.Hash)
+				}
 			}
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return copyObject(src, dst, plumbing.TreeObject, h)
+	return copyObject(c.src, c.dst, plumbing.TreeObject, h)
 }
 
 func copyObject(src, dst storer.EncodedObjectStorer, t plumbing.ObjectType, h plumbing.Hash) error {
