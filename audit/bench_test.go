@@ -304,11 +304,14 @@ func update(dir string, sg *ledger.Signer, t target, view func(*audit.View) ledg
 // a ledger of 10 entries and on one of the full size, both with the full
 // inventory: the two should cost the same. It reports the whole command
 // (ms/op), its preflight (open-ms: open and refresh the view, check the
-// rules) and the write itself (append-ms).
+// rules) and the write itself (append-ms). Beside them, git-commit-S is
+// stock git commit -S of one changed file (one process per commit, signed
+// through ssh-keygen with the same key): the yardstick of a write.
 func BenchmarkWrite(b *testing.B) {
 	full := benchOptions(b)
 	tiny := full
 	tiny.Entries, tiny.Clones = 10, 1
+	b.Run("git-commit-S", func(b *testing.B) { benchGitCommit(b, filepath.Join(benchLedger(b, tiny).Dir, ".git")) })
 	for _, opt := range []gen.Options{tiny, full} {
 		b.Run(fmt.Sprintf("entries=%d", opt.Entries), func(b *testing.B) {
 			res := benchLedger(b, opt)
@@ -524,12 +527,32 @@ func copyDB(src, dst string) error {
 // feature update; then the first fetches the second's ledger, verifies it
 // (as sync does before it merges anything), merges it (a merge commit),
 // refreshes its view and pushes the merge back. It reports each step's
-// milliseconds, and rebuilt (1 when the refresh replayed the whole ledger).
+// milliseconds, and rebuilt (1 when the refresh replayed the whole ledger),
+// under "porttracker"; "git" is stock git fetch, merge -S and push of the
+// same branch between the same two repositories after the same two updates
+// (see benchGitSync), its yardstick.
 func BenchmarkSync(b *testing.B) {
 	res := benchLedger(b, benchOptions(b))
 	if res.Options.Clones < 2 {
 		b.Skip("the ledger has one signer")
 	}
+	// Both sides record one feature update: the same two on every run.
+	prepare := func(local, other string) {
+		s := mustOpen(b, local)
+		ts := findTargets(b, s.view, 2)
+		s.close()
+		if _, _, err := update(local, signer(b, local), ts[0], nil); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := update(other, signerN(b, other, 1), ts[1], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("porttracker", func(b *testing.B) { benchSync(b, res, prepare) })
+	b.Run("git", func(b *testing.B) { benchGitSync(b, res, prepare) })
+}
+
+func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string)) {
 	var fetch, verify, merge, refresh, push time.Duration
 	rebuilt := 0
 	for i := 0; i < b.N; i++ {
@@ -541,17 +564,9 @@ func BenchmarkSync(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		s := mustOpen(b, local)
-		ts := findTargets(b, s.view, 2)
-		s.close()
+		prepare(local, other)
 		sg := signer(b, local)
-		if _, _, err := update(local, sg, ts[0], nil); err != nil {
-			b.Fatal(err)
-		}
-		if _, _, err := update(other, signerN(b, other, 1), ts[1], nil); err != nil {
-			b.Fatal(err)
-		}
-		s = mustOpen(b, local)
+		s := mustOpen(b, local)
 		remote, err := s.store.OpenRemote(other)
 		if err != nil {
 			b.Fatal(err)
