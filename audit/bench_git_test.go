@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porttracker/porttracker/audit/gen"
+	"github.com/porttracker/porttracker/internal/gen"
 )
 
 // runGit runs stock git in dir; b fails with its output if git does.
