@@ -18,14 +18,28 @@ func auditCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "audit",
 		Usage:     "replay and verify the whole ledger, rebuild porting.db; with --type, reconcile statuses with the code at HEAD",
-		ArgsUsage: " ",
+		ArgsUsage: "[--rerun [ENTRY...]]",
 		Description: describe(`Replays the whole ledger, checks every signature, rule and evidence chain and the history's
 integrity, and rebuilds porting.db. With --type it also reads each promoted item's mapped
 body at HEAD and reports items whose code is missing or stubbed. Exit status 1 when
-anything is wrong.`,
-			"porttracker audit", "porttracker audit --type features"),
+anything is wrong.
+
+With --rerun it re-runs recorded gates instead: for each chosen entry with gate evidence
+(the ENTRY IDs or prefixes given, else every one; --since REV keeps those added after ledger
+revision REV; --sample N draws N of them at random, --seed S makes the draw repeatable), it
+checks the entry's code commit out into a temporary directory, runs the gates the evidence
+holds with the commands of this working tree's porttracker.toml (never the ledger's nor the
+checked-out commit's), and compares verdicts and counts with the evidence. Evidence that
+does not reproduce is a finding (exit 1); a code commit missing here is exit 2 (git fetch).`,
+			"porttracker audit", "porttracker audit --type features",
+			"porttracker audit --rerun --sample 5", "porttracker audit --rerun --since porting-ledger~20",
+			"porttracker audit --rerun 3f9c2a1b7d --json"),
 		Flags: []cli.Flag{
 			newEnumFlag("type", "reconcile these items with the code at HEAD", "features", "tests"),
+			&cli.BoolFlag{Name: "rerun", Usage: "re-run the recorded gates of entries with evidence at their code commit and compare"},
+			&cli.StringFlag{Name: "since", Usage: "with --rerun: only entries added after this ledger revision", DefaultText: "every entry"},
+			&cli.IntFlag{Name: "sample", Usage: "with --rerun: re-run N entries drawn at random", DefaultText: "all chosen entries"},
+			&cli.Uint64Flag{Name: "seed", Usage: "with --sample: the seed of the draw, to repeat it", DefaultText: "a random seed, printed"},
 		},
 		Action: runAudit,
 	}
@@ -41,6 +55,14 @@ type auditOutput struct {
 }
 
 func runAudit(c *cli.Context) error {
+	if c.Bool("rerun") {
+		return runRerun(c)
+	}
+	for _, f := range []string{"since", "sample", "seed"} {
+		if c.IsSet(f) {
+			return usagef("--%s goes with --rerun (porttracker audit --help)", f)
+		}
+	}
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
