@@ -3,7 +3,6 @@ package hooks
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -68,14 +67,12 @@ func InstallServer(gitDir string, bare bool) ([]string, error) {
 }
 
 // UninstallServer removes the pre-receive shim and puts back the hook it
-// chained.
+// chained (also when the shim is already gone); a pre-receive hook that
+// is not porttracker's is left alone.
 func UninstallServer(gitDir string) ([]string, error) {
 	dir, err := HooksDir(gitDir)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := os.Lstat(filepath.Join(dir, PreReceiveHook)); err != nil {
-		return nil, nil
 	}
 	msg, err := uninstallOne(dir, PreReceiveHook)
 	if err != nil {
