@@ -8,16 +8,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 )
 
 // LogDir is the directory for raw gate output of the repository that holds
 // dir: porttracker/logs in its git directory.
 func LogDir(dir string) (string, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(dir)
 	if err != nil {
 		return "", fmt.Errorf("open the git repository of %s: %w", dir, err)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // repoState is a repository's working tree set against its HEAD commit. It
@@ -41,7 +43,7 @@ type fileChange struct {
 
 // openRepo opens the repository that contains dir.
 func openRepo(dir string) (*repoState, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open the git repository of %s: %w", dir, err)
 	}
@@ -50,21 +52,9 @@ func openRepo(dir string) (*repoState, error) {
 		return nil, fmt.Errorf("open the working tree of %s: %w", dir, err)
 	}
 	s := &repoState{repo: repo, root: wt.Filesystem.Root()}
-	ref, err := repo.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return s, nil
+	if s.commit, s.head, err = gitrepo.HeadTree(repo); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.root, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read HEAD of %s: %w", s.root, err)
-	}
-	c, err := repo.CommitObject(ref.Hash())
-	if err != nil {
-		return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
-	}
-	if s.head, err = c.Tree(); err != nil {
-		return nil, fmt.Errorf("read the tree of HEAD commit %s: %w", ref.Hash(), err)
-	}
-	s.commit = ref.Hash()
 	return s, nil
 }
 
@@ -192,23 +182,10 @@ func (s *repoState) compare(rel string) (fileChange, bool, error) {
 	if plumbing.ComputeHash(plumbing.BlobObject, content) == e.Hash {
 		return c, false, nil
 	}
-	if c.head, err = s.blob(e.Hash); err != nil {
+	if c.head, err = gitrepo.ReadBlob(s.repo, e.Hash); err != nil {
 		return c, false, fmt.Errorf("read %s at HEAD: %w", rel, err)
 	}
 	return c, !bytes.Equal(normalizeEOL(c.head), normalizeEOL(content)), nil
-}
-
-func (s *repoState) blob(h plumbing.Hash) ([]byte, error) {
-	b, err := s.repo.BlobObject(h)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(r)
 }
 
 // readWorktreeFile reads a file, or a symbolic link's target as git stores it.

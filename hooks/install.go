@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // PreCommitHook, PreMergeCommitHook and PrePushHook name the hooks that
@@ -255,11 +255,11 @@ func uninstallOne(dir, name string) (string, error) {
 // checkHooksPath fails when git's core.hooksPath makes git run hooks from
 // another directory than dir.
 func checkHooksPath(gitDir, dir string) error {
-	opt, err := ledger.GitOption(gitDir)
+	cfg, err := gitrepo.ReadDirConfig(gitDir)
 	if err != nil {
 		return fmt.Errorf("read core.hooksPath: %w", err)
 	}
-	hp := opt("core", "hooksPath")
+	hp := cfg.Get("core", "hooksPath")
 	if hp == "" {
 		return nil
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // IndexFileEnv is the variable by which git names the index of the commit
@@ -32,7 +34,7 @@ func StagedFiles(repoDir string) (map[string][]byte, error) {
 }
 
 func stagedFiles(repoDir, indexFile string) (map[string][]byte, error) {
-	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(repoDir)
 	if err != nil {
 		return nil, fmt.Errorf("open git repository at %s: %w", repoDir, err)
 	}
@@ -56,7 +58,7 @@ func stagedFiles(repoDir, indexFile string) (map[string][]byte, error) {
 		if h, ok := head[e.Name]; ok && h == e.Hash {
 			continue
 		}
-		data, err := readBlob(repo, e.Hash)
+		data, err := gitrepo.ReadBlob(repo, e.Hash)
 		if err != nil {
 			return nil, fmt.Errorf("read staged %s: %w", e.Name, err)
 		}
@@ -100,20 +102,9 @@ func readIndex(repo *git.Repository, indexFile string) (*index.Index, error) {
 // HEAD has none.
 func headFiles(repo *git.Repository) (map[string]plumbing.Hash, error) {
 	out := map[string]plumbing.Hash{}
-	ref, err := repo.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read HEAD: %w", err)
-	}
-	commit, err := repo.CommitObject(ref.Hash())
-	if err != nil {
-		return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
-	}
-	tree, err := commit.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read the tree of HEAD: %w", err)
+	_, tree, err := gitrepo.HeadTree(repo)
+	if err != nil || tree == nil {
+		return out, err
 	}
 	w := object.NewTreeWalker(tree, true, nil)
 	defer w.Close()
@@ -130,24 +121,4 @@ func headFiles(repo *git.Repository) (map[string]plumbing.Hash, error) {
 		}
 		out[name] = entry.Hash
 	}
-}
-
-func readBlob(repo *git.Repository, h plumbing.Hash) ([]byte, error) {
-	b, err := repo.BlobObject(h)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	return data, nil
 }

@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // ErrRemoteAccess marks a remote that could not be reached or that refused
@@ -33,41 +33,16 @@ type netAccess struct {
 	insecure bool
 }
 
-// gitScopes returns the git configuration that applies to the repository,
-// lowest precedence first: system, global, the repository's own.
-func gitScopes(repo *git.Repository) []*gitconfig.Config {
-	var out []*gitconfig.Config
-	for _, sc := range []gitconfig.Scope{gitconfig.SystemScope, gitconfig.GlobalScope} {
-		if c, err := gitconfig.LoadConfig(sc); err == nil {
-			out = append(out, c)
-		}
-	}
-	if c, err := repo.Config(); err == nil {
-		out = append(out, c)
-	}
-	return out
-}
-
-// lastOption is the value of section.key that git would use (the last one
-// set, the repository's over the user's over the system's).
-func lastOption(scopes []*gitconfig.Config, section, key string) string {
-	val := ""
-	for _, c := range scopes {
-		if c.Raw != nil && c.Raw.HasSection(section) {
-			if o := c.Raw.Section(section).Options; o.Has(key) {
-				val = o.Get(key)
-			}
-		}
-	}
-	return val
-}
-
 // access works out how to reach the remote, once.
 func (r *netRemote) access(ctx context.Context) (*netAccess, error) {
 	if r.acc != nil {
 		return r.acc, nil
 	}
-	scopes := gitScopes(r.local.Repo)
+	cfg, err := gitrepo.ReadConfig(r.local.Repo)
+	if err != nil {
+		return nil, fmt.Errorf("%w: remote %s: %v", ErrRemoteAccess, r.name, err)
+	}
+	scopes := cfg.Scopes()
 	ep, err := transport.NewEndpoint(r.url)
 	if err != nil {
 		return nil, fmt.Errorf("%w: remote %s: %q is not a URL git understands: %v", ErrRemoteAccess, r.name, r.url, err)
@@ -84,14 +59,14 @@ func (r *netRemote) access(ctx context.Context) (*netAccess, error) {
 		}
 		ca := os.Getenv("GIT_SSL_CAINFO")
 		if ca == "" {
-			ca = lastOption(scopes, "http", "sslCAInfo")
+			ca = cfg.Get("http", "sslCAInfo")
 		}
 		if ca != "" {
 			if acc.caBundle, err = os.ReadFile(expandHome(ca)); err != nil {
 				return nil, fmt.Errorf("%w: the certificates to trust for %s (GIT_SSL_CAINFO or http.sslCAInfo): %v", ErrRemoteAccess, r.name, err)
 			}
 		}
-		acc.insecure = os.Getenv("GIT_SSL_NO_VERIFY") != "" || strings.EqualFold(lastOption(scopes, "http", "sslVerify"), "false")
+		acc.insecure = os.Getenv("GIT_SSL_NO_VERIFY") != "" || strings.EqualFold(cfg.Get("http", "sslVerify"), "false")
 	case "ssh":
 		auth, err := sshAuth(ep)
 		if err != nil {

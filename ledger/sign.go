@@ -11,11 +11,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/hiddeco/sshsig"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // Namespace is the SSHSIG namespace of entry signatures; commit signatures
@@ -222,56 +222,18 @@ func expandHome(p string) string {
 // gitSigningKey reads user.signingkey from the repository's git
 // configuration (local, global, then system), requiring gpg.format=ssh.
 func gitSigningKey(repoDir string) (string, error) {
-	opt, err := GitOption(repoDir)
+	cfg, err := gitrepo.ReadDirConfig(repoDir)
 	if err != nil {
 		return "", err
 	}
-	key := opt("user", "signingkey")
+	key := cfg.Get("user", "signingkey")
 	if key == "" {
 		return "", ErrNoKey
 	}
-	if f := opt("gpg", "format"); f != "ssh" {
+	if f := cfg.Get("gpg", "format"); f != "ssh" {
 		return "", fmt.Errorf("git config user.signingkey is set but gpg.format is %q: porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE", f)
 	}
 	return key, nil
-}
-
-// GitOption returns a lookup of git configuration options that gives the
-// repository's own value first, then the user's global one, then the
-// system's, as git does.
-func GitOption(repoDir string) (func(section, key string) string, error) {
-	// A linked worktree keeps its configuration in the main repository
-	// (the common directory), as git reads it.
-	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		repo, err = git.PlainOpen(repoDir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", repoDir, err)
-	}
-	local, err := repo.Config()
-	if err != nil {
-		return nil, fmt.Errorf("read git config: %w", err)
-	}
-	scopes := []*gitconfig.Config{local}
-	for _, sc := range []gitconfig.Scope{gitconfig.GlobalScope, gitconfig.SystemScope} {
-		c, err := gitconfig.LoadConfig(sc)
-		if err != nil {
-			return nil, fmt.Errorf("read git config: %w", err)
-		}
-		scopes = append(scopes, c)
-	}
-	return func(section, key string) string {
-		for _, c := range scopes {
-			if c.Raw == nil || !c.Raw.HasSection(section) {
-				continue
-			}
-			if v := c.Raw.Section(section).Option(key); v != "" {
-				return v
-			}
-		}
-		return ""
-	}, nil
 }
 
 // AllowedSigner is one line of an allowed-signers file.

@@ -21,6 +21,8 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"github.com/gofrs/flock"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // Store is the ledger branch of one repository. It reads and writes git
@@ -51,13 +53,8 @@ var ErrNoLedger = errors.New("no ledger branch (run porttracker init)")
 // Open opens the repository that contains dir and the ledger branch named
 // branch within it.
 func Open(dir, branch string) (*Store, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		// A bare repository (a remote) is opened as it is.
-		if bare, berr := git.PlainOpen(dir); berr == nil {
-			repo, err = bare, nil
-		}
-	}
+	// A bare repository (a remote) is opened as it is.
+	repo, err := gitrepo.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open git repository at %s: %w (run porttracker inside a git repository, or pass --repo)", dir, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -75,8 +76,8 @@ func runInit(c *cli.Context) error {
 	}
 	identity := c.String("signer")
 	if identity == "" {
-		if opt, gerr := ledger.GitOption(e.root); gerr == nil {
-			identity = opt("user", "email")
+		if cfg, gerr := gitrepo.ReadDirConfig(e.root); gerr == nil {
+			identity = cfg.Get("user", "email")
 		}
 	}
 	if identity == "" {

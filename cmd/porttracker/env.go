@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -168,14 +169,14 @@ func (e *env) writer() (*ledger.Writer, error) {
 // author is user.name and user.email from git's configuration.
 func (e *env) author() ledger.Author {
 	a := ledger.Author{Name: "porttracker", Email: "porttracker@localhost"}
-	opt, err := ledger.GitOption(e.root)
+	cfg, err := gitrepo.ReadDirConfig(e.root)
 	if err != nil {
 		return a
 	}
-	if n := opt("user", "name"); n != "" {
+	if n := cfg.Get("user", "name"); n != "" {
 		a.Name = n
 	}
-	if m := opt("user", "email"); m != "" {
+	if m := cfg.Get("user", "email"); m != "" {
 		a.Email = m
 	}
 	return a

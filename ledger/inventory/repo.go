@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // repoInfo describes the git repository that contains a directory.
@@ -27,7 +29,7 @@ func findRepo(dir string) (*repoInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(abs)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, nil
 	}

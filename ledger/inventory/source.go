@@ -7,8 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // SourceAt returns lines start through end (1-based, inclusive) of the file
@@ -20,19 +19,15 @@ func SourceAt(repoDir, commit, path string, start, end int) (string, error) {
 	if start < 1 || end < start {
 		return "", fmt.Errorf("lines %d-%d of %s: not a line span", start, end, path)
 	}
-	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(repoDir)
 	if err != nil {
 		return "", fmt.Errorf("open the git repository of %s: %w", repoDir, err)
 	}
-	hash, err := repo.ResolveRevision(plumbing.Revision(commit))
+	hash, tree, err := gitrepo.CommitTree(repo, commit)
 	if err != nil {
-		return "", fmt.Errorf("resolve commit %q: %w", commit, err)
+		return "", err
 	}
-	c, err := repo.CommitObject(*hash)
-	if err != nil {
-		return "", fmt.Errorf("read commit %s: %w", hash, err)
-	}
-	file, err := c.File(path)
+	file, err := tree.File(path)
 	if err != nil {
 		return "", fmt.Errorf("read %s at %s: %w", path, shortHash(hash.String()), err)
 	}
