@@ -85,9 +85,12 @@ func RerunCases(store *ledger.Store, head plumbing.Hash, sel RerunSelection) ([]
 		e := rec.Entry
 		if ev := e.Evidence; ev != nil && ev.CodeCommit != "" && len(ev.Gates) > 0 {
 			c := RerunCase{Entry: rec.ID, Kind: e.Kind, Evidence: ev}
-			c.Items = caseItems(e, status)
-			for _, k := range c.Items {
+			for _, k := range caseItems(e, status) {
 				m := mapping[k]
+				if e.Kind == ledger.KindCheckpoint && (m.TargetFile == "" || m.TargetSymbol == "") {
+					continue // the checkpoint command scans mapped items only
+				}
+				c.Items = append(c.Items, k)
 				c.Targets = append(c.Targets, gates.Target{Kind: k.Kind, ID: k.ID, File: m.TargetFile, Symbol: m.TargetSymbol, Filter: m.TestFilter})
 			}
 			if before == nil || !before[plumbing.NewHash(rec.Commit)] {

@@ -23,12 +23,16 @@ import (
 // the ledger head before feature 3's complete.
 func rerunLedger(t *testing.T) (*fixture, []string, plumbing.Hash) {
 	f := newFixture(t)
-	f.inventory([]ledger.ItemDef{feature(1, ""), feature(2, ""), feature(3, "")}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-3"}})
+	unmapped := feature(4, "")
+	unmapped.TargetFile, unmapped.TargetSymbol = "", ""
+	f.inventory([]ledger.ItemDef{feature(1, ""), feature(2, ""), feature(3, ""), unmapped}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-4"}})
 	f.batch(1, ledger.ActionStart)
-	f.move(ledger.Feature, "1-3", ledger.Stub, "", "")
+	f.move(ledger.Feature, "1-4", ledger.Stub, "", "")
 	var ids []string
 	ids = append(ids, f.move(ledger.Feature, "1", ledger.Complete, "", "").ID)
 	ids = append(ids, f.move(ledger.Feature, "2", ledger.Complete, "", "").ID)
+	// Feature 4 has no target mapping: the checkpoint does not scan it.
+	ids = append(ids, f.move(ledger.Feature, "4", ledger.Complete, "", "").ID)
 	ids = append(ids, f.checkpoint())
 	moved := feature(2, "")
 	moved.TargetFile = "dotnet/Moved.cs"
@@ -65,15 +69,15 @@ func TestRerunCases(t *testing.T) {
 	}
 	// The checkpoint scanned the complete items of its time, with the
 	// mappings they had then.
-	cp := all[2]
+	cp := all[3]
 	if cp.Kind != ledger.KindCheckpoint || fmt.Sprint(cp.Items) != "[feature 1 feature 2]" {
 		t.Errorf("checkpoint case: %s %v", cp.Kind, cp.Items)
 	}
 	if cp.Targets[1].File != "dotnet/Stream.cs" || cp.Targets[1].Filter != "StreamTests" {
 		t.Errorf("checkpoint target of feature 2 = %+v, want its mapping before the remap", cp.Targets[1])
 	}
-	if all[3].Items[0].ID != 3 || all[3].Targets[0].Symbol != "Stream.Step3" {
-		t.Errorf("last case = %+v", all[3])
+	if all[4].Items[0].ID != 3 || all[4].Targets[0].Symbol != "Stream.Step3" {
+		t.Errorf("last case = %+v", all[4])
 	}
 
 	for _, tc := range []struct {
@@ -84,7 +88,7 @@ func TestRerunCases(t *testing.T) {
 	}{
 		{"by prefix", RerunSelection{Entries: []string{ids[1][:9], strings.ToUpper(ids[0])}}, []string{ids[1], ids[0]}, ""},
 		{"twice is once", RerunSelection{Entries: []string{ids[1], ids[1][:7]}}, []string{ids[1]}, ""},
-		{"since", RerunSelection{Since: before}, ids[3:], ""},
+		{"since", RerunSelection{Since: before}, ids[4:], ""},
 		{"since and named", RerunSelection{Since: before, Entries: []string{ids[0]}}, nil, "has no gate evidence to re-run here"},
 		{"too short", RerunSelection{Entries: []string{ids[0][:6]}}, nil, "is not an entry ID"},
 		{"not hex", RerunSelection{Entries: []string{"feature-1"}}, nil, "is not an entry ID"},
@@ -139,7 +143,7 @@ func TestRerunCases(t *testing.T) {
 		seen[strings.Join(caseIDs(a), ",")] = true
 	}
 	if len(seen) < 3 {
-		t.Errorf("20 seeds drew only %d different samples of 2 out of 4", len(seen))
+		t.Errorf("20 seeds drew only %d different samples of 2 out of 5", len(seen))
 	}
 
 	// The fixture's code commits are not in the repository.
