@@ -150,14 +150,7 @@ func askHelper(ctx context.Context, helper string, want credential) (*credential
 		}
 		return nil, nil
 	}
-	cmd := helper
-	switch {
-	case strings.HasPrefix(helper, "!"):
-		cmd = helper[1:]
-	case filepath.IsAbs(expandHome(strings.Fields(helper)[0])):
-	default:
-		cmd = "git credential-" + helper
-	}
+	cmd := helperCommand(helper)
 	var in bytes.Buffer
 	fmt.Fprintf(&in, "protocol=%s\nhost=%s\n", want.Protocol, want.Host)
 	if want.Path != "" {
@@ -264,12 +257,15 @@ func parseStoreLine(line string) (*credential, bool) {
 	if !ok || scheme == "" {
 		return nil, false
 	}
-	at := strings.LastIndex(rest, "@")
+	// The user and password are percent-encoded, so the authority ends at
+	// the first slash, and the host follows its last "@"; a path may
+	// hold "@" of its own.
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
 	if at < 0 {
 		return nil, false
 	}
-	userinfo, hostpath := rest[:at], rest[at+1:]
-	host, path, _ := strings.Cut(hostpath, "/")
+	userinfo, host := authority[:at], authority[at+1:]
 	user, pass, _ := strings.Cut(userinfo, ":")
 	c := &credential{Protocol: scheme}
 	for _, f := range []struct {

@@ -31,6 +31,10 @@ type netAccess struct {
 	from     string
 	caBundle []byte
 	insecure bool
+	// feedback approves https credentials to the helpers once the remote
+	// accepted them, and rejects them when it refused them; nil without
+	// helpers.
+	feedback *credentialFeedback
 }
 
 // access works out how to reach the remote, once.
@@ -56,6 +60,7 @@ func (r *netRemote) access(ctx context.Context) (*netAccess, error) {
 		}
 		if auth != nil {
 			acc.auth, acc.from = auth, from
+			acc.feedback = newCredentialFeedback(r.url, scopes, auth)
 		}
 		ca := os.Getenv("GIT_SSL_CAINFO")
 		if ca == "" {
@@ -135,7 +140,7 @@ func sshSigners() ([]ssh.Signer, error) {
 
 // explain turns a transport failure into one line that says what is wrong
 // and how to mend it, marked ErrRemoteAccess when it is one.
-func (r *netRemote) explain(op string, err error) error {
+func (r *netRemote) explain(ctx context.Context, op string, err error) error {
 	var keyErr *knownhosts.KeyError
 	var netErr *net.OpError
 	var dnsErr *net.DNSError
@@ -151,6 +156,9 @@ func (r *netRemote) explain(op string, err error) error {
 	case errors.As(err, &keyErr):
 		return fmt.Errorf("%w: %s %s: the host key of %s is not in known_hosts: check it and add it (ssh-keyscan HOST >> ~/.ssh/known_hosts), or set SSH_KNOWN_HOSTS", ErrRemoteAccess, op, r.name, r.url)
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		if r.acc != nil {
+			r.acc.feedback.reject(ctx)
+		}
 		return fmt.Errorf("%w: %s %s: %s refused the credentials (%s): %v; fix them in your credential helper or store file", ErrRemoteAccess, op, r.name, r.url, from, err)
 	case strings.Contains(err.Error(), "unable to authenticate"):
 		return fmt.Errorf("%w: %s %s: %s accepted none of your ssh keys (ssh-agent, ~/.ssh/id_*): add your public key to the server", ErrRemoteAccess, op, r.name, r.url)

@@ -246,11 +246,14 @@ func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	refs, err := r.remote().ListContext(ctx, &git.ListOptions{Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure})
-	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return plumbing.ZeroHash, nil
+	empty := errors.Is(err, transport.ErrEmptyRemoteRepository)
+	if err != nil && !empty {
+		return plumbing.ZeroHash, r.explain(ctx, "list", err)
 	}
-	if err != nil {
-		return plumbing.ZeroHash, r.explain("list", err)
+	// The remote accepted the credentials: the helpers may keep them.
+	acc.feedback.approve(ctx)
+	if empty {
+		return plumbing.ZeroHash, nil
 	}
 	for _, ref := range refs {
 		if ref.Name() == r.local.ref {
@@ -283,7 +286,7 @@ func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 	err = r.remote().FetchContext(ctx, &git.FetchOptions{RemoteName: syncRemoteName, RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags,
 		Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return plumbing.ZeroHash, r.explain("fetch from", err)
+		return plumbing.ZeroHash, r.explain(ctx, "fetch from", err)
 	}
 	return h, nil
 }
@@ -302,7 +305,7 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 		if perr := pushRefused(err); perr != nil {
 			return perr
 		}
-		return fmt.Errorf("%w (run sync again)", r.explain("push to", err))
+		return fmt.Errorf("%w (run sync again)", r.explain(ctx, "push to", err))
 	}
 	return r.local.setTracking(r.trackingName(), new)
 }
