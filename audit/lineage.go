@@ -61,7 +61,8 @@ func (v *View) knownClock(tx *sql.Tx, cur, h plumbing.Hash) (uint64, error) {
 // change could tell apart. That is (a) new signer entries together with a
 // merge among the new commits, or (b) new commits that start from a commit
 // other than the view's head while a signer entry the view holds is not in
-// that commit's history. A full replay then decides from the ancestry.
+// that commit's history, or (c) a resolution among the new entries. A full
+// replay then decides from the ancestry.
 func (v *View) needsFullReplay(tx *sql.Tx, col *ledger.Collected, cur plumbing.Hash, lin *ledger.Lineage) error {
 	inside := map[plumbing.Hash]bool{}
 	merge := false
@@ -72,6 +73,9 @@ func (v *View) needsFullReplay(tx *sql.Tx, col *ledger.Collected, cur plumbing.H
 	for _, r := range col.Records {
 		if merge && (r.Entry.Kind == ledger.KindSigner || r.Entry.Kind == ledger.KindGenesis) {
 			return fmt.Errorf("%w: signer entries merged from concurrent histories", errRebuild)
+		}
+		if r.Entry.Kind == ledger.KindResolution {
+			return fmt.Errorf("%w: a resolution decides on entries replayed before it", errRebuild)
 		}
 	}
 	var forks []plumbing.Hash

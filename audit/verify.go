@@ -179,7 +179,7 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 			bad(ch.Path, "commit deletes an entry (the ledger is append-only)")
 		case isEntry:
 			bad(ch.Path, "commit edits an entry after it was written (the ledger is append-only)")
-		case ch.Path == ledger.AllowedSignersFile && rec != nil && (rec.Entry.Kind == ledger.KindSigner || rec.Entry.Kind == ledger.KindGenesis):
+		case ch.Path == ledger.AllowedSignersFile && rec != nil && (rec.Entry.Kind == ledger.KindSigner || rec.Entry.Kind == ledger.KindGenesis || rec.Entry.Kind == ledger.KindResolution):
 		case len(c.ParentHashes) == 0 && (ch.Path == ".gitattributes" || ch.Path == "README.md" || ch.Path == ledger.AllowedSignersFile):
 		default:
 			bad(ch.Path, "commit changes a file that only porttracker's own entries may change")

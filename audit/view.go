@@ -403,7 +403,7 @@ func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
 	}
 	var recs []*ledger.Record
 	for _, t := range list {
-		if t.kind == string(ledger.KindGenesis) || t.kind == string(ledger.KindPolicy) || t.commit == "" {
+		if t.kind == string(ledger.KindGenesis) || t.kind == string(ledger.KindPolicy) || t.kind == string(ledger.KindResolution) || t.commit == "" {
 			return nil, errRebuild
 		}
 		if err := v.undo(tx, t.id); err != nil {
@@ -531,6 +531,14 @@ func commitHashes(col *ledger.Collected) []plumbing.Hash {
 // state at the new ledger commit head (each record names its commit; the
 // last one's is head).
 func (v *View) Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error {
+	for _, r := range recs {
+		if r.Entry.Kind == ledger.KindResolution {
+			// Its decisions change entries replayed before it: only a
+			// full replay has them.
+			_, err := v.rebuild(head)
+			return err
+		}
+	}
 	commits := make([]plumbing.Hash, 0, len(recs))
 	for _, r := range recs {
 		commits = append(commits, plumbing.NewHash(r.Commit))

@@ -79,6 +79,8 @@ func (s *State) Apply(rec *Record) error {
 		apply, err = s.baseline(rec)
 	case KindRed:
 		apply, err = s.red(rec)
+	case KindResolution:
+		apply, err = s.resolution(rec)
 	default:
 		err = rulef("entry %s: unknown kind %q", rec.ID, e.Kind)
 	}
@@ -114,9 +116,18 @@ func (s *State) checkSigner(rec *Record) error {
 	}
 	var sg *SignerState
 	if s.Authority != nil && rec.Commit != "" {
+		if s.Authority.decided[rec.ID] {
+			return nil // a resolution judged before its decisions took effect
+		}
 		sg = s.Authority.SignerAt(rec, e.Signer)
 		if r := s.Authority.Concurrent(rec); r != nil && sg != nil && sg.Active {
-			return rulef("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing; a current signer records again what should stand", rec.ID, e.Signer, short(r.ID))
+			d, ok := s.Authority.decisions[rec.ID]
+			switch {
+			case !ok || d.Revocation != r.ID:
+				return &ConflictError{Entry: rec.ID, Revocation: r.ID, RuleError: RuleError{Msg: fmt.Sprintf("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing until a current signer resolves it (porttracker signer resolve --accept or --reject %s)", rec.ID, e.Signer, short(r.ID), short(rec.ID))}}
+			case !d.Accept:
+				return &ResolvedError{Entry: rec.ID, Resolution: d.Resolution}
+			}
 		}
 	} else {
 		var err error

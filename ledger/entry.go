@@ -103,6 +103,9 @@ type Entry struct {
 
 	// Policy entries.
 	Policy *Policy `toml:"policy,omitempty"`
+
+	// Resolution entries (resolution.go).
+	Resolution *ResolutionPayload `toml:"resolution,omitempty"`
 }
 
 // Move is one item's status change within a transition entry.
@@ -272,7 +275,7 @@ func DecodePayload(payload []byte) (*Entry, error) {
 	}
 	switch e.Kind {
 	case KindGenesis, KindInventory, KindTransition, KindBatch, KindCheckpoint, KindSigner,
-		KindPlan, KindTask, KindBaseline, KindRed, KindPolicy:
+		KindPlan, KindTask, KindBaseline, KindRed, KindPolicy, KindResolution:
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrMalformed, e.Kind)
 	}

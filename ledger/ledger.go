@@ -176,6 +176,11 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 			return nil, err
 		}
 		files := map[string][]byte{EntryPath(rec.ID): file}
+		if e.Kind == KindResolution {
+			if files[AllowedSignersFile], err = w.resolutionSigners(tip, rec, files); err != nil {
+				return nil, err
+			}
+		}
 		if e.Kind == KindSigner {
 			signers, err := st.ActiveSigners()
 			if err != nil {

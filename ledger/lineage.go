@@ -35,6 +35,16 @@ type Lineage struct {
 	// commits reachable from each of them (for the concurrency rule).
 	revokes map[string][]*Record
 	reach   map[string]map[plumbing.Hash]bool
+	// byID are the clock-valid records by entry ID. pending collects the
+	// decisions of the resolutions a replay applies; decisions and decided
+	// are those that bind the final replay, and the resolutions that made
+	// them; resolutionErr, the refusals of the others (see Replay).
+	byID          map[string]*Record
+	pending       map[string]Decision
+	resolutions   []string
+	decisions     map[string]Decision
+	decided       map[string]bool
+	resolutionErr map[string]string
 
 	// While NewLineage runs: the record each commit added, and where
 	// findings go.
@@ -55,6 +65,9 @@ func NewLineage(col *Collected, known func(plumbing.Hash) (uint64, error)) (*Lin
 		known:   known,
 		applied: map[string]bool{},
 		events:  map[plumbing.Hash][]*Record{},
+		reach:   map[string]map[plumbing.Hash]bool{},
+		byID:    map[string]*Record{},
+		pending: map[string]Decision{},
 	}
 	byCommit := map[plumbing.Hash]*Record{}
 	for _, r := range col.Records {
@@ -75,6 +88,7 @@ func NewLineage(col *Collected, known func(plumbing.Hash) (uint64, error)) (*Lin
 	for _, r := range col.Records {
 		if l.entry[plumbing.NewHash(r.Commit)] == r {
 			valid = append(valid, r)
+			l.byID[r.ID] = r
 		}
 	}
 	SortRecords(valid)
@@ -229,12 +243,36 @@ func (l *Lineage) SignerAt(rec *Record, identity string) *SignerState {
 // second one can refuse the entries concurrent with them.
 func (l *Lineage) SetRevocations(revs []*Record) {
 	l.revokes = map[string][]*Record{}
-	l.reach = map[string]map[plumbing.Hash]bool{}
 	for _, r := range revs {
 		l.revokes[r.Entry.Identity] = append(l.revokes[r.Entry.Identity], r)
 	}
 	l.applied = map[string]bool{}
 	l.events = map[plumbing.Hash][]*Record{}
+}
+
+// setDecisions makes the decisions of the resolutions a replay applied
+// bind the next one, and remembers why the others were refused (refused
+// maps their IDs to the message).
+func (l *Lineage) setDecisions(refused map[string]string) {
+	l.decisions, l.pending = l.pending, map[string]Decision{}
+	l.decided = map[string]bool{}
+	for _, id := range l.resolutions {
+		l.decided[id] = true
+	}
+	l.resolutions = nil
+	l.resolutionErr = refused
+	l.applied = map[string]bool{}
+	l.events = map[plumbing.Hash][]*Record{}
+}
+
+// revoking reports whether r is an applied revocation (SetRevocations).
+func (l *Lineage) revoking(r *Record) bool {
+	return slices.Contains(l.revokes[r.Entry.Identity], r)
+}
+
+// inHistory reports whether r's commit is in the history of rec's commit.
+func (l *Lineage) inHistory(rec, r *Record) bool {
+	return l.reaches(rec, plumbing.NewHash(r.Commit))
 }
 
 // Concurrent returns the revocation of rec's signer that rec is concurrent
@@ -253,7 +291,7 @@ func (l *Lineage) Concurrent(rec *Record) *Record {
 	return nil
 }
 
-// reaches reports whether commit h is in the history of revocation r.
+// reaches reports whether commit h is in the history of record r's commit.
 func (l *Lineage) reaches(r *Record, h plumbing.Hash) bool {
 	set, ok := l.reach[r.ID]
 	if !ok {

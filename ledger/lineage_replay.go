@@ -1,6 +1,9 @@
 package ledger
 
 import (
+	"errors"
+	"slices"
+
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -8,7 +11,9 @@ import (
 // records whose clocks are not derived from their history are refused,
 // the signers in force for each entry come from its commit's ancestry, and
 // entries concurrent with their signer's revocation are refused (a first
-// pass finds the revocations that apply). It returns the findings of the
+// pass finds the revocations that apply) unless a resolution accepted them
+// (a second pass, where they grant nothing, judges the resolutions); the
+// ones a resolution rejected are left out without a finding. It returns the findings of the
 // refused records, in replay order, and sets st.Clock to the head's clock.
 func Replay(col *Collected, head plumbing.Hash, st *State) ([]Finding, error) {
 	lin, recs, findings, err := NewLineage(col, nil)
@@ -31,6 +36,18 @@ func Replay(col *Collected, head plumbing.Hash, st *State) ([]Finding, error) {
 			}
 		}
 		lin.SetRevocations(applied)
+		if len(applied) > 0 && slices.ContainsFunc(recs, func(r *Record) bool { return r.Entry.Kind == KindResolution }) {
+			// Resolutions are judged where the conflicting entries grant
+			// nothing, so that none of them can vouch for its own
+			// resolution; their decisions then bind the final replay.
+			refused := map[string]string{}
+			for _, f := range replayWith(lin, recs, NewState(nil)) {
+				if r := lin.byID[f.Entry]; r != nil && r.Entry.Kind == KindResolution {
+					refused[f.Entry] = f.Msg
+				}
+			}
+			lin.setDecisions(refused)
+		}
 	}
 	findings = append(findings, replayWith(lin, recs, st)...)
 	st.Clock, err = lin.Clock(head)
@@ -42,8 +59,21 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 	defer func() { st.Authority = nil }()
 	var out []Finding
 	for _, r := range recs {
+		if msg, ok := lin.resolutionErr[r.ID]; ok {
+			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: msg})
+			continue
+		}
 		if err := st.Apply(r); err != nil {
-			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()})
+			var rejected *ResolvedError
+			if errors.As(err, &rejected) {
+				continue
+			}
+			f := Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
+			var conflict *ConflictError
+			if errors.As(err, &conflict) {
+				f.ConflictWith = conflict.Revocation
+			}
+			out = append(out, f)
 			continue
 		}
 		lin.Applied(r)

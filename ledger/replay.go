@@ -15,6 +15,9 @@ type Finding struct {
 	Path   string `json:"path,omitempty"`
 	Entry  string `json:"entry,omitempty"`
 	Msg    string `json:"message"`
+	// ConflictWith is, for an entry concurrent with its signer's
+	// revocation, that revocation's ID (see KindResolution).
+	ConflictWith string `json:"conflict_with,omitempty"`
 }
 
 func (f Finding) String() string {

@@ -11,9 +11,9 @@ import (
 func signerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "signer",
-		Usage: "who may sign entries: add, revoke, list",
+		Usage: "who may sign entries: add, revoke, list, resolve",
 		Description: describe("Manages the signers: only a current signer may add or revoke one.",
-			"porttracker signer list", "porttracker signer add bob@example.com bob.pub"),
+			"porttracker signer list", "porttracker signer add bob@example.com bob.pub", "porttracker signer resolve --accept 3f2a9c1"),
 		Subcommands: []*cli.Command{
 			{Name: "add", Usage: "allow IDENTITY to sign with the public key in PUBKEYFILE", ArgsUsage: "IDENTITY PUBKEYFILE",
 				Description: describe(`Records a signer entry that allows IDENTITY (as in an allowed-signers line) to sign with
@@ -29,6 +29,7 @@ the SSH public key in PUBKEYFILE; the ledger's allowed_signers file gets the lin
 					"porttracker signer list", "porttracker signer list --json"),
 				Action: runSignerList},
 			signerRequestCommand(),
+			signerResolveCommand(),
 		},
 	}
 }

@@ -1,0 +1,188 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// KindResolution settles a revocation conflict: the entries a revoked
+// signer wrote concurrently with its revocation (neither is in the other's
+// history) grant nothing until a signer in force records, in a resolution
+// entry, which of them stand (accepted: replayed as if the revocation had
+// come after them) and which do not (rejected: never replayed). Only a
+// signer in force in the resolution's own history, counting none of the
+// conflicting entries, may sign it; the revoked signer may not.
+const KindResolution EntryKind = "resolution"
+
+// ResolutionPayload is what a resolution entry decides.
+type ResolutionPayload struct {
+	// Revocation is the ID of the revocation the entries conflict with.
+	Revocation string `toml:"revocation"`
+	// Accept and Reject are the IDs of the conflicting entries that stand
+	// and that do not.
+	Accept []string `toml:"accept,omitempty"`
+	Reject []string `toml:"reject,omitempty"`
+}
+
+// Decision is what a resolution says of one conflicting entry.
+type Decision struct {
+	// Resolution is the resolution entry's ID, Revocation the revocation's.
+	Resolution, Revocation string
+	Accept                 bool
+}
+
+// BuildResolution is the entry that resolves the conflicts of revocation
+// rev: accept and reject are entry IDs (at least one in all, none in both).
+func BuildResolution(rev string, accept, reject []string) (*Entry, error) {
+	p := &ResolutionPayload{Revocation: rev, Accept: slices.Clone(accept), Reject: slices.Clone(reject)}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	var parts []string
+	if len(accept) > 0 {
+		parts = append(parts, fmt.Sprintf("accepts %d", len(accept)))
+	}
+	if len(reject) > 0 {
+		parts = append(parts, fmt.Sprintf("rejects %d", len(reject)))
+	}
+	return &Entry{Kind: KindResolution, Resolution: p,
+		Summary: fmt.Sprintf("resolution of revocation %s: %s", short(rev), strings.Join(parts, ", "))}, nil
+}
+
+// check reports what makes the payload malformed.
+func (p *ResolutionPayload) check() error {
+	if !isEntryID(p.Revocation) {
+		return fmt.Errorf("revocation %q is not an entry ID (40 hex digits)", p.Revocation)
+	}
+	if len(p.Accept)+len(p.Reject) == 0 {
+		return fmt.Errorf("a resolution must accept or reject at least one entry")
+	}
+	seen := map[string]bool{}
+	for _, id := range append(slices.Clone(p.Accept), p.Reject...) {
+		if !isEntryID(id) {
+			return fmt.Errorf("%q is not an entry ID (40 hex digits)", id)
+		}
+		if seen[id] {
+			return fmt.Errorf("entry %s is named twice", short(id))
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// isEntryID reports whether s is an entry ID: 40 lower-case hex digits (see EntryID).
+func isEntryID(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// resolution checks a resolution entry. At replay (s.Authority set) every
+// entry it names must be one that conflicts with its revocation, in the
+// resolution's history, and not already resolved; the decisions then bind
+// the final replay (see Replay). Without the history at hand (a writer's
+// check on a view) only the payload is checked: the command checks the
+// conflicts on a full replay, and the view replays a resolution in full.
+func (s *State) resolution(rec *Record) (func() error, error) {
+	p := rec.Entry.Resolution
+	if p == nil {
+		return nil, rulef("entry %s: a resolution entry without a resolution", rec.ID)
+	}
+	if err := p.check(); err != nil {
+		return nil, rulef("entry %s: resolution: %v", rec.ID, err)
+	}
+	lin := s.Authority
+	if lin == nil {
+		return func() error { return nil }, nil
+	}
+	if lin.decided[rec.ID] {
+		return func() error { return nil }, nil
+	}
+	rev := lin.byID[p.Revocation]
+	if rev == nil || !lin.revoking(rev) || !lin.inHistory(rec, rev) {
+		return nil, rulef("entry %s: resolution: %s is not a revocation in its history", rec.ID, short(p.Revocation))
+	}
+	named := map[string]bool{}
+	for _, list := range [][]string{p.Accept, p.Reject} {
+		for _, id := range list {
+			named[id] = true
+			r := lin.byID[id]
+			if r == nil || !lin.inHistory(rec, r) {
+				return nil, rulef("entry %s: resolution: entry %s is not in its history", rec.ID, short(id))
+			}
+			if c := lin.Concurrent(r); c == nil || c.ID != rev.ID {
+				return nil, rulef("entry %s: resolution: entry %s does not conflict with revocation %s", rec.ID, short(id), short(rev.ID))
+			}
+			if d, ok := lin.pending[id]; ok {
+				return nil, rulef("entry %s: resolution: entry %s was resolved already, by %s", rec.ID, short(id), short(d.Resolution))
+			}
+		}
+	}
+	return func() error {
+		for _, id := range p.Accept {
+			lin.pending[id] = Decision{Resolution: rec.ID, Revocation: rev.ID, Accept: true}
+		}
+		for _, id := range p.Reject {
+			lin.pending[id] = Decision{Resolution: rec.ID, Revocation: rev.ID}
+		}
+		lin.resolutions = append(lin.resolutions, rec.ID)
+		return nil
+	}, nil
+}
+
+// ResolvedError is the refusal of an entry that a resolution rejected: not
+// a finding, since a signer settled it.
+type ResolvedError struct{ Entry, Resolution string }
+
+func (e *ResolvedError) Error() string {
+	return fmt.Sprintf("entry %s: rejected by resolution %s", short(e.Entry), short(e.Resolution))
+}
+
+// resolutionSigners replays the ledger with the resolution rec committed on
+// tip (a commit that no ref names): a resolution that replay would refuse is
+// refused before it is written, and the allowed_signers its commit must
+// carry (the signers in force once its decisions apply) is returned.
+func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *Record, files map[string][]byte) ([]byte, error) {
+	trial, err := w.Store.CommitFiles(tip, files, rec.Entry.Summary, w.Author, w.Signer)
+	if err != nil {
+		return nil, err
+	}
+	col, err := w.Store.Collect(trial, nil)
+	if err != nil {
+		return nil, err
+	}
+	st := NewState(nil)
+	refused, err := Replay(col, trial, st)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range refused {
+		if f.Entry == rec.ID {
+			return nil, &RuleError{Msg: f.Msg}
+		}
+	}
+	signers, err := st.ActiveSigners()
+	if err != nil {
+		return nil, err
+	}
+	return FormatAllowedSigners(signers), nil
+}
+
+// ConflictError is the refusal of an entry concurrent with its signer's
+// revocation that no resolution has settled.
+type ConflictError struct {
+	RuleError
+	Entry, Revocation string
+}
+
+// Unwrap makes a ConflictError a RuleError (see IsRule).
+func (e *ConflictError) Unwrap() error { return &e.RuleError }
