@@ -20,6 +20,10 @@ type integrity struct {
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
+	// later caches, by entry, the entries written after it (latest.go);
+	// parsed, every entry parsed for it.
+	later  map[string]map[string]*ledger.Entry
+	parsed map[string]*ledger.Entry
 }
 
 // entry returns the entry with the given ID as the ledger branch holds it:

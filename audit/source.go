@@ -39,14 +39,19 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 }
 
 // LoadItem implements ledger.Source.
-// The row is checked against the entries it cites (see ledger.CheckItemRow).
+// The row is checked against the entries it cites (see ledger.CheckItemRow),
+// and they against the entries written after them (checkLatest).
 func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 	it, err := v.loadItem(k)
 	if err != nil || it == nil {
 		return it, err
 	}
-	err = v.checked(func() error { return ledger.CheckItemRow(it, v.entry) },
-		func() error { it, err = v.loadItem(k); return err })
+	err = v.checked(func() error {
+		if err := ledger.CheckItemRow(it, v.entry); err != nil {
+			return err
+		}
+		return v.checkLatest(it)
+	}, func() error { it, err = v.loadItem(k); return err })
 	return it, err
 }
 

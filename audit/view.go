@@ -220,10 +220,26 @@ func (v *View) state() (*ledger.State, error) {
 		}
 		st.Policy = &p
 	}
+	if st.PolicyEntry, err = v.meta("policy_entry"); err != nil {
+		return nil, err
+	}
 	if clock == "" {
 		st.Clock = pos.Clock
 	} else if st.Clock, err = strconv.ParseUint(clock, 10, 64); err != nil {
 		return nil, fmt.Errorf("%w: meta clock %q", errRebuild, clock)
+	}
+	// The policy is checked against the entry it cites; after a rebuild
+	// the state is read again.
+	err = v.checked(func() error { return v.checkPolicy(st.Policy, st.PolicyEntry) },
+		func() error {
+			again, err := v.state()
+			if err == nil {
+				st = again
+			}
+			return err
+		})
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -642,6 +658,9 @@ func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*l
 			return err
 		}
 		if err := setMeta(tx, "policy", string(b)); err != nil {
+			return err
+		}
+		if err := setMeta(tx, "policy_entry", st.PolicyEntry); err != nil {
 			return err
 		}
 	}

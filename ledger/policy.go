@@ -111,7 +111,7 @@ func (s *State) policy(rec *Record) (func() error, error) {
 	return func() error {
 		cp := *p
 		cp.RequiredGates = slices.Clone(p.RequiredGates)
-		s.Policy = &cp
+		s.Policy, s.PolicyEntry = &cp, rec.ID
 		s.policyDirty = true
 		return nil
 	}, nil

@@ -157,6 +157,8 @@ type State struct {
 	// policyDirty says that Apply changed it.
 	Policy      *Policy
 	policyDirty bool
+	// PolicyEntry is the ID of the entry that recorded Policy.
+	PolicyEntry string
 
 	// Authority, when set, decides which signers are in force for an entry
 	// from its commit's ancestry (Replay sets it); without it they are the

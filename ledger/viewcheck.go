@@ -33,6 +33,27 @@ func moveOf(e *Entry, k ItemKey) *Move {
 	return nil
 }
 
+// Moves reports whether e is a transition that moves item k.
+func Moves(e *Entry, k ItemKey) bool { return moveOf(e, k) != nil }
+
+// Defines reports whether e is an inventory entry that defines or remaps
+// item k.
+func Defines(e *Entry, k ItemKey) bool {
+	if e == nil || e.Kind != KindInventory {
+		return false
+	}
+	defs := e.Features
+	if k.Kind == Test {
+		defs = e.Tests
+	}
+	for _, d := range defs {
+		if d.ID == k.ID {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckItemRow checks an item as the view holds it against the entries it
 // cites: every head is an entry that moves the item to the status the head
 // names, the item's status is one of its heads' (not_started when it has

@@ -1,0 +1,151 @@
+package audit
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// A row that cites an older entry which still bears it out (an item moved
+// back to the stub it once was, the policy before the last one) passes the
+// checks of ledger.CheckItemRow: what it cites is real. What shows it stale
+// is an entry written after the cited one that the row does not cite. The
+// entries after an entry are those of the ledger's head that the commit
+// which added it lacks (Store.EntriesNotIn); they are read here, parsed
+// but not verified (one that claims a move only makes the view rebuild,
+// and the rebuild replays it as audit does).
+
+// later returns the entries of the ledger's head that are not in the
+// history of the commit that added entry id, parsed, by ID. The commit is
+// the one the view names for it, checked to be the commit that adds it.
+func (v *View) later(id string) (map[string]*ledger.Entry, error) {
+	if got, ok := v.integ.later[id]; ok {
+		return got, nil
+	}
+	var commit string
+	err := v.q.QueryRow(`SELECT commit_hash FROM entries WHERE id = ?`, id).Scan(&commit)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && commit == "") {
+		return nil, disagree("entry %s is not in the view's entries", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := plumbing.NewHash(commit)
+	if ok, err := v.store.AddedBy(c, id); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, disagree("commit %s does not add entry %s, as the view says", short(commit), short(id))
+	}
+	head, err := v.store.Head()
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := v.store.EntriesNotIn(head, c)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*ledger.Entry, len(blobs))
+	for eid, h := range blobs {
+		e, ok := v.integ.parsed[eid]
+		if !ok {
+			data, err := v.store.ReadBlob(h)
+			if err != nil {
+				return nil, fmt.Errorf("read ledger entry %s: %w", short(eid), err)
+			}
+			if rec, perr := ledger.ParseRecord(ledger.EntryPath(eid), data); perr == nil {
+				e = rec.Entry
+			}
+			if v.integ.parsed == nil {
+				v.integ.parsed = map[string]*ledger.Entry{}
+			}
+			v.integ.parsed[eid] = e
+		}
+		if e != nil {
+			out[eid] = e
+		}
+	}
+	if v.integ.later == nil {
+		v.integ.later = map[string]map[string]*ledger.Entry{}
+	}
+	v.integ.later[id] = out
+	return out, nil
+}
+
+// checkLatest checks that the entries an item row cites as the last to
+// move it are the last: no entry after any of them moves the item, other
+// than the ones the row cites.
+func (v *View) checkLatest(it *ledger.ItemState) error {
+	if len(it.Heads) == 0 && it.LastEntry != "" {
+		// Never moved, the row says: the entry it names as the last to
+		// touch the item defines it, and nothing after that moves it.
+		e, err := v.entry(it.LastEntry)
+		if err != nil {
+			return err
+		}
+		if !ledger.Defines(e, it.Key) {
+			return disagree("%s: entry %s, which the view gives as the last to touch it, does not define it", it.Key, short(it.LastEntry))
+		}
+		after, err := v.later(it.LastEntry)
+		if err != nil {
+			return err
+		}
+		for id, e := range after {
+			if ledger.Moves(e, it.Key) {
+				return disagree("%s is %s in the view, but entry %s moved it", it.Key, it.Status, short(id))
+			}
+		}
+		return nil
+	}
+	cited := map[string]bool{}
+	for _, h := range it.Heads {
+		cited[h.Entry] = true
+	}
+	for _, h := range it.Heads {
+		after, err := v.later(h.Entry)
+		if err != nil {
+			return err
+		}
+		for id, e := range after {
+			if !cited[id] && ledger.Moves(e, it.Key) {
+				return disagree("%s: entry %s moved it after entry %s, which the view gives as its last move", it.Key, short(id), short(h.Entry))
+			}
+		}
+	}
+	return nil
+}
+
+// disagree is a ledger.ErrViewDisagrees error.
+func disagree(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ledger.ErrViewDisagrees, fmt.Sprintf(format, args...))
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// checkPolicy checks the policy the view keeps against the policy entry it
+// cites: that entry records exactly that policy. (Whether a later policy
+// entry exists is not checked here: audit and the hooks replay in full.)
+func (v *View) checkPolicy(p *ledger.Policy, id string) error {
+	switch {
+	case p == nil && id == "":
+		return nil
+	case p == nil || id == "":
+		return disagree("the view's policy and the policy entry it cites do not go together")
+	}
+	e, err := v.entry(id)
+	if err != nil {
+		return err
+	}
+	if e == nil || e.Kind != ledger.KindPolicy || e.Policy == nil || !e.Policy.Equal(*p) {
+		return disagree("the view's policy (at most %d IDs per update; complete needs %v) is not what policy entry %s records", p.MaxIDsPerUpdate, p.RequiredGates, short(id))
+	}
+	return nil
+}
