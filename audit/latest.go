@@ -19,15 +19,21 @@ import (
 // but not verified (one that claims a move only makes the view rebuild,
 // and the rebuild replays it as audit does).
 
-// later returns the entries of the ledger's head that are not in the
-// history of the commit that added entry id, parsed, by ID. The commit is
+// later returns the entries of the view's head (the ledger commit it was
+// brought up to) that are not in the history of the commit that added
+// entry id, parsed, by ID. The commit is
 // the one the view names for it, checked to be the commit that adds it.
 func (v *View) later(id string) (map[string]*ledger.Entry, error) {
-	if got, ok := v.integ.later[id]; ok {
+	head, err := v.Head()
+	if err != nil {
+		return nil, err
+	}
+	key := head.String() + " " + id
+	if got, ok := v.integ.later[key]; ok {
 		return got, nil
 	}
 	var commit string
-	err := v.q.QueryRow(`SELECT commit_hash FROM entries WHERE id = ?`, id).Scan(&commit)
+	err = v.q.QueryRow(`SELECT commit_hash FROM entries WHERE id = ?`, id).Scan(&commit)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && commit == "") {
 		return nil, disagree("entry %s is not in the view's entries", id)
 	}
@@ -39,10 +45,6 @@ func (v *View) later(id string) (map[string]*ledger.Entry, error) {
 		return nil, err
 	} else if !ok {
 		return nil, disagree("commit %s does not add entry %s, as the view says", short(commit), short(id))
-	}
-	head, err := v.store.Head()
-	if err != nil {
-		return nil, err
 	}
 	blobs, err := v.store.EntriesNotIn(head, c)
 	if err != nil {
@@ -71,7 +73,7 @@ func (v *View) later(id string) (map[string]*ledger.Entry, error) {
 	if v.integ.later == nil {
 		v.integ.later = map[string]map[string]*ledger.Entry{}
 	}
-	v.integ.later[id] = out
+	v.integ.later[key] = out
 	return out, nil
 }
 
@@ -79,6 +81,10 @@ func (v *View) later(id string) (map[string]*ledger.Entry, error) {
 // move it are the last: no entry after any of them moves the item, other
 // than the ones the row cites.
 func (v *View) checkLatest(it *ledger.ItemState) error {
+	if v.q != v.db {
+		// Within a refresh the rows lag the head by what it is replaying.
+		return nil
+	}
 	if len(it.Heads) == 0 && it.LastEntry != "" {
 		// Never moved, the row says: the entry it names as the last to
 		// touch the item defines it, and nothing after that moves it.
