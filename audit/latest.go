@@ -155,3 +155,57 @@ func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 	}
 	return nil
 }
+
+// checkBatchStatus checks a batch row's status against the ledger: a
+// started batch has an entry that starts it at the clock the row gives, a
+// complete one an entry that completes it as well. (A batch's status only
+// moves forward, so the entries' existence is what bears it out.)
+func (v *View) checkBatchStatus(b *ledger.BatchState) error {
+	if b.Status == ledger.BatchPlanned {
+		return nil
+	}
+	// The summaries porttracker writes find the entries; what they say is
+	// read from the ledger (a summary edited away only makes the view
+	// rebuild).
+	start, complete := ledger.BuildBatch(b.ID, ledger.ActionStart).Summary, ledger.BuildBatch(b.ID, ledger.ActionComplete).Summary
+	rows, err := v.q.Query(`SELECT id FROM entries WHERE kind = ? AND summary IN (?, ?)`, string(ledger.KindBatch), start, complete)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	started, completed := false, false
+	for _, id := range ids {
+		e, err := v.entry(id)
+		if err != nil {
+			return err
+		}
+		if e == nil || e.Kind != ledger.KindBatch || e.Batch != b.ID {
+			continue
+		}
+		switch e.Action {
+		case ledger.ActionStart:
+			started = started || e.Clock == b.StartClock
+		case ledger.ActionComplete:
+			completed = true
+		}
+	}
+	switch {
+	case !started:
+		return disagree("batch %d is %s in the view, but no batch entry started it at clock %d", b.ID, b.Status, b.StartClock)
+	case b.Status == ledger.BatchComplete && !completed:
+		return disagree("batch %d is complete in the view, but no batch entry completes it", b.ID)
+	}
+	return nil
+}

@@ -99,8 +99,20 @@ func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, erro
 	return out, nil
 }
 
-// LoadBatch implements ledger.Source.
+// LoadBatch implements ledger.Source. A started or complete batch is
+// checked against the batch entries that started and completed it
+// (checkBatchStatus).
 func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
+	b, err := v.loadBatch(id)
+	if err != nil || b == nil {
+		return b, err
+	}
+	err = v.checked(func() error { return v.checkBatchStatus(b) },
+		func() error { b, err = v.loadBatch(id); return err })
+	return b, err
+}
+
+func (v *View) loadBatch(id int) (*ledger.BatchState, error) {
 	var b ledger.BatchState
 	var status, deps string
 	var clock int64
