@@ -22,7 +22,6 @@ if the revocation had come after it, --reject leaves it out for good. Name entri
 their ID or a unique prefix of at least 7 hex digits (audit lists them); every entry named
 must conflict with the same revocation. The revoked signer, and signers that the
 conflicting entries themselves add, cannot resolve.`,
-			"porttracker audit   # lists the conflicts",
 			"porttracker signer resolve --accept 3f2a9c1,77b0e4d",
 			"porttracker signer resolve --reject 3f2a9c1 --accept 77b0e4d"),
 		Flags: []cli.Flag{
