@@ -71,7 +71,7 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 		return ledger.Evidence{}, err
 	}
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
-		return ledger.Evidence{}, fmt.Errorf("promote: gates.test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, badInputf("promote: gates.test is not set in %s", ledger.ConfigFile)
 	}
 	ev, root, err := r.start(targets, dirtyUnlessAllowed)
 	if err != nil {
@@ -140,7 +140,7 @@ func focusedFilters(targets []Target) ([]string, error) {
 	for _, t := range targets {
 		f := targetFilter(t)
 		if f == "" {
-			return nil, fmt.Errorf("%s needs a focused test: pass --filter or set test_filter in the inventory", t)
+			return nil, badInputf("%s needs a focused test: pass --filter or set test_filter in the inventory", t)
 		}
 		if !seen[f] {
 			seen[f] = true

@@ -40,7 +40,7 @@ func (r *Runner) Red(ctx context.Context, t Target) (ledger.Evidence, error) {
 		return ledger.Evidence{}, err
 	}
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
-		return ledger.Evidence{}, fmt.Errorf("red: gates.test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, badInputf("red: gates.test is not set in %s", ledger.ConfigFile)
 	}
 	ev, root, err := r.start([]Target{t}, dirtyRecorded)
 	if err != nil {

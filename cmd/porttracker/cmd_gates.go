@@ -196,7 +196,7 @@ func gateError(err error) error {
 	if errors.As(err, &dirty) {
 		return failf("%v; nothing was written", err)
 	}
-	if errors.Is(err, gates.ErrBadInput) || strings.Contains(err.Error(), "not set in") || strings.Contains(err.Error(), "needs a focused test") {
+	if errors.Is(err, gates.ErrBadInput) {
 		return usagef("%v", err)
 	}
 	return fmt.Errorf("gates did not finish, nothing was written: %w", err)

@@ -31,6 +31,40 @@ func failf(format string, args ...any) error {
 // silentFailure is exit status 1 with the reason already printed.
 var silentFailure = &exitError{1, errors.New("")}
 
+// kind is how the command line reports a class of error: its code in a
+// --json error document and its exit status.
+type kind struct {
+	code   string
+	status int
+}
+
+var (
+	kindUsage       = kind{"usage", 2}       // bad usage or input
+	kindRule        = kind{"rule", 1}        // a rule of the status model refused it
+	kindInterrupted = kind{"interrupted", 1} // Ctrl-C or SIGTERM
+	kindFailed      = kind{"failed", 1}      // a gate, an audit or anything else
+)
+
+// kindOf classifies err by its type, never by its message: an exitError
+// keeps the status its maker chose, a ledger.RuleError is a refused rule,
+// ledger.ErrRemoteAccess (a remote that cannot be reached or refuses the
+// credentials) bad input, and a cancelled context an interruption.
+func kindOf(err error) kind {
+	var ee *exitError
+	isExit := errors.As(err, &ee)
+	switch {
+	case isExit && ee.code == 2:
+		return kindUsage
+	case ledger.IsRule(err):
+		return kindRule
+	case !isExit && errors.Is(err, ledger.ErrRemoteAccess):
+		return kindUsage
+	case errors.Is(err, context.Canceled):
+		return kindInterrupted
+	}
+	return kindFailed
+}
+
 // classify maps an error to its exit status and one-line message.
 func classify(err error) (int, string) {
 	msg := oneLine(err.Error())
@@ -39,28 +73,18 @@ func classify(err error) (int, string) {
 	case errors.As(err, &ee):
 		return ee.code, msg
 	case ledger.IsRule(err):
-		return 1, msg
+		return kindRule.status, msg
 	case errors.Is(err, ledger.ErrRemoteAccess):
-		// A remote that cannot be reached or refuses the credentials.
-		return 2, strings.TrimPrefix(msg, ledger.ErrRemoteAccess.Error()+": ")
+		return kindUsage.status, strings.TrimPrefix(msg, ledger.ErrRemoteAccess.Error()+": ")
 	case errors.Is(err, context.Canceled):
-		return 1, "interrupted; nothing was written"
+		return kindInterrupted.status, "interrupted; nothing was written"
 	}
-	return 1, msg
+	return kindFailed.status, msg
 }
 
 // errorCode names the kind of failure in a --json error document.
 func errorCode(err error) string {
-	var ee *exitError
-	switch {
-	case errors.As(err, &ee) && ee.code == 2:
-		return "usage"
-	case ledger.IsRule(err):
-		return "rule"
-	case errors.Is(err, context.Canceled):
-		return "interrupted"
-	}
-	return "failed"
+	return kindOf(err).code
 }
 
 func oneLine(s string) string {

@@ -24,10 +24,35 @@ type rule struct {
 	why       string
 }
 
-// rules are the import rules that hold today.
+// layers are porttracker's packages from the top down: a package imports
+// only porttracker packages of the layers below its own.
+var layers = [][]string{
+	{"internal/cmd/ptgen"},
+	{"cmd/porttracker", "internal/gen"},
+	{"audit", "hooks", "ledger/inventory", "ledger/plan"},
+	{"gates"},
+	{"ledger"},
+	{"internal/gitrepo"},
+}
+
+// Third-party packages by what they are, for the rules.
+const (
+	goGitTree = "github.com/go-git/..."
+	sqlite    = "modernc.org/sqlite/..."
+	cliLib    = "github.com/urfave/cli/..."
+)
+
+// rules are the import rules that hold today, beside the layers.
 var rules = []rule{
 	{pkg: "cmd/porttracker", forbidden: []string{module + "/internal/gen"},
 		why: "the benchmark generator is a dev-only tool (internal/cmd/ptgen), not part of the release binary"},
+	{pkg: "ledger", direct: true, forbidden: []string{sqlite, cliLib}, why: "the ledger knows nothing of porting.db or the command line"},
+	{pkg: "ledger/plan", direct: true, forbidden: []string{goGitTree, sqlite, cliLib}, why: "plan files are read without git, SQLite or the command line"},
+	{pkg: "ledger/inventory", direct: true, forbidden: []string{sqlite, cliLib}, why: "the inventory knows nothing of porting.db or the command line"},
+	{pkg: "gates", direct: true, forbidden: []string{sqlite, cliLib}, why: "the gates know nothing of porting.db or the command line"},
+	{pkg: "hooks", direct: true, forbidden: []string{sqlite, cliLib}, why: "the hooks read the ledger, not porting.db, and know nothing of the command line"},
+	{pkg: "audit", direct: true, forbidden: []string{cliLib}, why: "audit knows nothing of the command line"},
+	{pkg: "internal/gitrepo", direct: true, forbidden: []string{sqlite, cliLib}, why: "opening a repository needs git only"},
 }
 
 // listed is what go list -json says of a package.
@@ -99,6 +124,47 @@ func TestImportRules(t *testing.T) {
 		}
 		for _, imp := range r.violations(p) {
 			t.Errorf("%s imports %s: %s", r.pkg, imp, r.why)
+		}
+	}
+}
+
+// layerOf is the layer of pkg (a path inside the module), -1 when it has
+// none.
+func layerOf(pkg string) int {
+	for i, l := range layers {
+		for _, p := range l {
+			if p == pkg {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// TestLayers fails when a package imports a porttracker package of its own
+// layer or of one above, or when a package is in no layer.
+func TestLayers(t *testing.T) {
+	for path, p := range goList(t) {
+		pkg, ok := strings.CutPrefix(path, module+"/")
+		if !ok {
+			continue
+		}
+		if strings.HasPrefix(pkg, "internal/archtest") {
+			continue // tests only
+		}
+		own := layerOf(pkg)
+		if own < 0 {
+			t.Errorf("%s is in no layer: add it to layers and to README's map", pkg)
+			continue
+		}
+		for _, imp := range p.Imports {
+			dep, ok := strings.CutPrefix(imp, module+"/")
+			if !ok {
+				continue
+			}
+			if l := layerOf(dep); l <= own {
+				t.Errorf("%s imports %s, which is not in a layer below its own (see README, \"How it is built\")", pkg, dep)
+			}
 		}
 	}
 }
