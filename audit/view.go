@@ -686,9 +686,9 @@ func IsCorrupt(err error) bool {
 	return false
 }
 
-// Replace throws the view's file away and starts an empty one, for a view
+// Reset throws the view's file away and starts an empty one, for a view
 // found damaged; the next refresh rebuilds it from the ledger.
-func (v *View) Replace() error {
+func (v *View) Reset() error {
 	v.Close()
 	if err := removeDB(v.Path); err != nil {
 		return fmt.Errorf("remove damaged view %s: %w", v.Path, err)

@@ -114,7 +114,7 @@ func (e *env) openView() error {
 	}
 	if _, err := v.StateAt(head); audit.IsCorrupt(err) {
 		// Damaged: the ledger has everything, start the view again.
-		if err := v.Replace(); err != nil {
+		if err := v.Reset(); err != nil {
 			return err
 		}
 		if _, err := v.StateAt(head); err != nil {
