@@ -76,14 +76,11 @@ func runAudit(c *cli.Context) error {
 	default:
 		return usagef("--type %q: want features or tests", t)
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	done := e.progress("replaying and verifying the ledger")
 	res, err := audit.Audit(e.view, e.contains)
 	done()

@@ -232,14 +232,11 @@ func runBatchAction(c *cli.Context, action string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	if b, err := e.view.LoadBatch(id); err != nil {
 		return err
 	} else if b == nil {

@@ -141,14 +141,11 @@ func runCheckpoint(c *cli.Context) error {
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	if c.Bool("baseline") {
 		return runBaseline(c, e)
 	}

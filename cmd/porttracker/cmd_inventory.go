@@ -32,14 +32,11 @@ func runInventoryImport(c *cli.Context) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	w, err := e.writer()
 	if err != nil {
 		return err

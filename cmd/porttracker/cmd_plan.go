@@ -45,14 +45,11 @@ func runPlanImport(c *cli.Context) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	payload := p.Payload(filepath.Base(path), e.taskFeatureLimit())
 	// The plan is checked against the ledger's state before anything is
 	// signed: a mismatch is bad input (exit 2), and nothing is written.

@@ -29,14 +29,11 @@ func runPolicyShow(c *cli.Context) error {
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	st, err := e.view.StateAt(e.head)
 	if err != nil {
 		return err
@@ -65,14 +62,11 @@ func runPolicyRecord(c *cli.Context) error {
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	ent, err := ledger.BuildPolicy(ledger.PolicyFromConfig(e.cfg))
 	if err != nil {
 		return usagef("%s: %v", ledger.ConfigFile, err)

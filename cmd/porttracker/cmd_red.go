@@ -31,14 +31,11 @@ func runRed(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	st, err := e.view.StateAt(e.head)
 	if err != nil {
 		return err

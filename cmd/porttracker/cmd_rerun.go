@@ -35,14 +35,11 @@ func runRerun(c *cli.Context) error {
 	if c.IsSet("seed") && !c.IsSet("sample") {
 		return usagef("--seed goes with --sample")
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	head, err := e.store.Head()
 	if err != nil {
 		return err

@@ -82,14 +82,11 @@ func runInventoryScan(c *cli.Context) error {
 		return err
 	}
 	dryRun := c.Bool("dry-run")
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	place, err := locateScan(e, c.String("go"))
 	if err != nil {
 		return err

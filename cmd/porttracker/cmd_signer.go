@@ -63,14 +63,11 @@ func runSignerRevoke(c *cli.Context) error {
 
 // appendEntry records a fixed entry.
 func appendEntry(c *cli.Context, ent *ledger.Entry) error {
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	_, err = e.record(func(*ledger.State) (*ledger.Entry, error) { return ent, nil })
 	return err
 }

@@ -40,14 +40,11 @@ func runSignerResolve(c *cli.Context) error {
 	if len(accept)+len(reject) == 0 {
 		return usagef("signer resolve: name the conflicting entries with --accept or --reject (porttracker audit lists them)")
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	res, err := audit.Verify(e.store, e.head, nil)
 	if err != nil {
 		return err

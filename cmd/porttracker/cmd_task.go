@@ -173,14 +173,11 @@ func runTaskAction(c *cli.Context, action string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(c)
+	e, err := openLedgerEnv(c)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if err := e.requireLedger(); err != nil {
-		return err
-	}
 	tasks, err := loadTasks(e, id)
 	if err != nil {
 		return err

@@ -148,6 +148,20 @@ func (e *env) close() {
 	}
 }
 
+// openLedgerEnv is openEnv for the commands that need a ledger: it fails,
+// with nothing left open, unless the ledger branch exists.
+func openLedgerEnv(c *cli.Context) (*env, error) {
+	e, err := openEnv(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.requireLedger(); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
 // requireLedger fails unless the ledger branch exists.
 func (e *env) requireLedger() error {
 	if e.head.IsZero() {
