@@ -351,7 +351,8 @@ func diffSnapshots(a, b *snapshot) []string {
 // VerifyNew checks what a ledger at head adds to what the view already
 // holds, as sync must before it merges a fetched ledger: each new commit
 // and entry as Verify would, and the new entries' rules replayed on top of
-// the view in a transaction that is rolled back. It costs what the new
+// the view in a transaction that is rolled back, and allowed_signers at
+// head against the signers that replay leaves. It costs what the new
 // commits cost, not what the ledger does, and it writes nothing.
 func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
 	known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
@@ -380,7 +381,7 @@ func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
 	}
 	v.q = tx
 	defer func() { v.q = v.db; tx.Rollback() }()
-	_, _, replayed, err := v.replay(tx, col)
+	st, _, replayed, err := v.replay(tx, col)
 	if err != nil && !errors.Is(err, errRebuild) {
 		return nil, err
 	}
@@ -392,5 +393,8 @@ func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
 		}
 		return res.Findings, nil
 	}
-	return append(findings, replayed...), nil
+	findings = append(findings, replayed...)
+	// A commit that may edit allowed_signers could list a key no entry
+	// allows; stock ssh-keygen -Y verify would then trust it.
+	return append(findings, checkSignerFile(v.store, head, st)...), nil
 }

@@ -58,7 +58,9 @@ func runSync(c *cli.Context) error {
 	if !rh.IsZero() {
 		contained := false
 		if !local.IsZero() {
-			contained, _ = e.store.IsAncestor(rh, local)
+			if contained, err = e.store.IsAncestor(rh, local); err != nil {
+				return fmt.Errorf("compare %s's ledger with the local one: %w", name, err)
+			}
 		}
 		if !contained {
 			// Verify what arrived before it can touch the local branch. The
