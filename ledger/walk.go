@@ -1,11 +1,13 @@
 package ledger
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -232,6 +234,102 @@ func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]Change) erro
 	if a == b {
 		return nil
 	}
+	ta, sortedA, err := s.sortedEntries(a)
+	if err != nil {
+		return err
+	}
+	tb, sortedB, err := s.sortedEntries(b)
+	if err != nil {
+		return err
+	}
+	if !sortedA || !sortedB {
+		return s.diffTreesByName(a, b, prefix, out)
+	}
+	// Both trees are in git's order: one merge over the two lists.
+	i, j := 0, 0
+	for i < len(ta) || j < len(tb) {
+		var c int
+		switch {
+		case i == len(ta):
+			c = 1
+		case j == len(tb):
+			c = -1
+		default:
+			c = compareEntries(ta[i], tb[j])
+		}
+		switch {
+		case c < 0:
+			x := ta[i]
+			i++
+			if err := s.diffEntry(prefix+x.Name, x.Hash, x.Mode == filemode.Dir, plumbing.ZeroHash, 0, out); err != nil {
+				return err
+			}
+		case c > 0:
+			y := tb[j]
+			j++
+			if err := s.diffEntry(prefix+y.Name, plumbing.ZeroHash, false, y.Hash, y.Mode, out); err != nil {
+				return err
+			}
+		default:
+			x, y := ta[i], tb[j]
+			i, j = i+1, j+1
+			if x.Hash == y.Hash && x.Mode == y.Mode {
+				continue
+			}
+			if err := s.diffEntry(prefix+x.Name, x.Hash, x.Mode == filemode.Dir, y.Hash, y.Mode, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sortedEntries returns the entries of tree h (none for the zero hash),
+// and whether they are strictly in git's order; a tree git itself would not
+// write (unsorted, or with a name twice) is left to diffTreesByName.
+func (s *Store) sortedEntries(h plumbing.Hash) ([]object.TreeEntry, bool, error) {
+	if h.IsZero() {
+		return nil, true, nil
+	}
+	t, err := s.tree(h)
+	if err != nil {
+		return nil, false, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	for k := 1; k < len(t.Entries); k++ {
+		if compareEntries(t.Entries[k-1], t.Entries[k]) >= 0 {
+			return nil, false, nil
+		}
+	}
+	return t.Entries, true, nil
+}
+
+// compareEntries orders tree entries as git sorts a tree: by name, a
+// directory's name compared as if it ended in a slash.
+func compareEntries(x, y object.TreeEntry) int {
+	a, b := x.Name, y.Name
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	return cmp.Compare(entryNameEnd(a, n, x.Mode), entryNameEnd(b, n, y.Mode))
+}
+
+// entryNameEnd is the byte git compares after the first n bytes of name:
+// the next byte, else a slash for a directory and nothing for a file.
+func entryNameEnd(name string, n int, mode filemode.FileMode) int {
+	switch {
+	case len(name) > n:
+		return int(name[n])
+	case mode == filemode.Dir:
+		return '/'
+	}
+	return 0
+}
+
+// diffTreesByName compares two trees entry by name, whatever the order
+// their entries come in: the slower way, for trees that are not in git's
+// order.
+func (s *Store) diffTreesByName(a, b plumbing.Hash, prefix string, out *[]Change) error {
 	ea, err := s.treeEntries(a)
 	if err != nil {
 		return err
