@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opt.Clones, "clones", def.Clones, "repositories that write and sync (each with its own signer)")
 	fs.Uint64Var(&opt.Seed, "seed", def.Seed, "the seed everything is drawn from")
 	fs.BoolVar(&asJSON, "json", false, "print the result as one JSON document")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the generation to `FILE` (read it with go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -61,7 +62,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ptgen: want one directory, got %d arguments (ptgen -h)\n", fs.NArg())
 		return 2
 	}
+	stop, err := startProfile(*cpuProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "ptgen: %v\n", err)
+		return 2
+	}
 	res, err := gen.Generate(fs.Arg(0), opt, stderr)
+	if perr := stop(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ptgen: %v\n", err)
 		if errors.Is(err, gen.ErrOptions) {
