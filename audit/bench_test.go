@@ -39,6 +39,7 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // benchLedger returns the generated ledger of this run's size, generating
@@ -246,15 +247,15 @@ func (t target) request(st *ledger.State) (ledger.MoveRequest, error) {
 }
 
 // signer loads the key of the generated ledger's first signer, in dir.
-func signer(b *testing.B, dir string) *ledger.Signer {
+func signer(b *testing.B, dir string) *sshkey.Signer {
 	b.Helper()
 	return signerN(b, dir, 0)
 }
 
 // signerN loads the key of the generated ledger's signer n, in dir.
-func signerN(b *testing.B, dir string, n int) *ledger.Signer {
+func signerN(b *testing.B, dir string, n int) *sshkey.Signer {
 	b.Helper()
-	sg, err := ledger.LoadSigner(ledger.KeyOptions{KeyFile: filepath.Join(dir, ".git", gen.KeyDir, fmt.Sprintf("key-%d", n))})
+	sg, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: filepath.Join(dir, ".git", gen.KeyDir, fmt.Sprintf("key-%d", n))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -265,7 +266,7 @@ func signerN(b *testing.B, dir string, n int) *ledger.Signer {
 // the gates: open and refresh the view, check the move against the rules,
 // then write it through Writer.Append. view, when set, wraps the view the
 // writer is given. It returns how long the preflight and the write took.
-func update(dir string, sg *ledger.Signer, t target, view func(*audit.View) ledger.View) (pre, write time.Duration, err error) {
+func update(dir string, sg *sshkey.Signer, t target, view func(*audit.View) ledger.View) (pre, write time.Duration, err error) {
 	start := time.Now()
 	s, err := open(dir)
 	if err != nil {
@@ -800,7 +801,7 @@ func BenchmarkImport7500(b *testing.B) {
 }
 
 // newSigner makes a fresh ed25519 signing key.
-func newSigner(b *testing.B) *ledger.Signer {
+func newSigner(b *testing.B) *sshkey.Signer {
 	b.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -810,5 +811,5 @@ func newSigner(b *testing.B) *ledger.Signer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return ledger.NewSigner(sg, "benchmark key")
+	return sshkey.NewSigner(sg, "benchmark key")
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -58,7 +59,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.w = &ledger.Writer{Store: store, Signer: ledger.NewSigner(key, "test key"), Author: ledger.Author{Name: "Alice", Email: "alice@example.com"}}
+	f.w = &ledger.Writer{Store: store, Signer: sshkey.NewSigner(key, "test key"), Author: ledger.Author{Name: "Alice", Email: "alice@example.com"}}
 	if f.v, err = OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}

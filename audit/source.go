@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // The View is the ledger.Source of the states that writes check their
@@ -198,7 +199,7 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 		if err != nil {
 			return nil // a ledger without the file: audit names it
 		}
-		allowed, err := ledger.ParseAllowedSigners(data)
+		allowed, err := sshkey.ParseAllowedSigners(data)
 		if err != nil {
 			return nil
 		}

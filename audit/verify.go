@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // Result is what a full audit of the ledger found.
@@ -216,7 +217,7 @@ func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) 
 	if err != nil {
 		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "missing: " + err.Error()}}
 	}
-	got, err := ledger.ParseAllowedSigners(data)
+	got, err := sshkey.ParseAllowedSigners(data)
 	if err != nil {
 		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: err.Error()}}
 	}
@@ -224,7 +225,7 @@ func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) 
 	if err != nil {
 		return []ledger.Finding{{Msg: err.Error()}}
 	}
-	key := func(s ledger.AllowedSigner) string { return s.Identity + " " + s.Key }
+	key := func(s sshkey.AllowedSigner) string { return s.Identity + " " + s.Key }
 	gotSet := map[string]bool{}
 	for _, s := range got {
 		gotSet[key(s)] = true

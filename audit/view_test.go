@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // clone makes a second repository that takes f's ledger, with its own key
@@ -26,7 +27,7 @@ func clone(t *testing.T, f *fixture, identity string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer := ledger.NewSigner(key, "second key")
+	signer := sshkey.NewSigner(key, "second key")
 	f.append(func(*ledger.State) (*ledger.Entry, error) {
 		return ledger.BuildSigner(identity, signer.AuthorizedKey(), ledger.ActionAdd)
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // RuleError is a rule of the status model that an entry breaks. Commands
@@ -29,11 +31,11 @@ const ResolvePrefix = "resolve:"
 // made it. It does not decide whether that key may sign: Apply does, with
 // the signers valid at the record's place in the ledger.
 func (r *Record) Verify() error {
-	k, err := VerifySignature(r.Payload, r.Armored, Namespace)
+	k, err := sshkey.VerifySignature(r.Payload, r.Armored, sshkey.Namespace)
 	if err != nil {
 		return err
 	}
-	r.SigKey = AuthorizedKey(k)
+	r.SigKey = sshkey.AuthorizedKey(k)
 	return nil
 }
 
@@ -148,7 +150,7 @@ func (s *State) checkSigner(rec *Record) error {
 
 func (s *State) genesis(rec *Record) (func() error, error) {
 	e := rec.Entry
-	if err := CheckIdentity(e.Identity); err != nil {
+	if err := sshkey.CheckIdentity(e.Identity); err != nil {
 		return nil, rulef("entry %s: %v", rec.ID, err)
 	}
 	if e.Signer != e.Identity {
@@ -179,10 +181,10 @@ func (s *State) signerChange(rec *Record) (func() error, error) {
 	}
 	switch e.Action {
 	case ActionAdd:
-		if err := CheckIdentity(e.Identity); err != nil {
+		if err := sshkey.CheckIdentity(e.Identity); err != nil {
 			return nil, rulef("entry %s: %v", rec.ID, err)
 		}
-		if _, err := ParsePublicKey(e.Key); err != nil {
+		if _, err := sshkey.ParsePublicKey(e.Key); err != nil {
 			return nil, rulef("entry %s: %v", rec.ID, err)
 		}
 		if cur != nil && cur.Active {

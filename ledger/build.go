@@ -5,6 +5,8 @@ import (
 	"math"
 	"reflect"
 	"strings"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // MoveRequest asks for items of one kind to move to one status.
@@ -361,16 +363,16 @@ func BuildBatch(id int, action string) *Entry {
 
 // BuildSigner makes a signer add or revoke entry.
 func BuildSigner(identity, key, action string) (*Entry, error) {
-	if err := CheckIdentity(identity); err != nil {
+	if err := sshkey.CheckIdentity(identity); err != nil {
 		return nil, err
 	}
 	e := &Entry{Kind: KindSigner, Identity: identity, Action: action, Summary: fmt.Sprintf("signer %s: %s", action, identity)}
 	if action == ActionAdd {
-		k, err := ParsePublicKey(key)
+		k, err := sshkey.ParsePublicKey(key)
 		if err != nil {
 			return nil, err
 		}
-		e.Key = AuthorizedKey(k)
+		e.Key = sshkey.AuthorizedKey(k)
 	}
 	return e, nil
 }

@@ -14,6 +14,8 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // credential is what git's credential helper protocol exchanges.
@@ -197,10 +199,10 @@ func storeHelperFiles(helper string) ([]string, bool) {
 	}
 	for i := 1; i < len(f); i++ {
 		if v, ok := strings.CutPrefix(f[i], "--file="); ok {
-			return []string{expandHome(v)}, true
+			return []string{sshkey.ExpandHome(v)}, true
 		}
 		if f[i] == "--file" && i+1 < len(f) {
-			return []string{expandHome(f[i+1])}, true
+			return []string{sshkey.ExpandHome(f[i+1])}, true
 		}
 	}
 	return credentialFiles(), true

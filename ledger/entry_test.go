@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 func signedFile(t testing.TB, e *Entry) []byte {
@@ -14,7 +16,7 @@ func signedFile(t testing.TB, e *Entry) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	armored, err := newKey(t).Sign(payload, Namespace)
+	armored, err := newKey(t).Sign(payload, sshkey.Namespace)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // replayView is a View that replays the whole ledger for every write: the
@@ -39,7 +41,7 @@ func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
 
 func (v *replayView) Save(*State, plumbing.Hash, ...*Record) error { v.saved++; return nil }
 
-func newKey(t testing.TB) *Signer {
+func newKey(t testing.TB) *sshkey.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -49,7 +51,7 @@ func newKey(t testing.TB) *Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewSigner(s, "test key")
+	return sshkey.NewSigner(s, "test key")
 }
 
 // newLedger makes a repository with an initialized ledger whose first
@@ -63,7 +65,7 @@ func newLedger(t testing.TB) (dir string, w *Writer) {
 	return dir, initLedger(t, dir, newKey(t))
 }
 
-func initLedger(t testing.TB, dir string, key *Signer) *Writer {
+func initLedger(t testing.TB, dir string, key *sshkey.Signer) *Writer {
 	t.Helper()
 	store, err := Open(dir, DefaultBranch)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // View is what a writer needs of the derived view (porting.db): the state
@@ -21,7 +23,7 @@ type View interface {
 // Writer appends entries to a ledger.
 type Writer struct {
 	Store  *Store
-	Signer *Signer
+	Signer *sshkey.Signer
 	Author Author
 	// Contains, if set, is given to the State so that verified moves are
 	// checked against the code's history.
@@ -59,7 +61,7 @@ Run porttracker audit to replay and verify the whole history.
 // Init writes the genesis entry that names the first signer and creates
 // the ledger branch. It fails if the branch exists.
 func (w *Writer) Init(v View, identity string) (*Record, error) {
-	if err := CheckIdentity(identity); err != nil {
+	if err := sshkey.CheckIdentity(identity); err != nil {
 		return nil, err
 	}
 	unlock, err := w.Store.Lock()
@@ -88,7 +90,7 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 	}
 	files := map[string][]byte{
 		EntryPath(rec.ID):  file,
-		AllowedSignersFile: FormatAllowedSigners(signers),
+		AllowedSignersFile: sshkey.FormatAllowedSigners(signers),
 		attributesFile:     []byte(attributes),
 		readmeFile:         []byte(branchReadme),
 	}
@@ -186,7 +188,7 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 			if err != nil {
 				return nil, err
 			}
-			files[AllowedSignersFile] = FormatAllowedSigners(signers)
+			files[AllowedSignersFile] = sshkey.FormatAllowedSigners(signers)
 		}
 		if tip, err = w.commit(tip, rec, files); err != nil {
 			return nil, err
@@ -214,7 +216,7 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	armored, err := w.Signer.Sign(payload, Namespace)
+	armored, err := w.Signer.Sign(payload, sshkey.Namespace)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -276,7 +278,7 @@ func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Rec
 // NotSignerMessage is the refusal of a write by a key that is not an
 // allowed signer: it names what an existing signer runs to add the writer,
 // and the identity and public key to send them.
-func NotSignerMessage(identity string, signer *Signer) string {
+func NotSignerMessage(identity string, signer *sshkey.Signer) string {
 	if identity == "" {
 		identity = "IDENTITY"
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // TestRevocationMergedWithConcurrentEntries: bob is revoked on one side
@@ -15,7 +17,7 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 	_, w := newLedger(t)
 	bob := newKey(t)
 	carol := newKey(t)
-	add := func(w *Writer, id string, k *Signer) *Record {
+	add := func(w *Writer, id string, k *sshkey.Signer) *Record {
 		e, err := BuildSigner(id, k.AuthorizedKey(), ActionAdd)
 		if err != nil {
 			t.Fatal(err)

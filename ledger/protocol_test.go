@@ -3,6 +3,8 @@ package ledger
 import (
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger/sshkey"
+
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +38,7 @@ func forge(t *testing.T, w *Writer, e *Entry) (before string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	armored, err := w.Signer.Sign(payload, Namespace)
+	armored, err := w.Signer.Sign(payload, sshkey.Namespace)
 	if err != nil {
 		t.Fatal(err)
 	}

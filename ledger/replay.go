@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // Finding is something wrong in the ledger, named by entry and commit.
@@ -105,12 +107,12 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 		if payloads[i] == nil {
 			return
 		}
-		k, err := VerifySignature(payloads[i], []byte(ci.Commit.PGPSignature), CommitNamespace)
+		k, err := sshkey.VerifySignature(payloads[i], []byte(ci.Commit.PGPSignature), sshkey.CommitNamespace)
 		if err != nil {
 			ci.SigErr = err
 			return
 		}
-		ci.SigKey = AuthorizedKey(k)
+		ci.SigKey = sshkey.AuthorizedKey(k)
 	})
 	files := make([][]byte, len(jobs))
 	recs := make([]*Record, len(jobs))

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // KindResolution settles a revocation conflict: the entries a revoked
@@ -174,7 +176,7 @@ func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *Record, files map[str
 	if err != nil {
 		return nil, err
 	}
-	return FormatAllowedSigners(signers), nil
+	return sshkey.FormatAllowedSigners(signers), nil
 }
 
 // ConflictError is the refusal of an entry concurrent with its signer's

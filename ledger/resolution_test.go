@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // lenientView replays the whole ledger and keeps what applies, findings
@@ -26,7 +28,7 @@ func (v *lenientView) Save(*State, plumbing.Hash, ...*Record) error { return nil
 // forgeAs commits e on the branch head signed with key as identity, with
 // the clock a writer derives, the way an attacker who holds key (or a
 // script of stock tools) would: no porttracker check runs.
-func forgeAs(t *testing.T, w *Writer, key *Signer, identity string, e *Entry) *Record {
+func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *Entry) *Record {
 	t.Helper()
 	head := mustHead(t, w)
 	col, err := w.Store.Collect(head, nil)
@@ -46,7 +48,7 @@ func forgeAs(t *testing.T, w *Writer, key *Signer, identity string, e *Entry) *R
 	if err != nil {
 		t.Fatal(err)
 	}
-	armored, err := key.Sign(payload, Namespace)
+	armored, err := key.Sign(payload, sshkey.Namespace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +71,11 @@ func forgeAs(t *testing.T, w *Writer, key *Signer, identity string, e *Entry) *R
 // conflictLedger builds the conflict of TestRevocationMergedWithConcurrentEntries:
 // alice revokes bob while bob, on a history without the revocation, adds
 // carol; the two are merged. It returns the revocation and bob's entry.
-func conflictLedger(t *testing.T) (w *Writer, bob, carol *Signer, rev, bobAdd *Record) {
+func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bobAdd *Record) {
 	t.Helper()
 	_, w = newLedger(t)
 	bob, carol = newKey(t), newKey(t)
-	add := func(w *Writer, id string, k *Signer) *Record {
+	add := func(w *Writer, id string, k *sshkey.Signer) *Record {
 		e, err := BuildSigner(id, k.AuthorizedKey(), ActionAdd)
 		if err != nil {
 			t.Fatal(err)
@@ -166,7 +168,7 @@ func TestResolutionByWhoMayNot(t *testing.T) {
 	for _, who := range []string{"bob@example.com", "carol@example.com", "mallory@example.com"} {
 		t.Run(who, func(t *testing.T) {
 			w, bob, carol, rev, bobAdd := conflictLedger(t)
-			key := map[string]*Signer{"bob@example.com": bob, "carol@example.com": carol, "mallory@example.com": stranger}[who]
+			key := map[string]*sshkey.Signer{"bob@example.com": bob, "carol@example.com": carol, "mallory@example.com": stranger}[who]
 			e, err := BuildResolution(rev.ID, []string{bobAdd.ID}, nil)
 			if err != nil {
 				t.Fatal(err)

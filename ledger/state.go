@@ -3,6 +3,8 @@ package ledger
 import (
 	"maps"
 	"slices"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // ItemState is what replay knows of one item.
@@ -341,15 +343,15 @@ func (s *State) Signers() ([]SignerState, error) {
 }
 
 // ActiveSigners lists the current signers as allowed-signers lines.
-func (s *State) ActiveSigners() ([]AllowedSigner, error) {
+func (s *State) ActiveSigners() ([]sshkey.AllowedSigner, error) {
 	all, err := s.Signers()
 	if err != nil {
 		return nil, err
 	}
-	var out []AllowedSigner
+	var out []sshkey.AllowedSigner
 	for _, sg := range all {
 		if sg.Active {
-			out = append(out, AllowedSigner{Identity: sg.Identity, Key: sg.Key})
+			out = append(out, sshkey.AllowedSigner{Identity: sg.Identity, Key: sg.Key})
 		}
 	}
 	return out, nil

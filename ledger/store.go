@@ -23,6 +23,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/porttracker/porttracker/internal/gitrepo"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // Store is the ledger branch of one repository. It reads and writes git
@@ -264,7 +265,7 @@ type Author struct{ Name, Email string }
 // CommitFiles writes a commit whose tree is parent's tree with files set
 // (path → content), signed by signer, and returns its hash. It does not
 // move the branch: see UpdateRef.
-func (s *Store) CommitFiles(parent plumbing.Hash, files map[string][]byte, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+func (s *Store) CommitFiles(parent plumbing.Hash, files map[string][]byte, msg string, who Author, signer *sshkey.Signer) (plumbing.Hash, error) {
 	var base plumbing.Hash
 	var parents []plumbing.Hash
 	if !parent.IsZero() {
@@ -290,7 +291,7 @@ func (s *Store) CommitFiles(parent plumbing.Hash, files map[string][]byte, msg s
 }
 
 // commitTree writes a signed commit of tree with the given parents.
-func (s *Store) commitTree(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+func (s *Store) commitTree(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *sshkey.Signer) (plumbing.Hash, error) {
 	now := s.Now().UTC().Truncate(time.Second)
 	sig := object.Signature{Name: who.Name, Email: who.Email, When: now}
 	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
@@ -306,7 +307,7 @@ func (s *Store) commitTree(tree plumbing.Hash, parents []plumbing.Hash, msg stri
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	armored, err := signer.Sign(payload, CommitNamespace)
+	armored, err := signer.Sign(payload, sshkey.CommitNamespace)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -323,7 +324,7 @@ func (s *Store) commitTree(tree plumbing.Hash, parents []plumbing.Hash, msg stri
 }
 
 // MergeCommit writes a signed merge commit of tree with the given parents.
-func (s *Store) MergeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *Signer) (plumbing.Hash, error) {
+func (s *Store) MergeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, who Author, signer *sshkey.Signer) (plumbing.Hash, error) {
 	return s.commitTree(tree, parents, msg, who, signer)
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // Remote is where sync exchanges the ledger branch.
@@ -421,7 +423,7 @@ func (s *Store) mergeSigners(a, b *object.Commit) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		list, err := ParseAllowedSigners(data)
+		list, err := sshkey.ParseAllowedSigners(data)
 		if err != nil {
 			return nil, err
 		}
@@ -458,10 +460,10 @@ func (s *Store) mergeSigners(a, b *object.Commit) ([]byte, error) {
 		}
 	}
 	slices.Sort(keep)
-	list := make([]AllowedSigner, len(keep))
+	list := make([]sshkey.AllowedSigner, len(keep))
 	for i, l := range keep {
 		id, key, _ := strings.Cut(l, " ")
-		list[i] = AllowedSigner{Identity: id, Key: key}
+		list[i] = sshkey.AllowedSigner{Identity: id, Key: key}
 	}
-	return FormatAllowedSigners(list), nil
+	return sshkey.FormatAllowedSigners(list), nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // ErrViewDisagrees is wrapped by the errors of the checks below: a row of
@@ -132,7 +134,7 @@ func CheckMoveRow(id string, k ItemKey, to Status, entry EntryLookup) error {
 
 // CheckSignerRows checks the active signers of the view against the
 // allowed-signers list of the ledger's head.
-func CheckSignerRows(rows []SignerState, allowed []AllowedSigner) error {
+func CheckSignerRows(rows []SignerState, allowed []sshkey.AllowedSigner) error {
 	want := map[string]string{}
 	for _, a := range allowed {
 		want[a.Identity] = a.Key

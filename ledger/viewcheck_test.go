@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // TestCheckItemRow: a row is believed only when the entries it cites bear
@@ -54,7 +56,7 @@ func TestCheckItemRow(t *testing.T) {
 	if err := CheckCheckpointRow(&CheckpointState{Entry: "ckpt", Clock: 5, CodeCommit: "beef"}, lookup); err == nil {
 		t.Error("a checkpoint at another code commit passed")
 	}
-	allowed := []AllowedSigner{{Identity: "a", Key: "ssh-ed25519 A"}}
+	allowed := []sshkey.AllowedSigner{{Identity: "a", Key: "ssh-ed25519 A"}}
 	if err := CheckSignerRows([]SignerState{{Identity: "a", Key: "ssh-ed25519 A", Active: true}, {Identity: "b", Key: "x"}}, allowed); err != nil {
 		t.Error(err)
 	}

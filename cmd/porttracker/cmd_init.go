@@ -11,6 +11,7 @@ import (
 
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 func initCommand() *cli.Command {
@@ -83,7 +84,7 @@ func runInit(c *cli.Context) error {
 	if identity == "" {
 		return usagef("no signer identity: pass --signer you@example.com or set git config user.email")
 	}
-	if err := ledger.CheckIdentity(identity); err != nil {
+	if err := sshkey.CheckIdentity(identity); err != nil {
 		return usagef("%v", err)
 	}
 	w, err := e.writer()

@@ -7,7 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 func signerRequestCommand() *cli.Command {
@@ -57,7 +57,7 @@ func runSignerRequest(c *cli.Context) error {
 	if id == "" {
 		return usagef("no identity: pass --signer you@example.com or set git config user.email")
 	}
-	if err := ledger.CheckIdentity(id); err != nil {
+	if err := sshkey.CheckIdentity(id); err != nil {
 		return usagef("%v", err)
 	}
 	key := w.Signer.AuthorizedKey()
@@ -94,4 +94,4 @@ func fileStem(id string) string {
 	return stem
 }
 
-func sshFingerprint(s *ledger.Signer) string { return ssh.FingerprintSHA256(s.PublicKey()) }
+func sshFingerprint(s *sshkey.Signer) string { return ssh.FingerprintSHA256(s.PublicKey()) }

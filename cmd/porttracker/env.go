@@ -13,6 +13,7 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // env is what a command works with: the repository, its configuration,
@@ -172,7 +173,7 @@ func (e *env) requireLedger() error {
 
 // writer loads the signing key and returns a ledger writer.
 func (e *env) writer() (*ledger.Writer, error) {
-	signer, err := ledger.LoadSigner(ledger.KeyOptions{KeyFile: e.c.String("key"), RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
+	signer, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: e.c.String("key"), RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -32,6 +32,7 @@ var layers = [][]string{
 	{"audit", "hooks", "ledger/inventory", "ledger/plan"},
 	{"gates"},
 	{"ledger"},
+	{"ledger/sshkey"},
 	{"internal/gitrepo"},
 }
 

@@ -31,6 +31,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // Version names the shape of the ledgers Generate writes; it changes
@@ -288,7 +289,7 @@ func (g *generator) setUp() error {
 		}
 		wk.key = path
 		wk.w = &ledger.Writer{Signer: sg, Author: author(n)}
-		pub := ledger.AuthorizedKey(sg.PublicKey())
+		pub := sshkey.AuthorizedKey(sg.PublicKey())
 		if err := g.append(main, func(*ledger.State) (*ledger.Entry, error) {
 			return ledger.BuildSigner(wk.identity, pub, ledger.ActionAdd)
 		}); err != nil {

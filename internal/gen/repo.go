@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // KeyDir is where Generate leaves the clones' signing keys, inside the
@@ -89,7 +90,7 @@ func initCode(dir string, batches int, now func() time.Time) ([]string, error) {
 // newKey derives clone n's ed25519 key from seed, writes it (OpenSSH
 // format) and its public half under the git directory of dir, and returns
 // the signer and the private key's path.
-func newKey(dir string, seed uint64, n int) (*ledger.Signer, string, error) {
+func newKey(dir string, seed uint64, n int) (*sshkey.Signer, string, error) {
 	sum := sha256.Sum256(fmt.Appendf(nil, "porttracker gen key %d %d", seed, n))
 	priv := ed25519.NewKeyFromSeed(sum[:ed25519.SeedSize])
 	sg, err := ssh.NewSignerFromKey(priv)
@@ -111,7 +112,7 @@ func newKey(dir string, seed uint64, n int) (*ledger.Signer, string, error) {
 	if err := os.WriteFile(path+".pub", ssh.MarshalAuthorizedKey(sg.PublicKey()), 0o644); err != nil {
 		return nil, "", err
 	}
-	return ledger.NewSigner(sg, path), path, nil
+	return sshkey.NewSigner(sg, path), path, nil
 }
 
 // CopyRepo copies the generated repository at src (a working tree with its

@@ -1,4 +1,4 @@
-package ledger
+package sshkey
 
 import (
 	"bufio"
@@ -128,7 +128,7 @@ func LoadSigner(opt KeyOptions) (*Signer, error) {
 		}
 		return agentSigner(opt.AgentSocket, pub, from)
 	}
-	path := expandHome(spec)
+	path := ExpandHome(spec)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", from, err)
@@ -210,7 +210,8 @@ func agentSigner(sock string, pub ssh.PublicKey, from string) (*Signer, error) {
 	return nil, fmt.Errorf("%s: ssh-agent does not hold key %s (ssh-add it)", from, ssh.FingerprintSHA256(pub))
 }
 
-func expandHome(p string) string {
+// ExpandHome replaces a leading ~/ in p with the home directory.
+func ExpandHome(p string) string {
 	if rest, ok := strings.CutPrefix(p, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(home, rest)
