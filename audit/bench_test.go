@@ -39,6 +39,8 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -75,7 +77,7 @@ func copyLedger(b *testing.B, res *gen.Result) string {
 // session is what every porttracker command opens: the ledger store and
 // the view, brought up to the ledger's head.
 type session struct {
-	store *ledger.Store
+	store *gitstore.Store
 	view  *audit.View
 	head  plumbing.Hash
 }
@@ -83,7 +85,7 @@ type session struct {
 // open does what a command does before its own work: it opens the
 // repository and the view and refreshes the view.
 func open(dir string) (*session, error) {
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +291,7 @@ func update(dir string, sg *sshkey.Signer, t target, view func(*audit.View) ledg
 		return 0, 0, err
 	}
 	mid := time.Now()
-	w := &ledger.Writer{Store: s.store, Signer: sg, Author: ledger.Author{Name: "alice", Email: "alice@example.com"}}
+	w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 	var v ledger.View = s.view
 	if view != nil {
 		v = view(s.view)
@@ -427,7 +429,7 @@ func BenchmarkRefreshOneEntry(b *testing.B) {
 	if err := copyDB(db, behind); err != nil {
 		b.Fatal(err)
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -486,7 +488,7 @@ func BenchmarkRefreshOneEntry(b *testing.B) {
 // connection.
 func countRows(b *testing.B, db string) int {
 	b.Helper()
-	store, err := ledger.Open(filepath.Dir(db), ledger.DefaultBranch)
+	store, err := gitstore.Open(filepath.Dir(db), ledger.DefaultBranch)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -568,7 +570,7 @@ func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string))
 		prepare(local, other)
 		sg := signer(b, local)
 		s := mustOpen(b, local)
-		remote, err := s.store.OpenRemote(other)
+		remote, err := remote.Open(s.store, other)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -586,7 +588,7 @@ func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string))
 			b.Fatalf("verify: %v %v", err, findings)
 		}
 		t2 := time.Now()
-		w := &ledger.Writer{Store: s.store, Signer: sg, Author: ledger.Author{Name: "alice", Email: "alice@example.com"}}
+		w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 		m, err := w.Merge(rh)
 		if err != nil || m.FastForward || m.UpToDate {
 			b.Fatalf("merge: %v %+v", err, m)
@@ -667,7 +669,7 @@ func BenchmarkAudit(b *testing.B) {
 		reportRepo(b, res)
 	})
 	b.Run("verify", func(b *testing.B) {
-		store, err := ledger.Open(dir, ledger.DefaultBranch)
+		store, err := gitstore.Open(dir, ledger.DefaultBranch)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -760,7 +762,7 @@ func BenchmarkImport7500(b *testing.B) {
 		}
 		sg := newSigner(b)
 		func() {
-			s, err := ledger.Open(dir, ledger.DefaultBranch)
+			s, err := gitstore.Open(dir, ledger.DefaultBranch)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -769,7 +771,7 @@ func BenchmarkImport7500(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer v.Close()
-			w := &ledger.Writer{Store: s, Signer: sg, Author: ledger.Author{Name: "alice", Email: "alice@example.com"}}
+			w := &ledger.Writer{Store: s, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 			if _, err := w.Init(v, "alice@example.com"); err != nil {
 				b.Fatal(err)
 			}
@@ -787,7 +789,7 @@ func BenchmarkImport7500(b *testing.B) {
 		if probe, err := ledger.BuildInventory(st, "import bench", features, tests, batches); err != nil || probe == nil {
 			b.Fatalf("inventory: %v", err)
 		}
-		w := &ledger.Writer{Store: s.store, Signer: sg, Author: ledger.Author{Name: "alice", Email: "alice@example.com"}}
+		w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 		if _, err := w.Append(s.view, func(st *ledger.State) (*ledger.Entry, error) {
 			return ledger.BuildInventory(st, "import bench", features, tests, batches)
 		}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // integrity is what a View keeps to tie the rows that decisions rest on to
@@ -50,7 +51,7 @@ func (v *View) entry(id string) (*ledger.Entry, error) {
 		return nil, err
 	}
 	if ok {
-		rec, perr := ledger.ParseRecord(ledger.EntryPath(id), data)
+		rec, perr := ledger.ParseRecord(gitstore.EntryPath(id), data)
 		if perr == nil && rec.Verify() == nil {
 			v.integ.entries[id] = rec.Entry
 			return rec.Entry, nil

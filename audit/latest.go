@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // A row that cites an older entry which still bears it out (an item moved
@@ -58,7 +59,7 @@ func (v *View) later(id string) (map[string]*ledger.Entry, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read ledger entry %s: %w", short(eid), err)
 			}
-			if rec, perr := ledger.ParseRecord(ledger.EntryPath(eid), data); perr == nil {
+			if rec, perr := ledger.ParseRecord(gitstore.EntryPath(eid), data); perr == nil {
 				e = rec.Entry
 			}
 			if v.integ.parsed == nil {

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -42,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := git.PlainInit(dir, false); err != nil {
 		t.Fatal(err)
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.w = &ledger.Writer{Store: store, Signer: sshkey.NewSigner(key, "test key"), Author: ledger.Author{Name: "Alice", Email: "alice@example.com"}}
+	f.w = &ledger.Writer{Store: store, Signer: sshkey.NewSigner(key, "test key"), Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
 	if f.v, err = OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}
@@ -515,7 +516,7 @@ func emptyView(t *testing.T) *View {
 	if _, err := git.PlainInit(dir, false); err != nil {
 		t.Fatal(err)
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // RerunSelection chooses the entries audit --rerun re-runs, among those
@@ -52,8 +53,8 @@ func (e *UsageError) Error() string { return e.Msg }
 // RerunCases reads the ledger at head and returns the selected entries
 // with gate evidence, in replay order. Entries the replay refuses (audit
 // reports them) are not re-run.
-func RerunCases(store *ledger.Store, head plumbing.Hash, sel RerunSelection) ([]RerunCase, error) {
-	col, err := store.Collect(head, nil)
+func RerunCases(store *gitstore.Store, head plumbing.Hash, sel RerunSelection) ([]RerunCase, error) {
+	col, err := ledger.Collect(store, head, nil)
 	if err != nil {
 		return nil, err
 	}

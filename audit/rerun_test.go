@@ -15,6 +15,7 @@ import (
 
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // rerunLedger writes a ledger with four entries of gate evidence: feature
@@ -112,7 +113,7 @@ func TestRerunCases(t *testing.T) {
 	}
 
 	// An entry without evidence cannot be named.
-	col, err := store.Collect(head, nil)
+	col, err := ledger.Collect(store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestRerunFindings(t *testing.T) {
 			t.Fatalf("git %v: %v %s", args, err, out)
 		}
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}

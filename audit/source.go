@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -189,13 +190,13 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 	}
 	err = v.checked(func() error {
 		head, err := v.store.Head()
-		if errors.Is(err, ledger.ErrNoLedger) {
+		if errors.Is(err, gitstore.ErrNoLedger) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		data, err := v.store.ReadFile(head, ledger.AllowedSignersFile)
+		data, err := v.store.ReadFile(head, gitstore.AllowedSignersFile)
 		if err != nil {
 			return nil // a ledger without the file: audit names it
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // VerifyUpdate verifies a move of the ledger branch from old, the last
@@ -13,7 +14,7 @@ import (
 // accepts a push: head is verified in full (see Verify), it must contain
 // old (a zero old is a new branch), and a zero head (the branch deleted)
 // is refused. It writes nothing.
-func VerifyUpdate(store *ledger.Store, old, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
+func VerifyUpdate(store *gitstore.Store, old, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
 	if head.IsZero() {
 		return &Result{Head: head.String(), Findings: []ledger.Finding{{Msg: "the update deletes the ledger branch; the ledger is append-only"}}, Conflicts: []Item{}}, nil
 	}

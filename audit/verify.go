@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -44,7 +45,7 @@ const auditedFile = "porttracker-audited"
 // the branch and checks every signature against the signers valid at that
 // point, every rule and evidence chain, and the integrity of the history.
 // It writes nothing.
-func Verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
+func Verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
 	res, _, err := verify(store, head, contains)
 	return res, err
 }
@@ -57,9 +58,9 @@ type verified struct {
 	findings []ledger.Finding // of the replay alone, as the view records them
 }
 
-func verify(store *ledger.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, *verified, error) {
+func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, *verified, error) {
 	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []Item{}}
-	col, err := store.Collect(head, nil)
+	col, err := ledger.Collect(store, head, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -157,7 +158,7 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 // checkCommit checks that a commit does what a ledger commit may: a plain
 // commit adds exactly one entry (and the signer list with signer entries),
 // signed by that entry's signer; a merge adds nothing of its own.
-func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
+func checkCommit(ci *gitstore.CommitInfo, rec *ledger.Record) []ledger.Finding {
 	c := ci.Commit
 	var out []ledger.Finding
 	bad := func(path, format string, args ...any) {
@@ -166,9 +167,9 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 	merge := len(c.ParentHashes) > 1
 	added := 0
 	for _, ch := range ci.Changes {
-		isEntry := ledger.EntryIDFromPath(ch.Path) != ""
+		isEntry := gitstore.EntryIDFromPath(ch.Path) != ""
 		switch {
-		case merge && ch.Path == ledger.AllowedSignersFile:
+		case merge && ch.Path == gitstore.AllowedSignersFile:
 			// A merge joins two signer lists; checkSignerFile checks the result.
 		case merge && isEntry && ch.Old.IsZero():
 			bad(ch.Path, "a merge commit adds an entry that neither parent had")
@@ -180,8 +181,8 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 			bad(ch.Path, "commit deletes an entry (the ledger is append-only)")
 		case isEntry:
 			bad(ch.Path, "commit edits an entry after it was written (the ledger is append-only)")
-		case ch.Path == ledger.AllowedSignersFile && rec != nil && (rec.Entry.Kind == ledger.KindSigner || rec.Entry.Kind == ledger.KindGenesis || rec.Entry.Kind == ledger.KindResolution):
-		case len(c.ParentHashes) == 0 && (ch.Path == ".gitattributes" || ch.Path == "README.md" || ch.Path == ledger.AllowedSignersFile):
+		case ch.Path == gitstore.AllowedSignersFile && rec != nil && (rec.Entry.Kind == ledger.KindSigner || rec.Entry.Kind == ledger.KindGenesis || rec.Entry.Kind == ledger.KindResolution):
+		case len(c.ParentHashes) == 0 && (ch.Path == ".gitattributes" || ch.Path == "README.md" || ch.Path == gitstore.AllowedSignersFile):
 		default:
 			bad(ch.Path, "commit changes a file that only porttracker's own entries may change")
 		}
@@ -201,25 +202,25 @@ func checkCommit(ci *ledger.CommitInfo, rec *ledger.Record) []ledger.Finding {
 	// The commit must be signed by the key that signed its entry.
 	switch {
 	case ci.SigErr != nil:
-		bad(ledger.EntryPath(rec.ID), "commit signature: %v", ci.SigErr)
+		bad(gitstore.EntryPath(rec.ID), "commit signature: %v", ci.SigErr)
 	case ci.SigKey == "":
-		bad(ledger.EntryPath(rec.ID), "commit is not signed")
+		bad(gitstore.EntryPath(rec.ID), "commit is not signed")
 	case ci.SigKey != rec.SigKey:
-		bad(ledger.EntryPath(rec.ID), "commit is signed by another key than its entry")
+		bad(gitstore.EntryPath(rec.ID), "commit is signed by another key than its entry")
 	}
 	return out
 }
 
 // checkSignerFile checks that allowed_signers at head lists exactly the
 // signers that the signer entries leave active.
-func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) []ledger.Finding {
-	data, err := store.ReadFile(head, ledger.AllowedSignersFile)
+func checkSignerFile(store *gitstore.Store, head plumbing.Hash, st *ledger.State) []ledger.Finding {
+	data, err := store.ReadFile(head, gitstore.AllowedSignersFile)
 	if err != nil {
-		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "missing: " + err.Error()}}
+		return []ledger.Finding{{Commit: head.String(), Path: gitstore.AllowedSignersFile, Msg: "missing: " + err.Error()}}
 	}
 	got, err := sshkey.ParseAllowedSigners(data)
 	if err != nil {
-		return []ledger.Finding{{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: err.Error()}}
+		return []ledger.Finding{{Commit: head.String(), Path: gitstore.AllowedSignersFile, Msg: err.Error()}}
 	}
 	want, err := st.ActiveSigners()
 	if err != nil {
@@ -237,12 +238,12 @@ func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) 
 	var out []ledger.Finding
 	for k := range gotSet {
 		if !wantSet[k] {
-			out = append(out, ledger.Finding{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "lists a signer that no signer entry allows: " + strings.Fields(k)[0]})
+			out = append(out, ledger.Finding{Commit: head.String(), Path: gitstore.AllowedSignersFile, Msg: "lists a signer that no signer entry allows: " + strings.Fields(k)[0]})
 		}
 	}
 	for k := range wantSet {
 		if !gotSet[k] {
-			out = append(out, ledger.Finding{Commit: head.String(), Path: ledger.AllowedSignersFile, Msg: "does not list current signer " + strings.Fields(k)[0]})
+			out = append(out, ledger.Finding{Commit: head.String(), Path: gitstore.AllowedSignersFile, Msg: "does not list current signer " + strings.Fields(k)[0]})
 		}
 	}
 	return out
@@ -250,7 +251,7 @@ func checkSignerFile(store *ledger.Store, head plumbing.Hash, st *ledger.State) 
 
 // checkRewind reports a ledger head that no longer contains the head this
 // clone last audited: history was rewound or rewritten under it.
-func checkRewind(store *ledger.Store, head plumbing.Hash, reached map[plumbing.Hash]bool) *ledger.Finding {
+func checkRewind(store *gitstore.Store, head plumbing.Hash, reached map[plumbing.Hash]bool) *ledger.Finding {
 	data, err := os.ReadFile(filepath.Join(store.GitDir(), auditedFile))
 	if err != nil {
 		return nil
@@ -361,7 +362,7 @@ func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
 		return nil, err
 	}
 	defer known.Close()
-	col, err := v.store.Collect(head, func(h plumbing.Hash) bool {
+	col, err := ledger.Collect(v.store, head, func(h plumbing.Hash) bool {
 		var one int
 		return known.QueryRow(h.String()).Scan(&one) == nil
 	})

@@ -14,6 +14,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // View is porting.db, the SQLite view of one ledger branch.
@@ -23,7 +24,7 @@ type View struct {
 	// q is what reads go through: the database, or the transaction that a
 	// refresh or write has open (the connection pool has one connection).
 	q     querier
-	store *ledger.Store
+	store *gitstore.Store
 	// Rebuilt says that the last refresh replayed the ledger from scratch.
 	Rebuilt bool
 	// Notice, if set, is told when the view was found to disagree with the
@@ -37,7 +38,7 @@ type View struct {
 // branch is started again (the view can always be rebuilt from the
 // ledger); any other file is refused with an error wrapping ErrNotView and
 // left untouched.
-func OpenView(path string, store *ledger.Store) (*View, error) {
+func OpenView(path string, store *gitstore.Store) (*View, error) {
 	if err := checkViewFile(path); err != nil {
 		return nil, err
 	}
@@ -247,7 +248,7 @@ func (v *View) state() (*ledger.State, error) {
 // Refresh brings the view up to the ledger's head.
 func (v *View) Refresh() error {
 	head, err := v.store.Head()
-	if errors.Is(err, ledger.ErrNoLedger) {
+	if errors.Is(err, gitstore.ErrNoLedger) {
 		head = plumbing.ZeroHash
 	} else if err != nil {
 		return err
@@ -285,7 +286,7 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 		defer known.Close()
 		reached := false
 		var qerr error
-		col, err := v.store.Collect(head, func(h plumbing.Hash) bool {
+		col, err := ledger.Collect(v.store, head, func(h plumbing.Hash) bool {
 			if h == cur {
 				reached = true
 			}
@@ -383,7 +384,7 @@ func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledg
 	findings := append(append([]ledger.Finding(nil), col.Findings...), clockFindings...)
 	for _, rec := range fresh {
 		if err := st.Apply(rec); err != nil {
-			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: ledger.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
+			findings = append(findings, ledger.Finding{Commit: rec.Commit, Path: gitstore.EntryPath(rec.ID), Entry: rec.ID, Msg: err.Error()})
 		}
 	}
 	if len(col.Commits) > 0 {
@@ -425,11 +426,11 @@ func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
 		if err := v.undo(tx, t.id); err != nil {
 			return nil, err
 		}
-		data, err := v.store.ReadFile(plumbing.NewHash(t.commit), ledger.EntryPath(t.id))
+		data, err := v.store.ReadFile(plumbing.NewHash(t.commit), gitstore.EntryPath(t.id))
 		if err != nil {
 			return nil, errRebuild
 		}
-		rec, err := ledger.ParseRecord(ledger.EntryPath(t.id), data)
+		rec, err := ledger.ParseRecord(gitstore.EntryPath(t.id), data)
 		if err != nil {
 			return nil, errRebuild
 		}
@@ -499,7 +500,7 @@ func (v *View) undo(tx *sql.Tx, entry string) error {
 
 // rebuild replays the whole ledger in memory and writes the view anew.
 func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
-	col, err := v.store.Collect(head, nil)
+	col, err := ledger.Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}

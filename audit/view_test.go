@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -35,12 +37,12 @@ func clone(t *testing.T, f *fixture, identity string) *fixture {
 	if _, err := git.PlainInit(dir, false); err != nil {
 		t.Fatal(err)
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
 	store.Now = f.w.Store.Now
-	g := &fixture{t: t, now: f.now, first: true, w: &ledger.Writer{Store: store, Signer: signer, Author: ledger.Author{Name: identity, Email: identity}}}
+	g := &fixture{t: t, now: f.now, first: true, w: &ledger.Writer{Store: store, Signer: signer, Author: gitstore.Author{Name: identity, Email: identity}}}
 	if g.v, err = OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func clone(t *testing.T, f *fixture, identity string) *fixture {
 // pull fetches from's ledger into to and merges it, as sync does.
 func pull(t *testing.T, to, from *fixture) {
 	t.Helper()
-	remote, err := to.w.Store.OpenRemote(from.w.Store.WorkTree())
+	remote, err := remote.Open(to.w.Store, from.w.Store.WorkTree())
 	if err != nil {
 		t.Fatal(err)
 	}

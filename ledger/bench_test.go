@@ -20,10 +20,11 @@ import (
 
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // benchStore opens the cached generated ledger and returns its head.
-func benchStore(b *testing.B) (*ledger.Store, plumbing.Hash, *gen.Result) {
+func benchStore(b *testing.B) (*gitstore.Store, plumbing.Hash, *gen.Result) {
 	b.Helper()
 	opt, err := gen.BenchOptions(testing.Short())
 	if err != nil {
@@ -33,7 +34,7 @@ func benchStore(b *testing.B) (*ledger.Store, plumbing.Hash, *gen.Result) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	store, err := ledger.Open(res.Dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(res.Dir, ledger.DefaultBranch)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func BenchmarkWalk(b *testing.B) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		n := 0
-		if err := store.Walk(head, nil, func(*ledger.CommitInfo) error { n++; return nil }); err != nil {
+		if err := store.Walk(head, nil, func(*gitstore.CommitInfo) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 		if n != res.Commits {
@@ -71,7 +72,7 @@ func BenchmarkCollect(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		col, err := store.Collect(head, nil)
+		col, err := ledger.Collect(store, head, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -87,7 +88,7 @@ func BenchmarkCollect(b *testing.B) {
 // empty in-memory State: the rules alone.
 func BenchmarkApply(b *testing.B) {
 	store, head, res := benchStore(b)
-	col, err := store.Collect(head, nil)
+	col, err := ledger.Collect(store, head, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

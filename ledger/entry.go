@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // FormatVersion is the entry format this package writes and reads.
@@ -186,33 +187,6 @@ func EntryID(payload []byte) string {
 	return hex.EncodeToString(sum[:])[:40]
 }
 
-// EntryPath is where the entry with the given ID is stored in the ledger tree.
-func EntryPath(id string) string { return "entries/" + id[:2] + "/" + id + ".toml" }
-
-// EntryIDFromPath returns the ID of an entry path, or "" if the path is not
-// an entry path.
-func EntryIDFromPath(p string) string {
-	rest, ok := strings.CutPrefix(p, "entries/")
-	if !ok {
-		return ""
-	}
-	dir, file, ok := strings.Cut(rest, "/")
-	id, isToml := strings.CutSuffix(file, ".toml")
-	if !ok || !isToml || len(id) != 40 || !strings.HasPrefix(id, dir) || !isHex(id) {
-		return ""
-	}
-	return id
-}
-
-func isHex(s string) bool {
-	for _, r := range s {
-		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // AssembleFile returns the entry file: the payload followed by the
 // signature table that holds the armored SSH signature.
 func AssembleFile(payload, armored []byte) []byte {
@@ -307,7 +281,7 @@ func ParseRecord(path string, file []byte) (*Record, error) {
 		return nil, err
 	}
 	id := EntryID(payload)
-	if want := EntryPath(id); path != "" && path != want {
+	if want := gitstore.EntryPath(id); path != "" && path != want {
 		return nil, fmt.Errorf("%w: content does not match its name (edited after signing? its content belongs at %s)", ErrMalformed, want)
 	}
 	e, err := DecodePayload(payload)

@@ -10,13 +10,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // replayView is a View that replays the whole ledger for every write: the
 // simplest correct view, and the oracle the incremental one is held to.
 type replayView struct {
-	store *Store
+	store *gitstore.Store
 	saved int
 }
 
@@ -25,7 +26,7 @@ func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
 	if head.IsZero() {
 		return st, nil
 	}
-	col, err := v.store.Collect(head, nil)
+	col, err := Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -67,13 +68,13 @@ func newLedger(t testing.TB) (dir string, w *Writer) {
 
 func initLedger(t testing.TB, dir string, key *sshkey.Signer) *Writer {
 	t.Helper()
-	store, err := Open(dir, DefaultBranch)
+	store, err := gitstore.Open(dir, DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	store.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
-	w := &Writer{Store: store, Signer: key, Author: Author{Name: "Alice", Email: "alice@example.com"}}
+	w := &Writer{Store: store, Signer: key, Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
 	if _, err := w.Init(&replayView{store: store}, "alice@example.com"); err != nil {
 		t.Fatal(err)
 	}

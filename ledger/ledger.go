@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -22,9 +23,9 @@ type View interface {
 
 // Writer appends entries to a ledger.
 type Writer struct {
-	Store  *Store
+	Store  *gitstore.Store
 	Signer *sshkey.Signer
-	Author Author
+	Author gitstore.Author
 	// Contains, if set, is given to the State so that verified moves are
 	// checked against the code's history.
 	Contains func(ancestor, descendant string) (bool, error)
@@ -36,9 +37,8 @@ const maxRetries = 10
 
 // Files fixed in the ledger tree besides the entries.
 const (
-	AllowedSignersFile = "allowed_signers"
-	attributesFile     = ".gitattributes"
-	readmeFile         = "README.md"
+	attributesFile = ".gitattributes"
+	readmeFile     = "README.md"
 )
 
 // attributes lets plain git merge two clones' signer lists without a
@@ -71,7 +71,7 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 	defer unlock()
 	if _, err := w.Store.Head(); err == nil {
 		return nil, fmt.Errorf("the ledger branch %s already exists", w.Store.Branch())
-	} else if !errors.Is(err, ErrNoLedger) {
+	} else if !errors.Is(err, gitstore.ErrNoLedger) {
 		return nil, err
 	}
 	st, err := v.StateAt(plumbing.ZeroHash)
@@ -89,10 +89,10 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 		return nil, err
 	}
 	files := map[string][]byte{
-		EntryPath(rec.ID):  file,
-		AllowedSignersFile: sshkey.FormatAllowedSigners(signers),
-		attributesFile:     []byte(attributes),
-		readmeFile:         []byte(branchReadme),
+		gitstore.EntryPath(rec.ID):  file,
+		gitstore.AllowedSignersFile: sshkey.FormatAllowedSigners(signers),
+		attributesFile:              []byte(attributes),
+		readmeFile:                  []byte(branchReadme),
 	}
 	tip, err := w.commit(plumbing.ZeroHash, rec, files)
 	if err != nil {
@@ -139,7 +139,7 @@ func (w *Writer) AppendAll(v View, build func(st *State, i int) (*Entry, error))
 	defer unlock()
 	for attempt := 0; ; attempt++ {
 		recs, err := w.appendOnce(v, build)
-		if errors.Is(err, ErrRefChanged) && attempt < maxRetries {
+		if errors.Is(err, gitstore.ErrRefChanged) && attempt < maxRetries {
 			continue
 		}
 		return recs, err
@@ -177,9 +177,9 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 		if err != nil {
 			return nil, err
 		}
-		files := map[string][]byte{EntryPath(rec.ID): file}
+		files := map[string][]byte{gitstore.EntryPath(rec.ID): file}
 		if e.Kind == KindResolution {
-			if files[AllowedSignersFile], err = w.resolutionSigners(tip, rec, files); err != nil {
+			if files[gitstore.AllowedSignersFile], err = w.resolutionSigners(tip, rec, files); err != nil {
 				return nil, err
 			}
 		}
@@ -188,7 +188,7 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 			if err != nil {
 				return nil, err
 			}
-			files[AllowedSignersFile] = sshkey.FormatAllowedSigners(signers)
+			files[gitstore.AllowedSignersFile] = sshkey.FormatAllowedSigners(signers)
 		}
 		if tip, err = w.commit(tip, rec, files); err != nil {
 			return nil, err
@@ -239,7 +239,7 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 // commit writes the commit that adds rec's files on parent (zero: the
 // first commit) and records it in rec; it does not move the branch.
 func (w *Writer) commit(parent plumbing.Hash, rec *Record, files map[string][]byte) (plumbing.Hash, error) {
-	msg := rec.Entry.Summary + "\n\nPorttracker-Entry: " + EntryPath(rec.ID) + "\n"
+	msg := rec.Entry.Summary + "\n\nPorttracker-Entry: " + gitstore.EntryPath(rec.ID) + "\n"
 	c, err := w.Store.CommitFiles(parent, files, msg, w.Author, w.Signer)
 	if err != nil {
 		return plumbing.ZeroHash, err

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // Lineage is what replay knows of the ledger's history, so that order and
@@ -113,7 +115,7 @@ func (l *Lineage) setClock(h plumbing.Hash) error {
 		return nil
 	}
 	if r.Entry.Clock != base+1 {
-		*findings = append(*findings, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID,
+		*findings = append(*findings, Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID,
 			Msg: fmt.Sprintf("clock %d is not derived from its history: the largest clock there is %d, so a writer writes %d; the entry is not replayed", r.Entry.Clock, base, base+1)})
 		return nil
 	}

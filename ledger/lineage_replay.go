@@ -5,9 +5,11 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
-// Replay replays a whole ledger, read by Collect(head, nil), into st:
+// Replay replays a whole ledger, read by Collect(s, head, nil), into st:
 // records whose clocks are not derived from their history are refused,
 // the signers in force for each entry come from its commit's ancestry, and
 // entries concurrent with their signer's revocation are refused (a first
@@ -60,7 +62,7 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 	var out []Finding
 	for _, r := range recs {
 		if msg, ok := lin.resolutionErr[r.ID]; ok {
-			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: msg})
+			out = append(out, Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID, Msg: msg})
 			continue
 		}
 		if err := st.Apply(r); err != nil {
@@ -68,7 +70,7 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 			if errors.As(err, &rejected) {
 				continue
 			}
-			f := Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
+			f := Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
 			var conflict *ConflictError
 			if errors.As(err, &conflict) {
 				f.ConflictWith = conflict.Revocation

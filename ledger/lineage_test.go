@@ -53,7 +53,7 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		col, err := w.Store.Collect(m.Head, nil)
+		col, err := Collect(w.Store, m.Head, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestClockRules(t *testing.T) {
 	_, w := newLedger(t)
 	appendEntry(t, w, sampleInventory())
 	head := mustHead(t, w)
-	col, err := w.Store.Collect(head, nil)
+	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 
 	"slices"
@@ -43,7 +44,7 @@ func forge(t *testing.T, w *Writer, e *Entry) (before string) {
 		t.Fatal(err)
 	}
 	file := AssembleFile(payload, armored)
-	commit, err := w.Store.CommitFiles(head, map[string][]byte{EntryPath(EntryID(payload)): file}, "forged", w.Author, w.Signer)
+	commit, err := w.Store.CommitFiles(head, map[string][]byte{gitstore.EntryPath(EntryID(payload)): file}, "forged", w.Author, w.Signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func forge(t *testing.T, w *Writer, e *Entry) (before string) {
 func replayFinding(t *testing.T, w *Writer, before string) string {
 	t.Helper()
 	head := mustHead(t, w)
-	col, err := w.Store.Collect(head, nil)
+	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // TestRecoverAfterKill: a process that holds porttracker's lock, has taken
@@ -55,7 +57,7 @@ func TestRecoverAfterKill(t *testing.T) {
 	if err := git("update-ref", "refs/heads/porting-ledger", head.String()); err == nil || !strings.Contains(err.Error(), ".lock") {
 		t.Fatalf("git moved the branch past the dead writer's lock: %v", err)
 	}
-	store, err := Open(dir, DefaultBranch)
+	store, err := gitstore.Open(dir, DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func TestRecoverAfterKill(t *testing.T) {
 // dieMidWrite takes porttracker's lock in dir, the ref lock and a
 // temporary pack, as a writer does in the middle of a write, and is killed.
 func dieMidWrite(dir string) {
-	store, err := Open(dir, DefaultBranch)
+	store, err := gitstore.Open(dir, DefaultBranch)
 	if err != nil {
 		os.Exit(3)
 	}

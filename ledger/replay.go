@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -47,30 +48,30 @@ type Collected struct {
 	// commits, sorted in replay order.
 	Records []*Record
 	// Commits are the new commits, newest first.
-	Commits []*CommitInfo
+	Commits []*gitstore.CommitInfo
 	// Findings are entries that could not be read or verified.
 	Findings []Finding
 }
 
-// Collect walks the commits reachable from head that stop does not cut
+// Collect walks the commits of s reachable from head that stop does not cut
 // off, reads every entry file they added, and checks each signature, in
 // parallel. Entries are deduplicated by ID.
-func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Collected, error) {
+func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) bool) (*Collected, error) {
 	type job struct {
 		path   string
 		blob   plumbing.Hash
 		commit string
-		info   *CommitInfo
+		info   *gitstore.CommitInfo
 	}
 	var jobs []job
 	out := &Collected{}
-	err := s.Walk(head, stop, func(ci *CommitInfo) error {
+	err := s.Walk(head, stop, func(ci *gitstore.CommitInfo) error {
 		out.Commits = append(out.Commits, ci)
 		if len(ci.Commit.ParentHashes) > 1 {
 			return nil // a merge adds nothing of its own; audit checks that
 		}
 		for _, ch := range ci.Changes {
-			if ch.Old.IsZero() && EntryIDFromPath(ch.Path) != "" {
+			if ch.Old.IsZero() && gitstore.EntryIDFromPath(ch.Path) != "" {
 				if err := CheckEntryMode(ch.Mode); err != nil {
 					out.Findings = append(out.Findings, Finding{Commit: ci.Commit.Hash.String(), Path: ch.Path, Msg: err.Error()})
 					continue
@@ -91,7 +92,7 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 		if ci.Commit.PGPSignature == "" {
 			continue
 		}
-		if payloads[i] = ci.payload; payloads[i] != nil {
+		if payloads[i] = ci.SignedPayload(); payloads[i] != nil {
 			continue
 		}
 		var obj plumbing.MemoryObject
@@ -118,7 +119,7 @@ func (s *Store) Collect(head plumbing.Hash, stop func(plumbing.Hash) bool) (*Col
 	recs := make([]*Record, len(jobs))
 	errs := make([]error, len(jobs))
 	for i, j := range jobs {
-		if data, ok := j.info.blobs[j.path]; ok {
+		if data, ok := j.info.ReadBlob(j.path); ok {
 			files[i] = data
 			continue
 		}

@@ -158,7 +158,7 @@ func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *Record, files map[str
 	if err != nil {
 		return nil, err
 	}
-	col, err := w.Store.Collect(trial, nil)
+	col, err := Collect(w.Store, trial, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -6,16 +6,17 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // lenientView replays the whole ledger and keeps what applies, findings
 // and all, as porting.db does: the state a writer sees beside a conflict.
-type lenientView struct{ store *Store }
+type lenientView struct{ store *gitstore.Store }
 
 func (v *lenientView) StateAt(head plumbing.Hash) (*State, error) {
 	st := NewState(nil)
-	col, err := v.store.Collect(head, nil)
+	col, err := Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func (v *lenientView) Save(*State, plumbing.Hash, ...*Record) error { return nil
 func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *Entry) *Record {
 	t.Helper()
 	head := mustHead(t, w)
-	col, err := w.Store.Collect(head, nil)
+	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *En
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := w.Store.CommitFiles(head, map[string][]byte{EntryPath(rec.ID): file}, e.Summary, w.Author, key)
+	c, err := w.Store.CommitFiles(head, map[string][]byte{gitstore.EntryPath(rec.ID): file}, e.Summary, w.Author, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bo
 func replayHead(t *testing.T, w *Writer) (*State, []Finding) {
 	t.Helper()
 	head := mustHead(t, w)
-	col, err := w.Store.Collect(head, nil)
+	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 func hooksCommand() *cli.Command {
@@ -48,7 +49,7 @@ func runHooks(c *cli.Context, do func(gitDir string) ([]string, error)) error {
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
-	st, err := ledger.Open(c.String("repo"), ledger.DefaultBranch)
+	st, err := gitstore.Open(c.String("repo"), ledger.DefaultBranch)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -118,7 +119,7 @@ func hookEnv(c *cli.Context) (*env, error) {
 		return nil, usagef("%v", err)
 	}
 	e.cfg = cfg
-	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
 		return nil, usagef("%v", err)
 	}
 	return e, nil
@@ -131,7 +132,7 @@ func runPreCommit(c *cli.Context) error {
 	if err != nil || e == nil {
 		return err
 	}
-	if _, err := e.store.Head(); errors.Is(err, ledger.ErrNoLedger) {
+	if _, err := e.store.Head(); errors.Is(err, gitstore.ErrNoLedger) {
 		return nil
 	} else if err != nil {
 		return err
@@ -215,7 +216,7 @@ func runPrePush(c *cli.Context) error {
 			return err
 		}
 		e.cfg = ledger.DefaultConfig()
-		if e.store, err = ledger.Open(e.root, e.cfg.Ledger.Branch); err != nil {
+		if e.store, err = gitstore.Open(e.root, e.cfg.Ledger.Branch); err != nil {
 			return usagef("%v", err)
 		}
 	}
@@ -264,7 +265,7 @@ func runPrePush(c *cli.Context) error {
 // the remote has none, or one this clone has not seen). Commits git makes
 // without a hook (git cherry-pick) are caught here before they leave.
 func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
-	if _, err := e.store.Head(); errors.Is(err, ledger.ErrNoLedger) {
+	if _, err := e.store.Head(); errors.Is(err, gitstore.ErrNoLedger) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err

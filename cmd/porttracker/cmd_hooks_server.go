@@ -5,6 +5,7 @@ import (
 
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // runHooksInstall installs the clone's hooks, or with --server the
@@ -14,7 +15,7 @@ func runHooksInstall(c *cli.Context) error {
 		return runHooks(c, hooks.Install)
 	}
 	return runHooks(c, func(gitDir string) ([]string, error) {
-		st, err := ledger.Open(gitDir, ledger.DefaultBranch)
+		st, err := gitstore.Open(gitDir, ledger.DefaultBranch)
 		if err != nil {
 			return nil, err
 		}

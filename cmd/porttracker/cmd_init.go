@@ -11,6 +11,7 @@ import (
 
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -63,7 +64,7 @@ func runInit(c *cli.Context) error {
 		return nil
 	}
 	e.cfg = cfg
-	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
 		return usagef("%v", err)
 	}
 	if _, herr := e.store.Head(); herr == nil {

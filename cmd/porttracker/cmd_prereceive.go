@@ -13,6 +13,7 @@ import (
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // runPreReceive is the central repository's hook: it reads the pushed
@@ -25,7 +26,7 @@ func runPreReceive(c *cli.Context) error {
 	if gitDir == "" {
 		gitDir = c.String("repo")
 	}
-	probe, err := ledger.Open(gitDir, ledger.DefaultBranch)
+	probe, err := gitstore.Open(gitDir, ledger.DefaultBranch)
 	if err != nil {
 		return usagef("pre-receive: %v", err)
 	}
@@ -37,7 +38,7 @@ func runPreReceive(c *cli.Context) error {
 		}
 	}
 	probe.Close()
-	store, err := ledger.OpenReceiving(gitDir, cfg.Ledger.Branch, os.Getenv("GIT_OBJECT_DIRECTORY"), ledger.SplitAlternates(os.Getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")))
+	store, err := gitstore.OpenReceiving(gitDir, cfg.Ledger.Branch, os.Getenv("GIT_OBJECT_DIRECTORY"), gitstore.SplitAlternates(os.Getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")))
 	if err != nil {
 		return failf("pre-receive: push refused: %v", err)
 	}
@@ -74,7 +75,7 @@ func runPreReceive(c *cli.Context) error {
 		CheckCode: func(old, sha, ledgerSHA string) ([]string, error) {
 			if ledgerSHA == "" {
 				h, err := store.Head()
-				if errors.Is(err, ledger.ErrNoLedger) {
+				if errors.Is(err, gitstore.ErrNoLedger) {
 					return nil, nil
 				} else if err != nil {
 					return nil, err
@@ -179,7 +180,7 @@ func bodyCheck(cfg ledger.Config) (hooks.CheckFunc, error) {
 }
 
 // headCommit is the commit the repository's HEAD names, or zero.
-func headCommit(s *ledger.Store) plumbing.Hash {
+func headCommit(s *gitstore.Store) plumbing.Hash {
 	ref, err := s.Repo.Head()
 	if err != nil {
 		return plumbing.ZeroHash

@@ -7,7 +7,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/remote"
 )
 
 func syncCommand() *cli.Command {
@@ -40,12 +41,12 @@ func runSync(c *cli.Context) error {
 	}
 	defer e.close()
 	e.store.RemoteMessages = e.errOut
-	remote, err := e.store.OpenRemote(name)
+	remote, err := remote.Open(e.store, name)
 	if err != nil {
 		return usagef("%v", err)
 	}
 	local, err := e.store.Head()
-	if err != nil && !errors.Is(err, ledger.ErrNoLedger) {
+	if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
 		return err
 	}
 	if c.Bool("dry-run") {
@@ -116,7 +117,7 @@ func runSync(c *cli.Context) error {
 	return nil
 }
 
-func syncDryRun(e *env, remote ledger.Remote, local plumbing.Hash) error {
+func syncDryRun(e *env, remote remote.Remote, local plumbing.Hash) error {
 	rh, err := remote.Head(e.c.Context)
 	if err != nil {
 		return err
@@ -153,7 +154,7 @@ func countCommits(e *env, head, base plumbing.Hash) (int, error) {
 	err := e.store.Walk(head, func(h plumbing.Hash) bool {
 		ok, _ := e.store.IsAncestor(h, base)
 		return ok
-	}, func(*ledger.CommitInfo) error { n++; return nil })
+	}, func(*gitstore.CommitInfo) error { n++; return nil })
 	if err != nil {
 		return 0, fmt.Errorf("count commits: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -26,7 +27,7 @@ type env struct {
 	term  *terminal
 	root  string
 	cfg   ledger.Config
-	store *ledger.Store
+	store *gitstore.Store
 	view  *audit.View
 	// head is the ledger head the view was refreshed to (zero: no ledger).
 	head plumbing.Hash
@@ -52,7 +53,7 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 		return nil, usagef("%v", err)
 	}
 	e.cfg = cfg
-	if e.store, err = ledger.Open(e.root, cfg.Ledger.Branch); err != nil {
+	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
 		return nil, usagef("%v", err)
 	}
 	e.recover()
@@ -71,7 +72,7 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 func openRepo(c *cli.Context) (*env, error) {
 	e := &env{c: c, out: c.App.Writer, errOut: c.App.ErrWriter, term: terminalOf(c)}
 	dir := c.String("repo")
-	st, err := ledger.Open(dir, ledger.DefaultBranch)
+	st, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -110,7 +111,7 @@ func (e *env) openView() error {
 	v.Notice = func(msg string) { fmt.Fprintf(e.errOut, "porttracker: %s\n", msg) }
 	e.view = v
 	head, err := e.store.Head()
-	if err != nil && !errors.Is(err, ledger.ErrNoLedger) {
+	if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
 		return err
 	}
 	if _, err := v.StateAt(head); audit.IsCorrupt(err) {
@@ -182,8 +183,8 @@ func (e *env) writer() (*ledger.Writer, error) {
 }
 
 // author is user.name and user.email from git's configuration.
-func (e *env) author() ledger.Author {
-	a := ledger.Author{Name: "porttracker", Email: "porttracker@localhost"}
+func (e *env) author() gitstore.Author {
+	a := gitstore.Author{Name: "porttracker", Email: "porttracker@localhost"}
 	cfg, err := gitrepo.ReadDirConfig(e.root)
 	if err != nil {
 		return a
@@ -272,7 +273,7 @@ func (e *env) writtenAll(recs []*ledger.Record) error {
 	}
 	all := make([]one, len(recs))
 	for i, rec := range recs {
-		all[i] = one{rec.ID, rec.Commit, ledger.EntryPath(rec.ID), rec.Entry.Summary}
+		all[i] = one{rec.ID, rec.Commit, gitstore.EntryPath(rec.ID), rec.Entry.Summary}
 	}
 	var last one
 	if len(all) > 0 {
@@ -299,7 +300,7 @@ func (e *env) written(rec *ledger.Record) error {
 			Commit  string `json:"commit"`
 			Path    string `json:"path"`
 			Summary string `json:"summary"`
-		}{rec.ID, rec.Commit, ledger.EntryPath(rec.ID), rec.Entry.Summary})
+		}{rec.ID, rec.Commit, gitstore.EntryPath(rec.ID), rec.Entry.Summary})
 	}
 	e.printf("%s (entry %s, commit %s)\n", rec.Entry.Summary, rec.ID[:12], shortHash(rec.Commit))
 	return nil

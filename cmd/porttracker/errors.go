@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/remote"
 )
 
 // exitError carries an exit status with an error.
@@ -57,7 +58,7 @@ func kindOf(err error) kind {
 		return kindUsage
 	case ledger.IsRule(err):
 		return kindRule
-	case !isExit && errors.Is(err, ledger.ErrRemoteAccess):
+	case !isExit && errors.Is(err, remote.ErrRemoteAccess):
 		return kindUsage
 	case errors.Is(err, context.Canceled):
 		return kindInterrupted
@@ -74,8 +75,8 @@ func classify(err error) (int, string) {
 		return ee.code, msg
 	case ledger.IsRule(err):
 		return kindRule.status, msg
-	case errors.Is(err, ledger.ErrRemoteAccess):
-		return kindUsage.status, strings.TrimPrefix(msg, ledger.ErrRemoteAccess.Error()+": ")
+	case errors.Is(err, remote.ErrRemoteAccess):
+		return kindUsage.status, strings.TrimPrefix(msg, remote.ErrRemoteAccess.Error()+": ")
 	case errors.Is(err, context.Canceled):
 		return kindInterrupted.status, "interrupted; nothing was written"
 	}

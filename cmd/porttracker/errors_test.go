@@ -8,13 +8,14 @@ import (
 
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/remote"
 )
 
 // TestClassify: the exit status, the --json code and the message follow the
 // error's type, whatever the message says.
 func TestClassify(t *testing.T) {
 	rule := &ledger.RuleError{Msg: "feature 1 is not defined"}
-	remote := fmt.Errorf("%w: remote origin: connection refused", ledger.ErrRemoteAccess)
+	remote := fmt.Errorf("%w: remote origin: connection refused", remote.ErrRemoteAccess)
 	for _, tc := range []struct {
 		name   string
 		err    error

@@ -10,7 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/remote"
 )
 
 // adoptRemoteLedger is what a command does in a clone that has no local
@@ -20,7 +21,7 @@ import (
 // so on stderr. With no remote-tracking ledger it does nothing. Remotes
 // whose ledgers disagree are refused: the user picks one with sync.
 func (e *env) adoptRemoteLedger() error {
-	if _, err := e.store.Head(); !errors.Is(err, ledger.ErrNoLedger) {
+	if _, err := e.store.Head(); !errors.Is(err, gitstore.ErrNoLedger) {
 		return err
 	}
 	remotes, err := e.store.RemoteLedgers()
@@ -44,7 +45,7 @@ func (e *env) adoptRemoteLedger() error {
 		return failf("%s fails verification, so no local %s branch was made from it: %s (%d findings; see porttracker audit in a clone of it)", pick.TrackingName(branch), branch, res.Findings[0], len(res.Findings))
 	}
 	if err := e.store.Track(pick.Remote, pick.Head); err != nil {
-		if errors.Is(err, ledger.ErrRefChanged) {
+		if errors.Is(err, gitstore.ErrRefChanged) {
 			return nil // another command made it meanwhile
 		}
 		return err
@@ -71,7 +72,7 @@ func (e *env) refuseSecondGenesis(c *cli.Context) error {
 		return fmt.Errorf("read git config: %w", err)
 	}
 	for name := range cfg.Remotes {
-		remote, err := e.store.OpenRemote(name)
+		remote, err := remote.Open(e.store, name)
 		if err != nil {
 			return usagef("remote %s: %v (init must see every remote to be sure none has a ledger; fix or remove it)", name, err)
 		}

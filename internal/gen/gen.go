@@ -31,6 +31,8 @@ import (
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -190,7 +192,7 @@ type worker struct {
 	identity string
 	dir      string
 	key      string
-	store    *ledger.Store
+	store    *gitstore.Store
 	view     *audit.View
 	w        *ledger.Writer
 	// known are the batches this clone's ledger has as complete.
@@ -353,9 +355,9 @@ func identity(n int) string {
 	return fmt.Sprintf("dev%d@example.com", n)
 }
 
-func author(n int) ledger.Author {
+func author(n int) gitstore.Author {
 	id := identity(n)
-	return ledger.Author{Name: id[:len(id)-len("@example.com")], Email: id}
+	return gitstore.Author{Name: id[:len(id)-len("@example.com")], Email: id}
 }
 
 // newWorker makes worker n with its key, writing in the repository at dir.
@@ -370,7 +372,7 @@ func (g *generator) newWorker(n int, dir string) (*worker, error) {
 
 // openWorker opens the ledger store and the view of wk's repository.
 func (g *generator) openWorker(wk *worker, dir string) error {
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		return err
 	}
@@ -510,8 +512,8 @@ func union(dst, src map[int]bool) {
 // fetch brings the generated repository's ledger into wk's clone and
 // merges it with the clone's, as porttracker sync does (but for verifying
 // the fetched ledger first). It returns the remote and its head.
-func (g *generator) fetch(wk *worker) (ledger.Remote, plumbing.Hash, *ledger.MergeResult, error) {
-	remote, err := wk.store.OpenRemote("origin")
+func (g *generator) fetch(wk *worker) (remote.Remote, plumbing.Hash, *gitstore.MergeResult, error) {
+	remote, err := remote.Open(wk.store, "origin")
 	if err != nil {
 		return nil, plumbing.ZeroHash, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 var small = Options{Features: 30, Tests: 20, Batches: 4, Entries: 160, Clones: 3, Seed: 7}
@@ -26,7 +27,7 @@ func TestGenerate(t *testing.T) {
 	if res.Merges == 0 {
 		t.Error("no merge commit: the clones never wrote concurrently")
 	}
-	store, err := ledger.Open(dir, ledger.DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestCopyRepo(t *testing.T) {
 	if err := CopyRepo(dir, cp); err != nil {
 		t.Fatal(err)
 	}
-	store, err := ledger.Open(cp, ledger.DefaultBranch)
+	store, err := gitstore.Open(cp, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}

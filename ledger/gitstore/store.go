@@ -1,4 +1,4 @@
-package ledger
+package gitstore
 
 import (
 	"bytes"
@@ -521,3 +521,10 @@ func (s *Store) ReadBlob(h plumbing.Hash) ([]byte, error) {
 	defer r.Close()
 	return io.ReadAll(r)
 }
+
+// Objects is the store's object storage, for copying objects between
+// repositories on this machine.
+func (s *Store) Objects() storer.EncodedObjectStorer { return s.objs }
+
+// Ref is the full name of the ledger branch (refs/heads/BRANCH).
+func (s *Store) Ref() plumbing.ReferenceName { return s.ref }

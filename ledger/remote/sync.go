@@ -1,4 +1,4 @@
-package ledger
+package remote
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -18,7 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // Remote is where sync exchanges the ledger branch.
@@ -36,12 +36,12 @@ type Remote interface {
 	Push(ctx context.Context, old, new plumbing.Hash) error
 }
 
-// OpenRemote resolves name (a configured remote, a path to a repository,
+// Open resolves name (a configured remote, a path to a repository,
 // or a URL) to a Remote for the ledger branch of s. Remotes on the local
 // file system are read and written directly through go-git, with no git
 // binary; others go through go-git's transports (ssh with the user's
 // ssh-agent, https).
-func (s *Store) OpenRemote(name string) (Remote, error) {
+func Open(s *gitstore.Store, name string) (Remote, error) {
 	addr := name
 	if cfg, err := s.Repo.Config(); err == nil {
 		if rc, ok := cfg.Remotes[name]; ok && len(rc.URLs) > 0 {
@@ -49,7 +49,7 @@ func (s *Store) OpenRemote(name string) (Remote, error) {
 		}
 	}
 	if path, ok := localPath(addr, s.WorkTree()); ok {
-		other, err := Open(path, s.branch)
+		other, err := gitstore.Open(path, s.Branch())
 		if err != nil {
 			return nil, fmt.Errorf("remote %s: %w", name, err)
 		}
@@ -81,14 +81,14 @@ func localPath(addr, base string) (string, bool) {
 // localRemote is a repository on this machine.
 type localRemote struct {
 	name          string
-	local, remote *Store
+	local, remote *gitstore.Store
 }
 
 func (r *localRemote) Name() string { return r.name }
 
 func (r *localRemote) Head(context.Context) (plumbing.Hash, error) {
 	h, err := r.remote.Head()
-	if errors.Is(err, ErrNoLedger) {
+	if errors.Is(err, gitstore.ErrNoLedger) {
 		return plumbing.ZeroHash, nil
 	}
 	return h, err
@@ -99,10 +99,10 @@ func (r *localRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil || h.IsZero() {
 		return h, err
 	}
-	if err := copyObjects(r.remote.objs, r.local.objs, h); err != nil {
+	if err := copyObjects(r.remote.Objects(), r.local.Objects(), h); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: %w", r.name, err)
 	}
-	if err := r.local.setTracking(r.name, h); err != nil {
+	if err := r.local.SetTracking(r.name, h); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return h, nil
@@ -114,34 +114,16 @@ func (r *localRemote) Push(_ context.Context, old, new plumbing.Hash) error {
 		return err
 	}
 	defer unlock()
-	if err := copyObjects(r.local.objs, r.remote.objs, new); err != nil {
+	if err := copyObjects(r.local.Objects(), r.remote.Objects(), new); err != nil {
 		return fmt.Errorf("push to %s: %w", r.name, err)
 	}
-	if err := runReceiveHook(r.remote.gitDir, r.remote.ref, old, new, r.local.RemoteMessages); err != nil {
+	if err := runReceiveHook(r.remote.GitDir(), r.remote.Ref(), old, new, r.local.RemoteMessages); err != nil {
 		return err
 	}
 	if err := r.remote.UpdateRef(old, new); err != nil {
 		return fmt.Errorf("push to %s: %w (run sync again)", r.name, err)
 	}
-	return r.local.setTracking(r.name, new)
-}
-
-// setTracking records where the remote's ledger branch was last seen, as
-// refs/remotes/NAME/BRANCH, when name is a plain remote name.
-func (s *Store) setTracking(name string, h plumbing.Hash) error {
-	if strings.ContainsAny(name, "/:\\ ") {
-		return nil
-	}
-	ref := plumbing.NewRemoteReferenceName(name, s.branch)
-	cur, err := s.Repo.Storer.Reference(ref)
-	old := plumbing.ZeroHash
-	if err == nil {
-		old = cur.Hash()
-	}
-	if old == h {
-		return nil
-	}
-	return s.updateRef(ref, old, h)
+	return r.local.SetTracking(r.name, new)
 }
 
 // copyObjects copies every object reachable from commit head that dst
@@ -228,7 +210,7 @@ func copyObject(src, dst storer.EncodedObjectStorer, t plumbing.ObjectType, h pl
 // netRemote is a remote reached through go-git's transports.
 type netRemote struct {
 	name, url string
-	local     *Store
+	local     *gitstore.Store
 	acc       *netAccess
 }
 
@@ -258,7 +240,7 @@ func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, nil
 	}
 	for _, ref := range refs {
-		if ref.Name() == r.local.ref {
+		if ref.Name() == r.local.Ref() {
 			return ref.Hash(), nil
 		}
 	}
@@ -275,7 +257,7 @@ func (r *netRemote) trackingName() string {
 }
 
 func (r *netRemote) trackingRef() plumbing.ReferenceName {
-	return plumbing.NewRemoteReferenceName(r.trackingName(), r.local.branch)
+	return plumbing.NewRemoteReferenceName(r.trackingName(), r.local.Branch())
 }
 
 func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
@@ -284,7 +266,7 @@ func (r *netRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 		return h, err
 	}
 	acc := r.acc
-	spec := gitconfig.RefSpec("+" + r.local.ref.String() + ":" + r.trackingRef().String())
+	spec := gitconfig.RefSpec("+" + r.local.Ref().String() + ":" + r.trackingRef().String())
 	err = r.remote().FetchContext(ctx, &git.FetchOptions{RemoteName: syncRemoteName, RefSpecs: []gitconfig.RefSpec{spec}, Tags: git.NoTags,
 		Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
@@ -300,7 +282,7 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 	}
 	// A plain (not forced) push of a descendant is already a
 	// compare-and-swap: the remote refuses it unless it fast-forwards.
-	spec := gitconfig.RefSpec(r.local.ref.String() + ":" + r.local.ref.String())
+	spec := gitconfig.RefSpec(r.local.Ref().String() + ":" + r.local.Ref().String())
 	err = r.remote().PushContext(ctx, &git.PushOptions{RemoteName: syncRemoteName, RefSpecs: []gitconfig.RefSpec{spec},
 		Auth: acc.auth, CABundle: acc.caBundle, InsecureSkipTLS: acc.insecure, Progress: remoteLines(r.local.RemoteMessages)})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
@@ -309,7 +291,7 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 		}
 		return fmt.Errorf("%w (run sync again)", r.explain(ctx, "push to", err))
 	}
-	return r.local.setTracking(r.trackingName(), new)
+	return r.local.SetTracking(r.trackingName(), new)
 }
 
 // pushRefused recognizes a push that the remote's hooks refused: a failed
@@ -317,153 +299,7 @@ func (r *netRemote) Push(ctx context.Context, old, new plumbing.Hash) error {
 func pushRefused(err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "hook declined") || strings.Contains(msg, "pre-receive") {
-		return &RuleError{Msg: "the remote refused the push (" + strings.TrimSpace(msg) + "); its reasons are in the remote: lines above"}
+		return &ledger.RuleError{Msg: "the remote refused the push (" + strings.TrimSpace(msg) + "); its reasons are in the remote: lines above"}
 	}
 	return nil
-}
-
-// MergeResult says what Merge did.
-type MergeResult struct {
-	Head plumbing.Hash
-	// FastForward: the local branch simply moved to the remote's head;
-	// UpToDate: the local branch already contained it.
-	FastForward, UpToDate bool
-	// Added lists the entries the merge brought in.
-	Added int
-}
-
-// Merge joins the ledger at remote (whose objects are in the local store)
-// into the local branch: nothing if the branch contains it, a fast-forward
-// if it is behind, otherwise a signed merge commit whose tree is the union
-// of both sides' entries and whose signer list keeps what both sides kept.
-// A merge commit adds no entry of its own, so it never conflicts.
-func (w *Writer) Merge(remote plumbing.Hash) (*MergeResult, error) {
-	unlock, err := w.Store.Lock()
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	s := w.Store
-	local, err := s.Head()
-	if errors.Is(err, ErrNoLedger) {
-		if err := s.UpdateRef(plumbing.ZeroHash, remote); err != nil {
-			return nil, err
-		}
-		return &MergeResult{Head: remote, FastForward: true}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := s.IsAncestor(remote, local); err != nil {
-		return nil, err
-	} else if ok {
-		return &MergeResult{Head: local, UpToDate: true}, nil
-	}
-	if ok, err := s.IsAncestor(local, remote); err != nil {
-		return nil, err
-	} else if ok {
-		if err := s.UpdateRef(local, remote); err != nil {
-			return nil, err
-		}
-		return &MergeResult{Head: remote, FastForward: true}, nil
-	}
-	lc, err := object.GetCommit(s.objs, local)
-	if err != nil {
-		return nil, err
-	}
-	rc, err := object.GetCommit(s.objs, remote)
-	if err != nil {
-		return nil, err
-	}
-	diff, err := s.DiffTrees(lc.TreeHash, rc.TreeHash)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string]plumbing.Hash{}
-	added := 0
-	for _, ch := range diff {
-		if EntryIDFromPath(ch.Path) != "" && ch.Old.IsZero() {
-			files[ch.Path] = ch.New
-			added++
-		}
-	}
-	signers, err := s.mergeSigners(lc, rc)
-	if err != nil {
-		return nil, err
-	}
-	blob, err := s.writeObject(plumbing.BlobObject, signers)
-	if err != nil {
-		return nil, err
-	}
-	files[AllowedSignersFile] = blob
-	tree, err := s.putFiles(lc.TreeHash, files)
-	if err != nil {
-		return nil, err
-	}
-	msg := fmt.Sprintf("Merge ledger %s into %s\n\nporttracker sync: %d entries joined; no entry is added by this commit.\n", remote.String()[:12], local.String()[:12], added)
-	h, err := s.MergeCommit(tree, []plumbing.Hash{local, remote}, msg, w.Author, w.Signer)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.UpdateRef(local, h); err != nil {
-		return nil, err
-	}
-	return &MergeResult{Head: h, Added: added}, nil
-}
-
-// mergeSigners is a three-way line merge of allowed_signers: a line stays
-// if either side has it, unless one side removed it since the merge base.
-func (s *Store) mergeSigners(a, b *object.Commit) ([]byte, error) {
-	lines := func(c *object.Commit) (map[string]bool, error) {
-		out := map[string]bool{}
-		if c == nil {
-			return out, nil
-		}
-		data, err := s.ReadFile(c.Hash, AllowedSignersFile)
-		if err != nil {
-			return nil, err
-		}
-		list, err := sshkey.ParseAllowedSigners(data)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range list {
-			out[l.Identity+" "+l.Key] = true
-		}
-		return out, nil
-	}
-	var base *object.Commit
-	if h, err := s.MergeBase(a.Hash, b.Hash); err == nil && !h.IsZero() {
-		base, _ = s.commit(h)
-	}
-	la, err := lines(a)
-	if err != nil {
-		return nil, err
-	}
-	lb, err := lines(b)
-	if err != nil {
-		return nil, err
-	}
-	lbase, err := lines(base)
-	if err != nil {
-		return nil, err
-	}
-	var keep []string
-	for l := range la {
-		if lb[l] || !lbase[l] {
-			keep = append(keep, l)
-		}
-	}
-	for l := range lb {
-		if !la[l] && !lbase[l] {
-			keep = append(keep, l)
-		}
-	}
-	slices.Sort(keep)
-	list := make([]sshkey.AllowedSigner, len(keep))
-	for i, l := range keep {
-		id, key, _ := strings.Cut(l, " ")
-		list[i] = sshkey.AllowedSigner{Identity: id, Key: key}
-	}
-	return sshkey.FormatAllowedSigners(list), nil
 }

@@ -1,4 +1,4 @@
-package ledger
+package gitstore
 
 import (
 	"cmp"
@@ -42,6 +42,17 @@ type CommitInfo struct {
 	blobs   map[string][]byte
 	payload []byte
 }
+
+// ReadBlob is the content of the file at path that the commit added, when
+// the walk's workers read it already (ok is false otherwise).
+func (c *CommitInfo) ReadBlob(path string) (data []byte, ok bool) {
+	data, ok = c.blobs[path]
+	return data, ok
+}
+
+// SignedPayload is the bytes the commit's signature signs, when the walk's
+// workers read them already (nil otherwise).
+func (c *CommitInfo) SignedPayload() []byte { return c.payload }
 
 // Walk visits every commit reachable from head, newest first, stopping at
 // commits for which stop returns true (they and their ancestors are not

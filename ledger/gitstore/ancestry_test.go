@@ -1,4 +1,4 @@
-package ledger
+package gitstore
 
 import (
 	"testing"
@@ -7,9 +7,9 @@ import (
 )
 
 func TestMergeBase(t *testing.T) {
-	_, w := newLedger(t)
-	s := w.Store
-	root := mustHead(t, w)
+	l := newTestLedger(t)
+	s := l.s
+	root := l.head(t)
 	n := 0
 	commit := func(parents ...plumbing.Hash) plumbing.Hash {
 		t.Helper()
@@ -26,7 +26,7 @@ func TestMergeBase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := s.MergeCommit(tree, parents, "c", w.Author, w.Signer)
+		h, err := s.MergeCommit(tree, parents, "c", l.who, l.key)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package ledger
+package remote
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger"
 )
 
 // runReceiveHook runs the pre-receive hook of the repository at gitDir, if
@@ -39,7 +41,7 @@ func runReceiveHook(gitDir string, ref plumbing.ReferenceName, old, new plumbing
 		_, _ = w.Write(append(out.Bytes(), '\n'))
 	}
 	if runErr != nil {
-		return &RuleError{Msg: fmt.Sprintf("the remote refused the push: its pre-receive hook declined (%v); its reasons are in the remote: lines above", runErr)}
+		return &ledger.RuleError{Msg: fmt.Sprintf("the remote refused the push: its pre-receive hook declined (%v); its reasons are in the remote: lines above", runErr)}
 	}
 	return nil
 }
