@@ -36,7 +36,7 @@ func (v *View) knownClock(tx *sql.Tx, cur, h plumbing.Hash) (uint64, error) {
 			case !errors.Is(err, sql.ErrNoRows):
 				return 0, err
 			default:
-				commit, err := v.store.Repo.CommitObject(h)
+				commit, err := v.store.Commit(h)
 				if err != nil {
 					return 0, fmt.Errorf("%w: ledger commit %s: %v", errRebuild, h, err)
 				}

@@ -9,9 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
@@ -69,8 +67,8 @@ func RerunCases(store *gitstore.Store, head plumbing.Hash, sel RerunSelection) (
 	}
 	var before map[plumbing.Hash]bool
 	if !sel.Since.IsZero() {
-		if before, err = reachable(store.Repo, sel.Since); err != nil {
-			return nil, err
+		if before, err = store.Reachable(sel.Since); err != nil {
+			return nil, fmt.Errorf("read the ledger's history from %s: %w", sel.Since, err)
 		}
 	}
 	// Replay order, tracking each item's mapping and status as the
@@ -202,23 +200,6 @@ func resolveEntry(name string, recs []*ledger.Record) (string, error) {
 	return "", &UsageError{fmt.Sprintf("entry prefix %s is ambiguous (%d entries): give more digits", name, len(found))}
 }
 
-// reachable is the set of commits reachable from h.
-func reachable(repo *git.Repository, h plumbing.Hash) (map[plumbing.Hash]bool, error) {
-	iter, err := repo.Log(&git.LogOptions{From: h})
-	if err != nil {
-		return nil, fmt.Errorf("read the ledger's history from %s: %w", h, err)
-	}
-	out := map[plumbing.Hash]bool{}
-	err = iter.ForEach(func(c *object.Commit) error {
-		out[c.Hash] = true
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read the ledger's history from %s: %w", h, err)
-	}
-	return out, nil
-}
-
 // RerunGate is one re-run gate set against its evidence.
 type RerunGate struct {
 	Name     string            `json:"name"`
@@ -294,12 +275,12 @@ func shortCommit(h string) string {
 	return h
 }
 
-// CheckCommits demands that every case's code commit is in repo, before
+// CheckCommits demands that every case's code commit is in store, before
 // anything runs; the error is a *gates.MissingCommitError naming the first
 // missing one and its entry.
-func CheckCommits(repo *git.Repository, cases []RerunCase) error {
+func CheckCommits(store *gitstore.Store, cases []RerunCase) error {
 	for _, c := range cases {
-		_, err := repo.CommitObject(plumbing.NewHash(c.Evidence.CodeCommit))
+		_, err := store.Commit(plumbing.NewHash(c.Evidence.CodeCommit))
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			return fmt.Errorf("entry %s: %w", c.Entry[:12], &gates.MissingCommitError{Commit: c.Evidence.CodeCommit})
 		}
@@ -314,7 +295,7 @@ func CheckCommits(repo *git.Repository, cases []RerunCase) error {
 // directory, runs the recorded gates there with runner (whose Config is the
 // working tree's porttracker.toml) and sets each against its evidence.
 // The directory is removed afterwards.
-func Rerun(ctx context.Context, repo *git.Repository, runner *gates.Runner, c RerunCase) (RerunResult, error) {
+func Rerun(ctx context.Context, store *gitstore.Store, runner *gates.Runner, c RerunCase) (RerunResult, error) {
 	ev := c.Evidence
 	res := RerunResult{Entry: c.Entry, Kind: c.Kind, CodeCommit: ev.CodeCommit, Items: []string{}, Dirty: ev.Dirty || ev.AllowedDirty, Gates: []RerunGate{}}
 	for _, k := range c.Items {
@@ -325,7 +306,7 @@ func Rerun(ctx context.Context, repo *git.Repository, runner *gates.Runner, c Re
 		return res, fmt.Errorf("re-run entry %s: %w", c.Entry[:12], err)
 	}
 	defer os.RemoveAll(dir)
-	if err := gates.Checkout(repo, plumbing.NewHash(ev.CodeCommit), dir); err != nil {
+	if err := gates.Checkout(store.Objects(), plumbing.NewHash(ev.CodeCommit), dir); err != nil {
 		return res, fmt.Errorf("re-run entry %s: %w", c.Entry[:12], err)
 	}
 	got, err := runner.Rerun(ctx, dir, ev.Gates, c.Targets)

@@ -148,7 +148,7 @@ func TestRerunCases(t *testing.T) {
 	}
 
 	// The fixture's code commits are not in the repository.
-	err = CheckCommits(store.Repo, all)
+	err = CheckCommits(store, all)
 	var missing *gates.MissingCommitError
 	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "entry "+ids[0][:12]) {
 		t.Errorf("CheckCommits = %v, want the first entry's missing commit", err)
@@ -180,7 +180,7 @@ func TestRerunFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ref, err := store.Repo.Head()
+	head, err := store.CodeHead()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,24 +188,24 @@ func TestRerunFindings(t *testing.T) {
 	cfg.Gates = ledger.GatesConfig{Build: "test -f ok", FullTest: "test -f ok && printf -- '--- PASS: TestA (0.00s)\\n--- FAIL: TestB (0.00s)\\n'", TestOutput: "go"}
 	runner := &gates.Runner{Config: cfg}
 	c := RerunCase{Entry: strings.Repeat("ab", 20), Kind: ledger.KindCheckpoint, Items: []ledger.ItemKey{{Kind: ledger.Feature, ID: 7}},
-		Evidence: &ledger.Evidence{CodeCommit: ref.Hash().String(), Gates: []ledger.GateResult{
+		Evidence: &ledger.Evidence{CodeCommit: head.String(), Gates: []ledger.GateResult{
 			{Name: "build", OK: true},
 			{Name: "full_test", Parsed: true, Passed: 2, OK: true},
 		}}}
-	res, err := Rerun(context.Background(), store.Repo, runner, c)
+	res, err := Rerun(context.Background(), store, runner, c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Reproduced || res.Gates[0].Discrepancy != "" || res.Gates[1].Discrepancy == "" {
 		t.Fatalf("result %+v", res)
 	}
-	want := []string{"entry abababababab (checkpoint: feature 7) at code " + ref.Hash().String()[:10] +
+	want := []string{"entry abababababab (checkpoint: feature 7) at code " + head.String()[:10] +
 		": the full_test gate does not reproduce: recorded ok, 2 passed, 0 failed, 0 skipped; re-run failed, 1 passed, 1 failed, 0 skipped"}
 	if got := res.Findings(); !slices.Equal(got, want) {
 		t.Errorf("findings\n%q\nwant\n%q", got, want)
 	}
 	c.Evidence.Gates[1] = ledger.GateResult{Name: "full_test", Parsed: true, Passed: 1, Failed: 1}
-	if res, err = Rerun(context.Background(), store.Repo, runner, c); err != nil || !res.Reproduced || len(res.Findings()) != 0 {
+	if res, err = Rerun(context.Background(), store, runner, c); err != nil || !res.Reproduced || len(res.Findings()) != 0 {
 		t.Errorf("evidence of a failing suite reproduces as failing: %+v %v", res, err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -261,7 +260,7 @@ func checkRewind(store *gitstore.Store, head plumbing.Hash, reached map[plumbing
 		return nil
 	}
 	msg := fmt.Sprintf("the ledger no longer contains %s, which this clone audited before: its history was rewound or rewritten", last)
-	if _, err := object.GetCommit(store.Repo.Storer, last); err != nil {
+	if _, err := store.Commit(last); err != nil {
 		msg += " (that commit is gone)"
 	}
 	return &ledger.Finding{Commit: head.String(), Msg: msg}

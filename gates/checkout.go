@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // MissingCommitError says that a commit the evidence names is not in the
@@ -30,8 +30,8 @@ func (e *MissingCommitError) Error() string {
 // bit, symbolic links as links; submodules are left out. It reads git
 // through go-git and runs no git binary. A tree entry whose name could
 // leave dir (".." or ".git", a name with a slash) is refused.
-func Checkout(repo *git.Repository, commit plumbing.Hash, dir string) error {
-	c, err := repo.CommitObject(commit)
+func Checkout(objs storer.EncodedObjectStorer, commit plumbing.Hash, dir string) error {
+	c, err := object.GetCommit(objs, commit)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return &MissingCommitError{Commit: commit.String()}
 	}
@@ -55,7 +55,7 @@ func Checkout(repo *git.Repository, commit plumbing.Hash, dir string) error {
 		if err := checkTreePath(name); err != nil {
 			return fmt.Errorf("code commit %s: %w", commit, err)
 		}
-		if err := writeEntry(repo, dir, name, e); err != nil {
+		if err := writeEntry(objs, dir, name, e); err != nil {
 			return fmt.Errorf("check out %s of code commit %s: %w", name, commit, err)
 		}
 	}
@@ -75,7 +75,7 @@ func checkTreePath(name string) error {
 	return nil
 }
 
-func writeEntry(repo *git.Repository, dir, name string, e object.TreeEntry) error {
+func writeEntry(objs storer.EncodedObjectStorer, dir, name string, e object.TreeEntry) error {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	switch e.Mode {
 	case filemode.Dir:
@@ -86,7 +86,7 @@ func writeEntry(repo *git.Repository, dir, name string, e object.TreeEntry) erro
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	b, err := repo.BlobObject(e.Hash)
+	b, err := object.GetBlob(objs, e.Hash)
 	if err != nil {
 		return err
 	}

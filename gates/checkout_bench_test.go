@@ -39,7 +39,7 @@ func BenchmarkCheckout(b *testing.B) {
 			if err := os.Mkdir(out, 0o755); err != nil {
 				b.Fatal(err)
 			}
-			if err := Checkout(repo, ref.Hash(), out); err != nil {
+			if err := Checkout(repo.Storer, ref.Hash(), out); err != nil {
 				b.Fatal(err)
 			}
 		}

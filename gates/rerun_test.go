@@ -57,7 +57,7 @@ func TestCheckout(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	if err := Checkout(repo, plumbing.NewHash(first), out); err != nil {
+	if err := Checkout(repo.Storer, plumbing.NewHash(first), out); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "a.txt")); err != nil || string(b) != "one\n" {
@@ -79,7 +79,7 @@ func TestCheckoutMissingCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Checkout(repo, plumbing.NewHash(strings.Repeat("ab", 20)), t.TempDir())
+	err = Checkout(repo.Storer, plumbing.NewHash(strings.Repeat("ab", 20)), t.TempDir())
 	var missing *MissingCommitError
 	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "git fetch") {
 		t.Fatalf("Checkout of a missing commit = %v, want a MissingCommitError naming git fetch", err)
@@ -115,7 +115,7 @@ func TestCheckoutRefusesHostileNames(t *testing.T) {
 			if err := os.Mkdir(out, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			err = Checkout(repo, h, out)
+			err = Checkout(repo.Storer, h, out)
 			// go-git's tree walker refuses ".." itself; Checkout refuses
 			// ".git" in any case.
 			if err == nil || !strings.Contains(err.Error(), `"`+name+`"`) {
@@ -194,7 +194,7 @@ func TestRerun(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := t.TempDir()
-			if err := Checkout(repo, plumbing.NewHash(headHash(t, r.RepoDir)), out); err != nil {
+			if err := Checkout(repo.Storer, plumbing.NewHash(headHash(t, r.RepoDir)), out); err != nil {
 				t.Fatal(err)
 			}
 			got, err := r.Rerun(context.Background(), out, claim, []Target{target})

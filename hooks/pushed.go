@@ -5,23 +5,23 @@ import (
 	"fmt"
 	"path"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
-// PushedFiles returns, for each of paths, its content in commit sha when it
+// PushedFiles returns, reading the objects objs, for each of paths, its content in commit sha when it
 // differs from commit old (every path when old is ""), or nil when sha
 // lacks it: the pushed counterpart of StagedFiles, for PreCommit's check
 // at a pushed commit.
-func PushedFiles(repo *git.Repository, old, sha string, paths []string) (map[string][]byte, error) {
-	newTree, err := commitTree(repo, sha)
+func PushedFiles(objs storer.EncodedObjectStorer, old, sha string, paths []string) (map[string][]byte, error) {
+	newTree, err := commitTree(objs, sha)
 	if err != nil {
 		return nil, err
 	}
 	var oldTree *object.Tree
 	if old != "" {
-		if oldTree, err = commitTree(repo, old); err != nil {
+		if oldTree, err = commitTree(objs, old); err != nil {
 			return nil, err
 		}
 	}
@@ -57,8 +57,8 @@ func PushedFiles(repo *git.Repository, old, sha string, paths []string) (map[str
 	return out, nil
 }
 
-func commitTree(repo *git.Repository, sha string) (*object.Tree, error) {
-	c, err := repo.CommitObject(plumbing.NewHash(sha))
+func commitTree(objs storer.EncodedObjectStorer, sha string) (*object.Tree, error) {
+	c, err := object.GetCommit(objs, plumbing.NewHash(sha))
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", short(sha), err)
 	}

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 func auditCommand() *cli.Command {
@@ -167,34 +167,25 @@ func (e *env) codeCheck() (audit.CodeCheck, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	ref, err := e.store.Repo.Head()
-	if err != nil {
-		return nil, fmt.Errorf("read HEAD: %w", err)
-	}
-	commit, err := e.store.Repo.CommitObject(ref.Hash())
+	head, err := e.store.CodeHead()
 	if err != nil {
 		return nil, err
 	}
-	tree, err := commit.Tree()
-	if err != nil {
+	if _, err := e.store.Commit(head); err != nil {
 		return nil, err
 	}
 	cache := map[string][]byte{}
 	return func(file, symbol string) (bool, string, []string, error) {
 		src, ok := cache[file]
 		if !ok {
-			f, err := tree.File(file)
-			if errors.Is(err, object.ErrFileNotFound) {
+			text, err := e.store.FileAt(head, file)
+			if errors.Is(err, gitstore.ErrNotInTree) {
 				return false, "its target file " + file + " is missing at HEAD", nil, nil
 			}
 			if err != nil {
 				return false, "", nil, err
 			}
-			text, err := f.Contents()
-			if err != nil {
-				return false, "", nil, err
-			}
-			src = []byte(text)
+			src = text
 			cache[file] = src
 		}
 		j, err := gates.JudgeSymbol(e.cfg.Target.Language, file, src, symbol, pats, e.cfg.Stubs.Strict)

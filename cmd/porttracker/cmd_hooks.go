@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
@@ -221,7 +220,7 @@ func runPrePush(c *cli.Context) error {
 		}
 	}
 	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha, remoteSHA string) ([]string, error) {
-		local := plumbing.NewHash(sha)
+		local := gitstore.NewHash(sha)
 		res, err := audit.Verify(e.store, local, e.contains)
 		if err != nil {
 			return nil, err
@@ -232,9 +231,9 @@ func runPrePush(c *cli.Context) error {
 		}
 		// A push that would drop ledger commits the remote has (a forced
 		// push of a rewound branch) rewrites history under every clone.
-		remote := plumbing.NewHash(remoteSHA)
+		remote := gitstore.NewHash(remoteSHA)
 		if !remote.IsZero() {
-			if _, err := e.store.Repo.CommitObject(remote); err != nil {
+			if _, err := e.store.Commit(remote); err != nil {
 				out = append(out, fmt.Sprintf("the remote's ledger is at %s, which this clone has not seen, so the push cannot be checked against it: run git fetch (or porttracker sync) first", shortHash(remoteSHA)))
 			} else if ok, err := e.store.IsAncestor(remote, local); err != nil {
 				return nil, err
@@ -291,12 +290,12 @@ func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
 		return nil, nil
 	}
 	old := ""
-	if remote := plumbing.NewHash(remoteSHA); !remote.IsZero() {
-		if _, err := e.store.Repo.CommitObject(remote); err == nil {
+	if remote := gitstore.NewHash(remoteSHA); !remote.IsZero() {
+		if _, err := e.store.Commit(remote); err == nil {
 			old = remoteSHA
 		}
 	}
-	pushed, err := hooks.PushedFiles(e.store.Repo, old, sha, paths)
+	pushed, err := hooks.PushedFiles(e.store.Objects(), old, sha, paths)
 	if err != nil {
 		return nil, err
 	}

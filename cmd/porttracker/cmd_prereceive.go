@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
@@ -50,7 +49,7 @@ func runPreReceive(c *cli.Context) error {
 	}
 	states := map[string]*ledger.State{}
 	verifyAt := func(sha string) (*audit.Result, *ledger.State, error) {
-		res, st, err := audit.VerifiedState(store, plumbing.NewHash(sha), e.contains)
+		res, st, err := audit.VerifiedState(store, gitstore.NewHash(sha), e.contains)
 		if err == nil {
 			states[sha] = st
 		}
@@ -59,7 +58,7 @@ func runPreReceive(c *cli.Context) error {
 	checks := hooks.ServerChecks{
 		LedgerRef: cfg.RefName(),
 		IsAncestor: func(a, b string) (bool, error) {
-			return store.IsAncestor(plumbing.NewHash(a), plumbing.NewHash(b))
+			return store.IsAncestor(gitstore.NewHash(a), gitstore.NewHash(b))
 		},
 		VerifyLedger: func(sha string) ([]string, error) {
 			res, _, err := verifyAt(sha)
@@ -111,7 +110,7 @@ func runPreReceive(c *cli.Context) error {
 
 // checkPushedCode is pre-commit's check at a pushed commit: the complete
 // and verified items of st whose target file the push changes.
-func (e *env) checkPushedCode(st *ledger.State, old, sha string, serverHead plumbing.Hash) ([]string, error) {
+func (e *env) checkPushedCode(st *ledger.State, old, sha string, serverHead gitstore.Hash) ([]string, error) {
 	var items []hooks.Item
 	var paths []string
 	for _, it := range st.Items() {
@@ -124,14 +123,14 @@ func (e *env) checkPushedCode(st *ledger.State, old, sha string, serverHead plum
 	if len(items) == 0 {
 		return nil, nil
 	}
-	pushed, err := hooks.PushedFiles(e.store.Repo, old, sha, paths)
+	pushed, err := hooks.PushedFiles(e.store.Objects(), old, sha, paths)
 	if err != nil {
 		return nil, err
 	}
 	cfg := e.cfg
 	if serverHead.IsZero() {
 		// The first code ever pushed brings the only configuration there is.
-		if data, err := e.store.ReadFile(plumbing.NewHash(sha), ledger.ConfigFile); err == nil {
+		if data, err := e.store.ReadFile(gitstore.NewHash(sha), ledger.ConfigFile); err == nil {
 			if parsed, perr := ledger.ParseConfig(ledger.ConfigFile, data); perr == nil {
 				cfg = parsed
 			}
@@ -180,10 +179,10 @@ func bodyCheck(cfg ledger.Config) (hooks.CheckFunc, error) {
 }
 
 // headCommit is the commit the repository's HEAD names, or zero.
-func headCommit(s *gitstore.Store) plumbing.Hash {
-	ref, err := s.Repo.Head()
+func headCommit(s *gitstore.Store) gitstore.Hash {
+	h, err := s.CodeHead()
 	if err != nil {
-		return plumbing.ZeroHash
+		return gitstore.Hash{}
 	}
-	return ref.Hash()
+	return h
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math/rand/v2"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
@@ -46,11 +45,11 @@ func runRerun(c *cli.Context) error {
 	}
 	sel := audit.RerunSelection{Entries: c.Args().Slice(), Sample: c.Int("sample")}
 	if rev := c.String("since"); rev != "" {
-		h, err := e.store.Repo.ResolveRevision(plumbing.Revision(rev))
+		h, err := e.store.ResolveRevision(rev)
 		if err != nil {
 			return usagef("--since %s: not a revision of this repository (give a ledger commit, such as porting-ledger~10)", rev)
 		}
-		sel.Since = *h
+		sel.Since = h
 	}
 	out := rerunOutput{Head: head.String(), Entries: []audit.RerunResult{}, Findings: []string{}}
 	if sel.Sample > 0 {
@@ -68,7 +67,7 @@ func runRerun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := audit.CheckCommits(e.store.Repo, cases); err != nil {
+	if err := audit.CheckCommits(e.store, cases); err != nil {
 		var missing *gates.MissingCommitError
 		if errors.As(err, &missing) {
 			return usagef("%v; nothing was re-run", err)
@@ -81,7 +80,7 @@ func runRerun(c *cli.Context) error {
 	r, stop := gateRunner(c, e)
 	defer stop()
 	for _, cs := range cases {
-		res, err := audit.Rerun(c.Context, e.store.Repo, r, cs)
+		res, err := audit.Rerun(c.Context, e.store, r, cs)
 		if err != nil {
 			return gateError(err)
 		}

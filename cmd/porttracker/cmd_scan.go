@@ -11,13 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/inventory"
 )
 
@@ -304,13 +303,9 @@ func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, 
 // their spans would not match that commit. Line-ending conversion alone
 // does not count.
 func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, error) {
-	commit, err := e.store.Repo.CommitObject(plumbing.NewHash(res.Commit))
-	if err != nil {
+	commit := gitstore.NewHash(res.Commit)
+	if _, err := e.store.Commit(commit); err != nil {
 		return nil, fmt.Errorf("read source commit %s: %w", shortHash(res.Commit), err)
-	}
-	tree, err := commit.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read the tree of source commit %s: %w", shortHash(res.Commit), err)
 	}
 	var dirty []string
 	seen := map[string]bool{}
@@ -319,7 +314,7 @@ func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, 
 			continue
 		}
 		seen[d.File] = true
-		same, err := committedAs(tree, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)))
+		same, err := committedAs(e.store, commit, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)))
 		if err != nil {
 			return nil, err
 		}
@@ -330,29 +325,29 @@ func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, 
 	return dirty, nil
 }
 
-// committedAs reports whether the file on disk has the content that tree
-// holds at repoPath.
-func committedAs(tree *object.Tree, repoPath, diskPath string) (bool, error) {
+// committedAs reports whether the file on disk has the content that the
+// tree of commit holds at repoPath.
+func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath string) (bool, error) {
 	disk, err := os.ReadFile(diskPath)
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", diskPath, err)
 	}
-	f, err := tree.File(repoPath)
-	if errors.Is(err, object.ErrFileNotFound) {
+	blob, err := store.BlobAt(commit, repoPath)
+	if errors.Is(err, gitstore.ErrNotInTree) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
 	}
-	if f.Hash == plumbing.ComputeHash(plumbing.BlobObject, disk) {
+	if blob == gitstore.BlobHash(disk) {
 		return true, nil
 	}
-	text, err := f.Contents()
+	text, err := store.ReadBlob(blob)
 	if err != nil {
 		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
 	}
 	crlf := []byte("\r\n")
-	return bytes.Equal(bytes.ReplaceAll(disk, crlf, []byte("\n")), bytes.ReplaceAll([]byte(text), crlf, []byte("\n"))), nil
+	return bytes.Equal(bytes.ReplaceAll(disk, crlf, []byte("\n")), bytes.ReplaceAll(text, crlf, []byte("\n"))), nil
 }
 
 // scanPlan is what a scan would record.

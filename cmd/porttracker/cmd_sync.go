@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -117,7 +116,7 @@ func runSync(c *cli.Context) error {
 	return nil
 }
 
-func syncDryRun(e *env, remote remote.Remote, local plumbing.Hash) error {
+func syncDryRun(e *env, remote remote.Remote, local gitstore.Hash) error {
 	rh, err := remote.Head(e.c.Context)
 	if err != nil {
 		return err
@@ -149,9 +148,9 @@ func syncDryRun(e *env, remote remote.Remote, local plumbing.Hash) error {
 }
 
 // countCommits counts the commits reachable from head but not from base.
-func countCommits(e *env, head, base plumbing.Hash) (int, error) {
+func countCommits(e *env, head, base gitstore.Hash) (int, error) {
 	n := 0
-	err := e.store.Walk(head, func(h plumbing.Hash) bool {
+	err := e.store.Walk(head, func(h gitstore.Hash) bool {
 		ok, _ := e.store.IsAncestor(h, base)
 		return ok
 	}, func(*gitstore.CommitInfo) error { n++; return nil })

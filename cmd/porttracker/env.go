@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
@@ -30,7 +29,7 @@ type env struct {
 	store *gitstore.Store
 	view  *audit.View
 	// head is the ledger head the view was refreshed to (zero: no ledger).
-	head plumbing.Hash
+	head gitstore.Hash
 }
 
 // openEnv opens the repository, reads porttracker.toml and opens the view,
@@ -201,11 +200,11 @@ func (e *env) author() gitstore.Author {
 // contains reports whether code commit anc is desc or one of its ancestors.
 func (e *env) contains(anc, desc string) (bool, error) {
 	for _, h := range []string{anc, desc} {
-		if _, err := e.store.Repo.CommitObject(plumbing.NewHash(h)); err != nil {
+		if _, err := e.store.Commit(gitstore.NewHash(h)); err != nil {
 			return false, fmt.Errorf("code commit %s: %w", shortHash(h), err)
 		}
 	}
-	ok, err := e.store.IsAncestor(plumbing.NewHash(anc), plumbing.NewHash(desc))
+	ok, err := e.store.IsAncestor(gitstore.NewHash(anc), gitstore.NewHash(desc))
 	if err != nil {
 		return false, fmt.Errorf("code commits %s and %s: %w", shortHash(anc), shortHash(desc), err)
 	}

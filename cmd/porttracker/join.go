@@ -67,11 +67,11 @@ func (e *env) refuseSecondGenesis(c *cli.Context) error {
 		r := tracked[0]
 		return failf("remote %s already has a ledger (%s): a team has one ledger; join it with porttracker sync %s instead of init", r.Remote, r.TrackingName(branch), r.Remote)
 	}
-	cfg, err := e.store.Repo.Config()
+	names, err := e.store.Remotes()
 	if err != nil {
-		return fmt.Errorf("read git config: %w", err)
+		return err
 	}
-	for name := range cfg.Remotes {
+	for _, name := range names {
 		remote, err := remote.Open(e.store, name)
 		if err != nil {
 			return usagef("remote %s: %v (init must see every remote to be sure none has a ledger; fix or remove it)", name, err)

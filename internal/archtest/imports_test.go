@@ -46,6 +46,8 @@ const (
 
 // rules are the import rules that hold today, beside the layers.
 var rules = []rule{
+	{pkg: "cmd/porttracker", direct: true, forbidden: []string{goGitTree},
+		why: "the command line calls use-cases and the storage's methods; it reads no git itself"},
 	{pkg: "cmd/porttracker", forbidden: []string{module + "/internal/gen"},
 		why: "the benchmark generator is a dev-only tool (internal/cmd/ptgen), not part of the release binary"},
 	{pkg: "ledger", direct: true, forbidden: []string{sqlite, cliLib}, why: "the ledger knows nothing of porting.db or the command line"},

@@ -37,11 +37,11 @@ func TestGenerate(t *testing.T) {
 	}
 	defer v.Close()
 	contains := func(anc, desc string) (bool, error) {
-		a, err := store.Repo.CommitObject(plumbing.NewHash(anc))
+		a, err := store.Commit(plumbing.NewHash(anc))
 		if err != nil {
 			return false, err
 		}
-		d, err := store.Repo.CommitObject(plumbing.NewHash(desc))
+		d, err := store.Commit(plumbing.NewHash(desc))
 		if err != nil {
 			return false, err
 		}

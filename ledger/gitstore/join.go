@@ -25,7 +25,7 @@ func (r RemoteLedger) TrackingName(branch string) string { return r.Remote + "/"
 // RemoteLedgers lists the remote-tracking refs of the ledger branch
 // (refs/remotes/REMOTE/BRANCH), origin first, then by remote name.
 func (s *Store) RemoteLedgers() ([]RemoteLedger, error) {
-	refs, err := s.Repo.Storer.IterReferences()
+	refs, err := s.repo.Storer.IterReferences()
 	if err != nil {
 		return nil, fmt.Errorf("list refs: %w", err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) Track(remote string, head plumbing.Hash) error {
 // SetUpstream records remote as the ledger branch's upstream unless the
 // branch already has one, or remote is not a configured remote.
 func (s *Store) SetUpstream(remote string) error {
-	cfg, err := s.Repo.Config()
+	cfg, err := s.repo.Config()
 	if err != nil {
 		return fmt.Errorf("read git config: %w", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) SetUpstream(remote string) error {
 		return nil
 	}
 	cfg.Branches[s.branch] = &gitconfig.Branch{Name: s.branch, Remote: remote, Merge: s.ref}
-	if err := s.Repo.SetConfig(cfg); err != nil {
+	if err := s.repo.SetConfig(cfg); err != nil {
 		return fmt.Errorf("set the upstream of %s: %w", s.branch, err)
 	}
 	return nil

@@ -25,7 +25,7 @@ func OpenReceiving(gitDir, branch, objectDir string, alternates []string) (*Stor
 	if err != nil {
 		return nil, err
 	}
-	base, ok := s.Repo.Storer.(*reindexing)
+	base, ok := s.repo.Storer.(*reindexing)
 	if !ok {
 		s.Close()
 		return nil, fmt.Errorf("repository at %s is not on disk", gitDir)
@@ -43,7 +43,7 @@ func OpenReceiving(gitDir, branch, objectDir string, alternates []string) (*Stor
 		}
 		l.extra = append(l.extra, newReindexing(st))
 	}
-	s.Repo.Storer = l
+	s.repo.Storer = l
 	s.objs = l
 	// Walks read serially through the layers: the parallel walk opens
 	// storages of the repository's directory alone.

@@ -30,8 +30,8 @@ import (
 // objects through go-git's object store only: it never checks the branch
 // out and never touches HEAD, the index or the working tree.
 type Store struct {
-	// Repo is the repository; it is not safe for concurrent use.
-	Repo   *git.Repository
+	// repo is the repository; it is not safe for concurrent use.
+	repo   *git.Repository
 	objs   storer.EncodedObjectStorer
 	gitDir string
 	branch string
@@ -67,7 +67,7 @@ func Open(dir, branch string) (*Store, error) {
 	repo.Storer = newReindexing(fs)
 	return &Store{
 		dotgit: plain.Filesystem(),
-		Repo:   repo,
+		repo:   repo,
 		objs:   repo.Storer,
 		gitDir: commonDir(fs.Filesystem().Root()),
 		branch: branch,
@@ -166,10 +166,10 @@ func openStorage(dotgit billy.Filesystem) *filesystem.Storage {
 
 // Close releases the files the store keeps open.
 func (s *Store) Close() error {
-	if l, ok := s.Repo.Storer.(*layered); ok {
+	if l, ok := s.repo.Storer.(*layered); ok {
 		return l.Close()
 	}
-	if r, ok := s.Repo.Storer.(*reindexing); ok {
+	if r, ok := s.repo.Storer.(*reindexing); ok {
 		return r.Storage.Close()
 	}
 	return nil
@@ -184,7 +184,7 @@ func (s *Store) Branch() string { return s.branch }
 
 // WorkTree is the repository's working tree root, or "" for a bare one.
 func (s *Store) WorkTree() string {
-	wt, err := s.Repo.Worktree()
+	wt, err := s.repo.Worktree()
 	if err != nil {
 		return ""
 	}
@@ -198,7 +198,7 @@ func (s *Store) WorkTree() string {
 func (s *Store) Head() (plumbing.Hash, error) {
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		ref, err := s.Repo.Storer.Reference(s.ref)
+		ref, err := s.repo.Storer.Reference(s.ref)
 		if err == nil {
 			if ref.Type() != plumbing.HashReference || ref.Hash().IsZero() {
 				lastErr = fmt.Errorf("ledger ref %s is not a commit hash", s.ref)
@@ -459,7 +459,7 @@ func (s *Store) updateRef(ref plumbing.ReferenceName, old, new plumbing.Hash) er
 			os.Remove(lock)
 		}
 	}()
-	cur, err := s.Repo.Storer.Reference(ref)
+	cur, err := s.repo.Storer.Reference(ref)
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
 		if !old.IsZero() {

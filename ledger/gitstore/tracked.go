@@ -13,7 +13,7 @@ import (
 // a file in git's index (a file git tracks). A repository without an index
 // tracks nothing yet.
 func (s *Store) Tracked(rel string) (bool, error) {
-	idx, err := s.Repo.Storer.Index()
+	idx, err := s.repo.Storer.Index()
 	if err != nil {
 		return false, fmt.Errorf("read the index: %w", err)
 	}

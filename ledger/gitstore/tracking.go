@@ -13,7 +13,7 @@ func (s *Store) SetTracking(name string, h plumbing.Hash) error {
 		return nil
 	}
 	ref := plumbing.NewRemoteReferenceName(name, s.branch)
-	cur, err := s.Repo.Storer.Reference(ref)
+	cur, err := s.repo.Storer.Reference(ref)
 	old := plumbing.ZeroHash
 	if err == nil {
 		old = cur.Hash()

@@ -121,7 +121,7 @@ func TestDiffTrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Store{Repo: repo, objs: repo.Storer}
+	s := &Store{repo: repo, objs: repo.Storer}
 	names := make([]string, 0, len(trees))
 	for n := range trees {
 		names = append(names, n)

@@ -16,7 +16,6 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -43,7 +42,7 @@ func (r *netRemote) access(ctx context.Context) (*netAccess, error) {
 	if r.acc != nil {
 		return r.acc, nil
 	}
-	cfg, err := gitrepo.ReadConfig(r.local.Repo)
+	cfg, err := r.local.Config()
 	if err != nil {
 		return nil, fmt.Errorf("%w: remote %s: %v", ErrRemoteAccess, r.name, err)
 	}

@@ -43,10 +43,8 @@ type Remote interface {
 // ssh-agent, https).
 func Open(s *gitstore.Store, name string) (Remote, error) {
 	addr := name
-	if cfg, err := s.Repo.Config(); err == nil {
-		if rc, ok := cfg.Remotes[name]; ok && len(rc.URLs) > 0 {
-			addr = rc.URLs[0]
-		}
+	if url, ok := s.RemoteURL(name); ok {
+		addr = url
 	}
 	if path, ok := localPath(addr, s.WorkTree()); ok {
 		other, err := gitstore.Open(path, s.Branch())
@@ -221,7 +219,7 @@ const syncRemoteName = "porttracker-sync"
 func (r *netRemote) Name() string { return r.name }
 
 func (r *netRemote) remote() *git.Remote {
-	return git.NewRemote(r.local.Repo.Storer, &gitconfig.RemoteConfig{Name: syncRemoteName, URLs: []string{r.url}})
+	return r.local.NewRemote(syncRemoteName, r.url)
 }
 
 func (r *netRemote) Head(ctx context.Context) (plumbing.Hash, error) {
