@@ -1,0 +1,134 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+)
+
+// TestLocalRemote exchanges the ledger with a bare repository on this file
+// system, made and checked by stock git: push to a configured remote, the
+// compare-and-swap, fetch into another clone, and a pre-receive hook that
+// refuses.
+func TestLocalRemote(t *testing.T) {
+	ctx := context.Background()
+	w := newWriter(t)
+	_, head := w.add(t)
+	bare := filepath.Join(t.TempDir(), "shared.git")
+	stockGit(t, "init", "-q", "--bare", bare)
+	stockGit(t, "-C", w.dir, "remote", "add", "origin", bare)
+
+	r, err := Open(w.s, "origin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name() != "origin" {
+		t.Errorf("Name = %q", r.Name())
+	}
+	if h, err := r.Head(ctx); err != nil || !h.IsZero() {
+		t.Fatalf("Head of a remote without a ledger = %s, %v; want zero", h, err)
+	}
+	if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
+		t.Fatal(err)
+	}
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != head.String() {
+		t.Fatalf("the remote's branch is at %s, want %s", got, head)
+	}
+	if got := stockGit(t, "-C", w.dir, "rev-parse", "refs/remotes/origin/"+branch); got != head.String() {
+		t.Fatalf("the tracking ref is at %s, want %s", got, head)
+	}
+	stockGit(t, "--git-dir", bare, "fsck", "--strict")
+	// The remote is no longer without a ledger: a push from zero is stale.
+	if err := r.Push(ctx, plumbing.ZeroHash, head); !errors.Is(err, gitstore.ErrRefChanged) {
+		t.Fatalf("push from a stale head: %v, want ErrRefChanged", err)
+	}
+
+	// Another clone fetches it by path.
+	other := newWriter(t)
+	rr, err := Open(other.s, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := rr.Fetch(ctx); err != nil || h != head {
+		t.Fatalf("Fetch = %s, %v; want %s", h, err, head)
+	}
+	stockGit(t, "-C", other.dir, "cat-file", "-e", head.String()+"^{tree}")
+
+	// A pre-receive hook that refuses: a rule error, its words as
+	// "remote:" lines, and the remote's branch where it was.
+	hook := filepath.Join(bare, "hooks", "pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'entry refused: no thanks'\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var said bytes.Buffer
+	w.s.RemoteMessages = &said
+	old, next := w.add(t)
+	err = r.Push(ctx, old, next)
+	var rule *ledger.RuleError
+	if !errors.As(err, &rule) {
+		t.Fatalf("push refused by the hook: %v, want a RuleError", err)
+	}
+	if !strings.Contains(said.String(), "remote: entry refused: no thanks") {
+		t.Errorf("the hook's words were not passed on as remote: lines: %q", said.String())
+	}
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != head.String() {
+		t.Fatalf("a refused push moved the remote's branch to %s", got)
+	}
+	// Without the hook the same push goes through.
+	if err := os.Remove(hook); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Push(ctx, old, next); err != nil {
+		t.Fatal(err)
+	}
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != next.String() {
+		t.Fatalf("the remote's branch is at %s, want %s", got, next)
+	}
+}
+
+// TestOpenChoosesTransport: a configured name or a path is a repository on
+// this machine, a URL goes through the network, and anything else is bad
+// input naming what to check.
+func TestOpenChoosesTransport(t *testing.T) {
+	w := newWriter(t)
+	stockGit(t, "-C", w.dir, "remote", "add", "web", "https://git.example.com/team/port.git")
+	bare := filepath.Join(t.TempDir(), "b.git")
+	stockGit(t, "init", "-q", "--bare", bare)
+	for _, tc := range []struct {
+		name, want string
+	}{
+		{bare, "local"},
+		{"file://" + bare, "local"},
+		{"web", "net"},
+		{"https://git.example.com/x.git", "net"},
+		{"git@git.example.com:team/port.git", "net"},
+		{"nosuchremote", "error"},
+		{filepath.Join(t.TempDir(), "missing"), "error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Open(w.s, tc.name)
+			got := "error"
+			switch r.(type) {
+			case *localRemote:
+				got = "local"
+			case *netRemote:
+				got = "net"
+			}
+			if got != tc.want {
+				t.Fatalf("Open(%q) = %T, %v; want %s", tc.name, r, err, tc.want)
+			}
+			if got == "error" && !strings.Contains(err.Error(), "git remote -v") {
+				t.Errorf("the error does not say what to check: %v", err)
+			}
+		})
+	}
+}
