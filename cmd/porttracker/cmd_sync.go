@@ -40,58 +40,27 @@ func runSync(c *cli.Context) error {
 	}
 	defer e.close()
 	e.store.RemoteMessages = e.errOut
-	remote, err := remote.Open(e.store, name)
+	r, err := remote.Open(e.store, name)
 	if err != nil {
 		return usagef("%v", err)
 	}
-	local, err := e.store.Head()
-	if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
-		return err
-	}
 	if c.Bool("dry-run") {
-		return syncDryRun(e, remote, local)
+		local, err := e.store.Head()
+		if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
+			return err
+		}
+		return syncDryRun(e, r, local)
 	}
-	rh, err := remote.Fetch(c.Context)
+	sync := &remote.Sync{Store: e.store, Remote: r, View: e.view, Writer: e.writer}
+	f, err := sync.FetchMerge(c.Context)
+	var unverified *remote.UnverifiedError
+	if errors.As(err, &unverified) {
+		return failf("%v", err)
+	}
 	if err != nil {
 		return err
 	}
-	if !rh.IsZero() {
-		contained := false
-		if !local.IsZero() {
-			if contained, err = e.store.IsAncestor(rh, local); err != nil {
-				return fmt.Errorf("compare %s's ledger with the local one: %w", name, err)
-			}
-		}
-		if !contained {
-			// Verify what arrived before it can touch the local branch. The
-			// code history behind the evidence is checked by audit, where
-			// the code is at hand.
-			findings, err := e.view.VerifyNew(rh)
-			if err != nil {
-				return err
-			}
-			if len(findings) > 0 {
-				return failf("the ledger of %s fails verification, nothing was merged: %s (%d findings; see porttracker audit in a clone of it)", name, findings[0], len(findings))
-			}
-		}
-	}
-	head := local
-	if !rh.IsZero() {
-		w, err := e.writer()
-		if err != nil {
-			return err
-		}
-		m, err := w.Merge(rh)
-		if err != nil {
-			return err
-		}
-		head = m.Head
-		if local.IsZero() {
-			// As git does for a branch made from a remote one.
-			if err := e.store.SetUpstream(name); err != nil {
-				return err
-			}
-		}
+	if m := f.Merge; m != nil {
 		switch {
 		case m.UpToDate:
 			e.printf("%s: nothing new to fetch\n", name)
@@ -101,17 +70,15 @@ func runSync(c *cli.Context) error {
 			e.printf("%s: merged %d new entries (merge commit %s)\n", name, m.Added, shortHash(m.Head.String()))
 		}
 	}
-	if head.IsZero() {
+	pushed, err := sync.Publish(c.Context, f)
+	if errors.Is(err, remote.ErrNoLedgers) {
 		return usagef("neither this clone nor %s has a ledger (run porttracker init)", name)
 	}
-	if _, err := e.view.StateAt(head); err != nil {
+	if err != nil {
 		return err
 	}
-	if head != rh {
-		if err := remote.Push(c.Context, rh, head); err != nil {
-			return err
-		}
-		e.printf("%s: pushed the ledger at %s\n", name, shortHash(head.String()))
+	if pushed {
+		e.printf("%s: pushed the ledger at %s\n", name, shortHash(f.Head().String()))
 	}
 	return nil
 }
