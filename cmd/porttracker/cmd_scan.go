@@ -131,7 +131,7 @@ func runInventoryScan(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("read the ledger state: %w", err)
 	}
-	probe, err := ledger.BuildInventory(st, source, plan.features, plan.tests, nil)
+	probe, err := ledger.BuildInventory(st, source, plan.Features, plan.Tests, nil)
 	if err != nil {
 		return err
 	}
@@ -145,10 +145,13 @@ func runInventoryScan(c *cli.Context) error {
 		e.printf("dry run: nothing was written\n")
 	default:
 		if _, err := e.record(func(st *ledger.State) (*ledger.Entry, error) {
-			if err := plan.checkCurrent(st); err != nil {
+			var changed *inventory.ChangedError
+			if err := plan.CheckCurrent(st); errors.As(err, &changed) {
+				return nil, failf("%v: run the scan again; nothing was written", err)
+			} else if err != nil {
 				return nil, err
 			}
-			ent, err := ledger.BuildInventory(st, source, plan.features, plan.tests, nil)
+			ent, err := ledger.BuildInventory(st, source, plan.Features, plan.Tests, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -350,32 +353,25 @@ func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath
 	return bytes.Equal(bytes.ReplaceAll(disk, crlf, []byte("\n")), bytes.ReplaceAll(text, crlf, []byte("\n"))), nil
 }
 
-// scanPlan is what a scan would record.
+// scanPlan is what a scan would record, with the items the view held
+// before it (whose statuses the details name).
 type scanPlan struct {
-	changes []inventory.Change
-	// features and tests are the definitions to record.
-	features, tests []ledger.ItemDef
-	// items are all the items the ledger defined before the scan, by key.
+	*inventory.Plan
 	items map[ledger.ItemKey]audit.Item
-	// scope are the keys of those that the scan looked at.
-	scope map[ledger.ItemKey]bool
 }
 
-// planScan reconciles the scan with the items the view holds. Items outside
-// the scanned tree, without a source file, or in a broken file that was
-// skipped are left out of the reconciliation, so that they are not marked
-// removed; they still count for the next free IDs.
+// planScan reconciles the scan with the items the view holds (see
+// inventory.NewPlan).
 func planScan(e *env, place scanPlace, res *inventory.ScanResult) (*scanPlan, error) {
-	broken := map[string]bool{}
+	scope := inventory.PlanScope{Prefix: place.prefix, Broken: map[string]bool{}}
 	for _, b := range res.Broken {
 		rel, err := filepath.Rel(place.given, b.Path)
 		if err != nil {
 			return nil, fmt.Errorf("locate broken file %s: %w", b.Path, err)
 		}
-		broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
+		scope.Broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
 	}
-	p := &scanPlan{items: map[ledger.ItemKey]audit.Item{}, scope: map[ledger.ItemKey]bool{}}
-	next := map[ledger.Kind]int{ledger.Feature: 1, ledger.Test: 1}
+	p := &scanPlan{items: map[ledger.ItemKey]audit.Item{}}
 	var known []inventory.Known
 	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
 		items, err := e.view.List(kind, audit.ListFilter{})
@@ -383,59 +379,17 @@ func planScan(e *env, place scanPlace, res *inventory.ScanResult) (*scanPlan, er
 			return nil, fmt.Errorf("list %ss: %w", kind, err)
 		}
 		for _, it := range items {
-			key := ledger.ItemKey{Kind: kind, ID: it.ID}
-			p.items[key] = it
-			next[kind] = max(next[kind], it.ID+1)
-			f := it.Mapping.SourceFile
-			if f == "" || broken[f] || (place.prefix != "" && !strings.HasPrefix(f, place.prefix+"/")) {
-				continue
-			}
-			p.scope[key] = true
+			p.items[ledger.ItemKey{Kind: kind, ID: it.ID}] = it
 			known = append(known, inventory.Known{Kind: kind, ID: it.ID, Mapping: it.Mapping, Removed: it.Removed})
 		}
 	}
-	decls := make([]inventory.Decl, len(res.Decls))
-	for i, d := range res.Decls {
-		d.File = joinSlash(place.prefix, d.File)
-		decls[i] = d
-	}
-	p.changes = inventory.Reconcile(known, decls, res.Commit, next[ledger.Feature], next[ledger.Test])
-	for _, c := range p.changes {
-		def := ledger.ItemDef{ID: c.ID, Mapping: c.Mapping, Removed: c.Removed}
-		if c.Kind == ledger.Test {
-			p.tests = append(p.tests, def)
-		} else {
-			p.features = append(p.features, def)
-		}
-	}
+	p.Plan = inventory.NewPlan(known, res, scope)
 	return p, nil
-}
-
-// checkCurrent makes sure that the state a write builds on still holds the
-// items as the scan was reconciled with them: an item defined or remapped
-// meanwhile (another scan or import) could otherwise be overwritten, or a
-// new ID given twice.
-func (p *scanPlan) checkCurrent(st *ledger.State) error {
-	for _, c := range p.changes {
-		cur, err := st.Item(c.Key())
-		if err != nil {
-			return fmt.Errorf("read %s: %w", c.Key(), err)
-		}
-		old, known := p.items[c.Key()]
-		switch {
-		case !known && cur == nil:
-			continue
-		case known && cur != nil && cur.Mapping == old.Mapping && cur.Removed == old.Removed:
-			continue
-		}
-		return failf("%s was defined or remapped by another entry while scanning: run the scan again; nothing was written", c.Key())
-	}
-	return nil
 }
 
 // summary is one line: "inventory scan DIR: N new, N moved, ...".
 func (p *scanPlan) summary(place scanPlace) string {
-	n := inventory.Count(p.changes)
+	n := inventory.Count(p.Changes)
 	s := fmt.Sprintf("inventory scan %s: %d new, %d moved, %d renamed, %d changed upstream, %d removed",
 		place.label(), n.New, n.Moved, n.Renamed, n.Upstream, n.Removed)
 	for _, extra := range []struct {
@@ -453,7 +407,7 @@ func (p *scanPlan) summary(place scanPlace) string {
 // removed or restored, and every promoted item whose source changed: those
 // need a look. New items and shifted spans are only counted.
 func (p *scanPlan) printDetails(e *env) {
-	for _, c := range p.changes {
+	for _, c := range p.Changes {
 		if c.New || (c.Previous.SourceDigest == "" && !c.Removed) {
 			continue
 		}
@@ -505,18 +459,14 @@ func proposals(e *env, p *scanPlan, dryRun bool) (*inventory.File, error) {
 	if _, err := realDir(root); err != nil {
 		return nil, usagef("target.root %q of %s: %v (--emit proposes targets found there)", e.cfg.Target.Root, ledger.ConfigFile, err)
 	}
-	before := make([]inventory.Known, 0, len(p.items))
-	for key, it := range p.items {
-		before = append(before, inventory.Known{Kind: key.Kind, ID: key.ID, Mapping: it.Mapping, Removed: it.Removed})
-	}
-	after := inventory.Apply(before, p.changes)
+	after := inventory.Apply(p.Before(), p.Changes)
 	sugg, err := inventory.Suggest(after, root, e.cfg.Target.Language)
 	if err != nil {
 		return nil, usagef("propose targets under %s: %v", e.cfg.Target.Root, err)
 	}
 	var changes []inventory.Change
 	if dryRun {
-		changes = p.changes
+		changes = p.Changes
 	}
 	return inventory.EmitFile(changes, sugg), nil
 }
