@@ -51,6 +51,8 @@ var rules = []rule{
 	{pkg: "cmd/porttracker", forbidden: []string{module + "/internal/gen"},
 		why: "the benchmark generator is a dev-only tool (internal/cmd/ptgen), not part of the release binary"},
 	{pkg: "ledger", direct: true, forbidden: []string{sqlite, cliLib}, why: "the ledger knows nothing of porting.db or the command line"},
+	{pkg: "ledger", direct: true, forbidden: []string{"github.com/go-git/go-git/v5", "github.com/go-git/go-git/v5/storage/...", "github.com/go-git/go-git/v5/plumbing/object", "github.com/go-git/go-git/v5/plumbing/storer", "github.com/go-git/go-git/v5/plumbing/transport/...", "github.com/go-git/go-git/v5/config", "net", "net/http"},
+		why: "the ledger uses go-git's value types only (object names, file modes): repositories, storage and transport are ledger/gitstore's and ledger/remote's"},
 	{pkg: "ledger/gitstore", direct: true, forbidden: []string{sqlite, cliLib, "net", "net/http"}, why: "the branch storage reads and writes local git objects only"},
 	{pkg: "ledger/remote", direct: true, forbidden: []string{sqlite, cliLib}, why: "the remote knows nothing of porting.db or the command line"},
 	{pkg: "ledger/sshkey", direct: true, forbidden: []string{goGitTree, sqlite, cliLib}, why: "keys and signatures need no git storage, SQLite or command line"},
