@@ -220,28 +220,7 @@ func runPrePush(c *cli.Context) error {
 		}
 	}
 	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha, remoteSHA string) ([]string, error) {
-		local := gitstore.NewHash(sha)
-		res, err := audit.Verify(e.store, local, e.contains)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]string, len(res.Findings))
-		for i, f := range res.Findings {
-			out[i] = f.String()
-		}
-		// A push that would drop ledger commits the remote has (a forced
-		// push of a rewound branch) rewrites history under every clone.
-		remote := gitstore.NewHash(remoteSHA)
-		if !remote.IsZero() {
-			if _, err := e.store.Commit(remote); err != nil {
-				out = append(out, fmt.Sprintf("the remote's ledger is at %s, which this clone has not seen, so the push cannot be checked against it: run git fetch (or porttracker sync) first", shortHash(remoteSHA)))
-			} else if ok, err := e.store.IsAncestor(remote, local); err != nil {
-				return nil, err
-			} else if !ok {
-				out = append(out, fmt.Sprintf("the remote's ledger at %s is not contained in %s: this push would rewrite its history", shortHash(remoteSHA), shortHash(sha)))
-			}
-		}
-		return out, nil
+		return audit.CheckPush(e.store, gitstore.NewHash(sha), gitstore.NewHash(remoteSHA), e.contains)
 	}, code)
 	if err != nil {
 		return failf("pre-push: push refused: %v", err)
