@@ -151,9 +151,9 @@ func runPreCommit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	check, err := bodyCheck(e.cfg)
+	check, err := hooks.BodyCheck(e.cfg)
 	if err != nil {
-		return err
+		return hookConfigError(err)
 	}
 	problems := hooks.PreCommit(staged, items, check)
 	if len(problems) == 0 {
@@ -282,5 +282,6 @@ func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return restubs(e.cfg, pushed, items)
+	out, err := hooks.Restubs(e.cfg, pushed, items)
+	return out, hookConfigError(err)
 }

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
-	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -92,7 +90,8 @@ func runPreReceive(c *cli.Context) error {
 				// A new branch is judged by what it changes from HEAD.
 				old = serverHead.String()
 			}
-			return e.checkPushedCode(st, old, sha, serverHead)
+			out, err := hooks.PushedCode(e.store, st, e.cfg, old, sha, serverHead)
+			return out, hookConfigError(err)
 		},
 	}
 	refusals, err := hooks.PreReceive(lines, checks)
@@ -108,74 +107,14 @@ func runPreReceive(c *cli.Context) error {
 	return nil
 }
 
-// checkPushedCode is pre-commit's check at a pushed commit: the complete
-// and verified items of st whose target file the push changes.
-func (e *env) checkPushedCode(st *ledger.State, old, sha string, serverHead gitstore.Hash) ([]string, error) {
-	var items []hooks.Item
-	var paths []string
-	for _, it := range st.Items() {
-		if it.Removed || (it.Status != ledger.Complete && it.Status != ledger.Verified) || it.TargetFile == "" || it.TargetSymbol == "" {
-			continue
-		}
-		items = append(items, hooks.Item{Kind: it.Key.Kind, ID: it.Key.ID, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
-		paths = append(paths, it.TargetFile)
+// hookConfigError words a porttracker.toml the hooks cannot use as bad
+// input; other errors pass through.
+func hookConfigError(err error) error {
+	var cfgErr *hooks.ConfigError
+	if errors.As(err, &cfgErr) {
+		return usagef("%v", err)
 	}
-	if len(items) == 0 {
-		return nil, nil
-	}
-	pushed, err := hooks.PushedFiles(e.store.Objects(), old, sha, paths)
-	if err != nil {
-		return nil, err
-	}
-	cfg := e.cfg
-	if serverHead.IsZero() {
-		// The first code ever pushed brings the only configuration there is.
-		if data, err := e.store.ReadFile(gitstore.NewHash(sha), ledger.ConfigFile); err == nil {
-			if parsed, perr := ledger.ParseConfig(ledger.ConfigFile, data); perr == nil {
-				cfg = parsed
-			}
-		}
-	}
-	return restubs(cfg, pushed, items)
-}
-
-// restubs is pre-commit's check of pushed files (path → content) for the
-// promoted items, one line per item whose body the push undoes.
-func restubs(cfg ledger.Config, pushed map[string][]byte, items []hooks.Item) ([]string, error) {
-	check, err := bodyCheck(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range hooks.PreCommit(pushed, items, check) {
-		out = append(out, fmt.Sprintf("%s %d (%s %s): %s; demote it with an --override reason first", p.Item.Kind, p.Item.ID, p.Item.File, p.Item.Symbol, p.Msg))
-	}
-	return out, nil
-}
-
-// bodyCheck is the check of a mapped body that pre-commit and pre-receive
-// share: the stub patterns of cfg's target language, and a body that must
-// still be there.
-func bodyCheck(cfg ledger.Config) (hooks.CheckFunc, error) {
-	pats, err := gates.Patterns(cfg.Target.Language, cfg.Stubs.Patterns, cfg.Stubs.Replace)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	lang := cfg.Target.Language
-	return func(file string, src []byte, symbol string) (string, error) {
-		j, err := gates.JudgeSymbol(lang, file, src, symbol, pats, cfg.Stubs.Strict)
-		matches := j.Refusals
-		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
-			return err.Error(), nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if len(matches) > 0 {
-			return "stub in its body: " + strings.Join(gates.Strings(matches), "; "), nil
-		}
-		return "", nil
-	}, nil
+	return err
 }
 
 // headCommit is the commit the repository's HEAD names, or zero.
