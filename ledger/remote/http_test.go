@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -14,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/porttracker/porttracker/ledger"
 )
 
 // gitHTTPBackend is stock git's http-backend; a missing one skips the
@@ -120,6 +123,28 @@ func TestHTTPRemote(t *testing.T) {
 		t.Fatalf("the fetched ledger is tracked at %s, want %s", got, head)
 	}
 
+	t.Run("refused by the remote's hook", func(t *testing.T) {
+		hook := filepath.Join(bare, "hooks", "pre-receive")
+		if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'porttracker: entry refused'\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(hook)
+		var said bytes.Buffer
+		w.s.RemoteMessages = &said
+		defer func() { w.s.RemoteMessages = nil }()
+		old, next := w.add(t)
+		err := r.Push(ctx, old, next)
+		var rule *ledger.RuleError
+		if !errors.As(err, &rule) {
+			t.Fatalf("push refused by the remote's hook: %v, want a RuleError", err)
+		}
+		if !strings.Contains(said.String(), "remote: porttracker: entry refused") {
+			t.Errorf("the hook's words did not come back as remote: lines: %q", said.String())
+		}
+		if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != old.String() {
+			t.Fatalf("a refused push moved the remote's branch to %s", got)
+		}
+	})
 	t.Run("wrong password", func(t *testing.T) {
 		userHome(t, "http://bob:wrong@"+host+"\n")
 		r, err := Open(other.s, url)
