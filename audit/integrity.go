@@ -21,10 +21,13 @@ type integrity struct {
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
-	// later caches, by entry, the entries written after it (latest.go);
-	// parsed, every entry parsed for it.
-	later  map[string]map[string]*ledger.Entry
-	parsed map[string]*ledger.Entry
+	// index is the one pass over the head's entries (index.go); records
+	// the entries it parsed, by ID; invs what each inventory entry
+	// defines; anchors the commit that added each cited entry.
+	index   *ledgerIndex
+	records map[string]*ledger.Record
+	invs    map[string]*invIndex
+	anchors map[string]plumbing.Hash
 }
 
 // entry returns the entry with the given ID as the ledger branch holds it:
@@ -45,6 +48,16 @@ func (v *View) entry(id string) (*ledger.Entry, error) {
 	}
 	if miss, ok := v.integ.missing[id]; ok && miss == head {
 		return nil, nil
+	}
+	if rec := v.integ.records[id]; rec != nil {
+		// Parsed by the index from the head's tree (an ID names its
+		// content): only its signature is left to check.
+		if has, err := v.store.HasEntry(head, id); err != nil {
+			return nil, err
+		} else if has && rec.Verify() == nil {
+			v.integ.entries[id] = rec.Entry
+			return rec.Entry, nil
+		}
 	}
 	data, ok, err := v.store.ReadEntry(head, id)
 	if err != nil {

@@ -2,14 +2,14 @@ package audit
 
 // schemaVersion is PRAGMA user_version of porting.db; a view of another
 // version is rebuilt.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // itemColumns are the columns of the features and tests tables, in the
 // order itemFields scans them.
 const itemColumns = `id, status, batch_id, source_file, source_symbol, source_start, source_end,
 	source_commit, source_digest, target_file, target_symbol, test_filter, removed, reason,
 	heads, conflict, complete_entry, complete_clock, complete_commit, checkpoint,
-	upstream_changed, last_entry, red_entry, red_commit`
+	upstream_changed, last_entry, red_entry, red_commit, def_entry, batch_entry`
 
 const itemTable = `(
 	id INTEGER PRIMARY KEY,
@@ -35,7 +35,9 @@ const itemTable = `(
 	upstream_changed INTEGER NOT NULL DEFAULT 0,
 	last_entry TEXT NOT NULL DEFAULT '',
 	red_entry TEXT NOT NULL DEFAULT '',
-	red_commit TEXT NOT NULL DEFAULT ''
+	red_commit TEXT NOT NULL DEFAULT '',
+	def_entry TEXT NOT NULL DEFAULT '',
+	batch_entry TEXT NOT NULL DEFAULT ''
 )`
 
 var schema = []string{
@@ -53,7 +55,8 @@ var schema = []string{
 		status TEXT NOT NULL,
 		depends TEXT NOT NULL DEFAULT '',
 		start_clock INTEGER NOT NULL DEFAULT 0,
-		plan_entry TEXT NOT NULL DEFAULT ''
+		plan_entry TEXT NOT NULL DEFAULT '',
+		def_entry TEXT NOT NULL DEFAULT ''
 	)`,
 	// A batch's tasks (plan.go, task.go), in the plan's order (position),
 	// and which task holds each item.

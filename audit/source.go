@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,7 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 	err := row.Scan(&it.Key.ID, &status, &batch, &it.SourceFile, &it.SourceSymbol, &it.SourceStart, &it.SourceEnd,
 		&it.SourceCommit, &it.SourceDigest, &it.TargetFile, &it.TargetSymbol, &it.TestFilter, &it.Removed, &it.Reason,
 		&heads, &it.Conflict, &it.CompleteEntry, &clock, &it.CompleteCommit, &it.Checkpoint,
-		&it.UpstreamChanged, &it.LastEntry, &it.RedEntry, &it.RedCommit)
+		&it.UpstreamChanged, &it.LastEntry, &it.RedEntry, &it.RedCommit, &it.DefEntry, &it.BatchEntry)
 	if err != nil {
 		return nil, err
 	}
@@ -45,16 +46,29 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 // and they against the entries written after them (checkLatest).
 func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 	it, err := v.loadItem(k)
-	if err != nil || it == nil {
-		return it, err
+	if err != nil {
+		return nil, err
 	}
 	err = v.checked(func() error {
-		if err := ledger.CheckItemRow(it, v.entry); err != nil {
-			return err
+		if it == nil {
+			return v.checkUndefined(k)
 		}
-		return v.checkLatest(it)
+		return v.checkItem(it)
 	}, func() error { it, err = v.loadItem(k); return err })
 	return it, err
+}
+
+// checkItem checks an item row against the entries it cites: its moves
+// (ledger.CheckItemRow), that they are its last (checkLatest), and its
+// mapping and batch (checkDefinition).
+func (v *View) checkItem(it *ledger.ItemState) error {
+	if err := ledger.CheckItemRow(it, v.entry); err != nil {
+		return err
+	}
+	if err := v.checkLatest(it); err != nil {
+		return err
+	}
+	return v.checkDefinition(it)
 }
 
 func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
@@ -70,8 +84,34 @@ func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 // on a statement's parameters is far above it).
 const loadItemsChunk = 900
 
-// LoadItems implements ledger.Source: one query per few hundred IDs.
+// LoadItems implements ledger.Source: one query per few hundred IDs. Every
+// row is checked as LoadItem checks one.
 func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
+	out, err := v.loadItems(kind, ids)
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error {
+		found := make(map[int]bool, len(out))
+		for _, it := range out {
+			found[it.Key.ID] = true
+			if err := v.checkItem(it); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			if !found[id] {
+				if err := v.checkUndefined(ledger.ItemKey{Kind: kind, ID: id}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, func() error { out, err = v.loadItems(kind, ids); return err })
+	return out, err
+}
+
+func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
 	var out []*ledger.ItemState
 	for len(ids) > 0 {
 		part := ids[:min(len(ids), loadItemsChunk)]
@@ -109,8 +149,12 @@ func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	if err != nil || b == nil {
 		return b, err
 	}
-	err = v.checked(func() error { return v.checkBatchStatus(b) },
-		func() error { b, err = v.loadBatch(id); return err })
+	err = v.checked(func() error {
+		if err := v.checkBatchStatus(b); err != nil {
+			return err
+		}
+		return v.checkBatchDef(b)
+	}, func() error { b, err = v.loadBatch(id); return err })
 	return b, err
 }
 
@@ -118,8 +162,8 @@ func (v *View) loadBatch(id int) (*ledger.BatchState, error) {
 	var b ledger.BatchState
 	var status, deps string
 	var clock int64
-	err := v.q.QueryRow(`SELECT id, name, status, depends, start_clock, plan_entry FROM batches WHERE id = ?`, id).
-		Scan(&b.ID, &b.Name, &status, &deps, &clock, &b.Plan)
+	err := v.q.QueryRow(`SELECT id, name, status, depends, start_clock, plan_entry, def_entry FROM batches WHERE id = ?`, id).
+		Scan(&b.ID, &b.Name, &status, &deps, &clock, &b.Plan, &b.DefEntry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -250,9 +294,14 @@ func (v *View) loadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 	return &c, err
 }
 
-// BatchItems implements ledger.Source.
+// BatchItems implements ledger.Source: the items whose rows say they are
+// in batch id, and those an inventory entry lists in it (the reader loads
+// each, and so checks its batch, before it counts it as a member).
 func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
-	var out []ledger.ItemKey
+	out, err := v.listedIn(id)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
 		rows, err := v.q.Query(`SELECT id FROM `+k.Plural()+` WHERE batch_id = ? ORDER BY id`, id)
 		if err != nil {
@@ -271,7 +320,13 @@ func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
 			return nil, err
 		}
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b ledger.ItemKey) int {
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
+		}
+		return a.ID - b.ID
+	})
+	return slices.Compact(out), nil
 }
 
 // MoveTo implements ledger.Source.

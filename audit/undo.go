@@ -25,14 +25,14 @@ func putItemRow(upsert *sql.Stmt, it *ledger.ItemState) error {
 		it.SourceStart, it.SourceEnd, it.SourceCommit, it.SourceDigest, it.TargetFile, it.TargetSymbol,
 		it.TestFilter, it.Removed, it.Reason, string(heads), it.Conflict, it.CompleteEntry,
 		int64(it.CompleteClock), it.CompleteCommit, it.Checkpoint, it.UpstreamChanged, it.LastEntry,
-		it.RedEntry, it.RedCommit); err != nil {
+		it.RedEntry, it.RedCommit, it.DefEntry, it.BatchEntry); err != nil {
 		return fmt.Errorf("write %s: %w", it.Key, err)
 	}
 	return nil
 }
 
 func itemUpsert(tx *sql.Tx, k ledger.Kind) (*sql.Stmt, error) {
-	return tx.Prepare(`INSERT OR REPLACE INTO ` + k.Plural() + `(` + itemColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	return tx.Prepare(`INSERT OR REPLACE INTO ` + k.Plural() + `(` + itemColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 }
 
 func putBatchRow(tx *sql.Tx, b *ledger.BatchState) error {
@@ -40,8 +40,8 @@ func putBatchRow(tx *sql.Tx, b *ledger.BatchState) error {
 	for i, d := range b.Depends {
 		deps[i] = strconv.Itoa(d)
 	}
-	if _, err := tx.Exec(`INSERT OR REPLACE INTO batches(id, name, status, depends, start_clock, plan_entry) VALUES (?,?,?,?,?,?)`,
-		b.ID, b.Name, string(b.Status), strings.Join(deps, ","), int64(b.StartClock), b.Plan); err != nil {
+	if _, err := tx.Exec(`INSERT OR REPLACE INTO batches(id, name, status, depends, start_clock, plan_entry, def_entry) VALUES (?,?,?,?,?,?,?)`,
+		b.ID, b.Name, string(b.Status), strings.Join(deps, ","), int64(b.StartClock), b.Plan, b.DefEntry); err != nil {
 		return err
 	}
 	if err := putTaskRows(tx, b.ID, b.Tasks); err != nil {

@@ -341,7 +341,7 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 			}
 			it.Mapping = c.def.Mapping
 			it.Removed = c.def.Removed
-			it.LastEntry = rec.ID
+			it.LastEntry, it.DefEntry = rec.ID, rec.ID
 			s.putItem(it)
 		}
 		for _, b := range e.Batches {
@@ -349,10 +349,15 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 			if err != nil {
 				return err
 			}
-			nb := &BatchState{ID: b.ID, Name: b.Name, Depends: slices.Clone(b.Depends), Status: BatchPlanned}
+			nb := &BatchState{ID: b.ID, Status: BatchPlanned}
 			if old != nil {
-				nb.Status = old.Status
+				// A redefinition renames the batch or changes what it
+				// depends on; where it stands stays.
+				cp := *old
+				cp.Tasks = slices.Clone(old.Tasks)
+				nb = &cp
 			}
+			nb.Name, nb.Depends, nb.DefEntry = b.Name, slices.Clone(b.Depends), rec.ID
 			slices.Sort(nb.Depends)
 			s.putBatch(nb)
 		}
@@ -361,9 +366,9 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 			if err != nil {
 				return err
 			}
-			if it.Batch != bid {
+			if it.Batch != bid || it.BatchEntry != rec.ID {
 				cp := *it
-				cp.Batch = bid
+				cp.Batch, cp.BatchEntry = bid, rec.ID
 				s.putItem(&cp)
 			}
 		}

@@ -38,6 +38,11 @@ type ItemState struct {
 	RedCommit string `json:",omitempty"`
 	// LastEntry is the last entry that touched the item.
 	LastEntry string
+	// DefEntry is the inventory entry that last defined or remapped the
+	// item (its Mapping and Removed); BatchEntry the one that last listed
+	// it in a batch (its Batch). The view's rows are checked against them.
+	DefEntry   string `json:",omitempty"`
+	BatchEntry string `json:",omitempty"`
 }
 
 // Head is one entry that last moved an item.
@@ -65,6 +70,9 @@ type BatchState struct {
 	Status  BatchStatus
 	// StartClock is the clock of the entry that started the batch.
 	StartClock uint64 `json:",omitempty"`
+	// DefEntry is the inventory entry that last defined the batch (its
+	// Name and Depends).
+	DefEntry string `json:",omitempty"`
 	// Plan is the plan entry that recorded Tasks, in the plan's order.
 	Plan  string      `json:",omitempty"`
 	Tasks []TaskState `json:",omitempty"`

@@ -9,13 +9,16 @@ import (
 )
 
 // EntriesNotIn lists the entries in the tree of ledger commit head that the
-// tree of commit since lacks, by ID with their blobs: every entry that is
+// tree of commit since lacks (all of them when since is zero), by ID with their blobs: every entry that is
 // not in since's history (a tree holds exactly the entries of its commit's
 // history). It compares the two trees' entries/ folders one subfolder at a
 // time, skipping those whose hashes agree, so its cost grows with the
 // entries written since, not with the ledger.
 func (s *Store) EntriesNotIn(head, since plumbing.Hash) (map[string]plumbing.Hash, error) {
 	sub := func(c plumbing.Hash) (map[string]object.TreeEntry, error) {
+		if c.IsZero() {
+			return map[string]object.TreeEntry{}, nil
+		}
 		commit, err := s.commit(c)
 		if err != nil {
 			return nil, fmt.Errorf("read ledger commit %s: %w", c, err)
