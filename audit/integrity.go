@@ -28,6 +28,12 @@ type integrity struct {
 	records map[string]*ledger.Record
 	invs    map[string]*invIndex
 	anchors map[string]plumbing.Hash
+	// policyChecked is the head at which checkPolicyLatest found the
+	// view's policy to be the latest.
+	policyChecked plumbing.Hash
+	// st is the last State the view handed out (state): a rebuild gives
+	// it the policy of the rebuilt view, which its decisions rest on.
+	st *ledger.State
 }
 
 // entry returns the entry with the given ID as the ledger branch holds it:
@@ -96,8 +102,14 @@ func (v *View) checked(check func() error, reload func() error) error {
 	if herr != nil {
 		return herr
 	}
-	if _, rerr := v.rebuild(head); rerr != nil {
+	handed := v.integ.st
+	fresh, rerr := v.rebuild(head)
+	if rerr != nil {
 		return fmt.Errorf("%v; rebuilding the view failed: %w", err, rerr)
+	}
+	if handed != nil {
+		handed.Policy, handed.PolicyEntry = fresh.Policy, fresh.PolicyEntry
+		v.integ.st = handed
 	}
 	if v.Notice != nil {
 		v.Notice(fmt.Sprintf("%s: %v; rebuilt it from the ledger", v.Path, err))

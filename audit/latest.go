@@ -71,6 +71,9 @@ func (v *View) checkLatest(it *ledger.ItemState) error {
 		// Within a refresh the rows lag the head by what it is replaying.
 		return nil
 	}
+	if err := v.checkPolicyLatest(); err != nil {
+		return err
+	}
 	idx, err := v.index()
 	if err != nil {
 		return err
@@ -185,6 +188,9 @@ func (v *View) checkBatchDef(b *ledger.BatchState) error {
 	if v.q != v.db {
 		return nil
 	}
+	if err := v.checkPolicyLatest(); err != nil {
+		return err
+	}
 	idx, err := v.index()
 	if err != nil {
 		return err
@@ -274,21 +280,12 @@ func short(id string) string {
 }
 
 // checkPolicy checks the policy the view keeps against the policy entry it
-// cites: that entry records exactly that policy, and no policy entry is
-// outside its history.
+// cites: that entry records exactly that policy. (That no policy entry
+// came after it is checkPolicyLatest's, run with the rows a decision
+// rests on.)
 func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 	switch {
 	case p == nil && id == "":
-		if v.q != v.db {
-			return nil
-		}
-		idx, err := v.index()
-		if err != nil {
-			return err
-		}
-		if len(idx.policies) > 0 {
-			return disagree("the view has no policy, but entry %s records one", short(idx.policies[0]))
-		}
 		return nil
 	case p == nil || id == "":
 		return disagree("the view's policy and the policy entry it cites do not go together")
@@ -300,6 +297,14 @@ func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 	if e == nil || e.Kind != ledger.KindPolicy || e.Policy == nil || !e.Policy.Equal(*p) {
 		return disagree("the view's policy (at most %d IDs per update; complete needs %v) is not what policy entry %s records", p.MaxIDsPerUpdate, p.RequiredGates, short(id))
 	}
+	return nil
+}
+
+// checkPolicyLatest checks, once per head, that no policy entry is outside
+// the history of the one the view's policy cites (none at all when the
+// view has no policy). It runs with the first row a decision rests on, so
+// that commands which decide nothing do not pay for the ledger's index.
+func (v *View) checkPolicyLatest() error {
 	if v.q != v.db {
 		return nil
 	}
@@ -307,9 +312,19 @@ func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 	if err != nil {
 		return err
 	}
+	if v.integ.policyChecked == idx.head && !idx.head.IsZero() {
+		return nil
+	}
+	id, err := v.meta("policy_entry")
+	if err != nil {
+		return err
+	}
 	for _, other := range idx.policies {
 		if other == id {
 			continue
+		}
+		if id == "" {
+			return disagree("the view has no policy, but entry %s records one", short(other))
 		}
 		if later, err := v.after(id, other); err != nil {
 			return err
@@ -317,6 +332,7 @@ func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 			return disagree("the view's policy is the one policy entry %s records, but policy entry %s came after it", short(id), short(other))
 		}
 	}
+	v.integ.policyChecked = idx.head
 	return nil
 }
 

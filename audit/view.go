@@ -242,6 +242,7 @@ func (v *View) state() (*ledger.State, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.integ.st = st
 	return st, nil
 }
 
