@@ -1,0 +1,74 @@
+package audit_test
+
+import (
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/ledger"
+)
+
+// BenchmarkLatestCheck is the cost of the checks a command runs on the
+// first row a decision rests on (a never-moved feature): "first" is the one
+// pass over the entries of the view's head that every check reads from,
+// with that row's check; "next" is the check of that row once the pass is
+// made (what each further row of the command costs). Beside them,
+// git-cat-file is stock git reading the same entries: git ls-tree of the
+// head's entries piped to git cat-file --batch, output discarded.
+func BenchmarkLatestCheck(b *testing.B) {
+	res := benchLedger(b, benchOptions(b))
+	dir := copyLedger(b, res)
+	mustOpen(b, dir).close() // a view of this schema, so the next open does not rebuild
+	s := mustOpen(b, dir)
+	defer s.close()
+	// A never-moved item if there is one (features first), else the first
+	// feature.
+	var kind string
+	var id int
+	err := s.view.DB().QueryRow(`SELECT kind, id FROM (
+		SELECT 'feature' AS kind, id, heads = '[]' AS never FROM features UNION ALL
+		SELECT 'test', id, heads = '[]' FROM tests) ORDER BY never DESC, kind, id LIMIT 1`).Scan(&kind, &id)
+	if err != nil {
+		b.Fatalf("an item to check: %v", err)
+	}
+	k := ledger.ItemKey{Kind: ledger.Kind(kind), ID: id}
+	b.Logf("checking %s", k)
+	load := func(b *testing.B) {
+		it, err := s.view.LoadItem(k)
+		if err != nil || it == nil || s.view.Rebuilt {
+			b.Fatalf("load %s: %v (rebuilt: %v)", k, err, s.view.Rebuilt)
+		}
+	}
+	b.Run("first", func(b *testing.B) {
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			audit.ResetChecks(s.view)
+			load(b)
+		}
+		perOp(b, time.Since(start), b.N, "ms/op")
+	})
+	b.Run("next", func(b *testing.B) {
+		load(b)
+		b.ResetTimer()
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			load(b)
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N), "µs/op")
+	})
+	b.Run("git-cat-file", func(b *testing.B) {
+		if _, err := exec.LookPath("git"); err != nil {
+			b.Skip("no git binary")
+		}
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			cmd := exec.Command("sh", "-c", "git ls-tree -r --object-only "+ledger.DefaultBranch+" entries | git cat-file --batch >/dev/null")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
+		}
+		perOp(b, time.Since(start), b.N, "ms/op")
+	})
+}
