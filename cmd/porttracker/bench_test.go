@@ -9,6 +9,7 @@ package main
 // -short leaves out the largest sizes.
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,6 +63,11 @@ func measure(b *testing.B, dir, name string, args ...string) usage {
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out.String())
 	}
+	return usageOf(cmd, start)
+}
+
+// usageOf is what the finished process of cmd, started at start, cost.
+func usageOf(cmd *exec.Cmd, start time.Time) usage {
 	u := usage{wall: time.Since(start)}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -114,4 +120,66 @@ func BenchmarkImport(b *testing.B) {
 			u.report(b, b.N)
 		})
 	}
+}
+
+// BenchmarkScanStdlib is porttracker inventory scan of the Go standard
+// library ($(go env GOROOT)/src, copied into a repository and committed) into
+// a ledger that has only its genesis entry, then a rescan with nothing
+// changed (the rescan cache in .git/porttracker), beside stock gofmt -l over
+// the same tree (which also reads and parses every file). Each is one
+// process; wall time, CPU time and peak memory are reported.
+func BenchmarkScanStdlib(b *testing.B) {
+	bin := buildBinary(b)
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Fatalf("go env GOROOT: %v", err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	gofmt := filepath.Join(goroot, "bin", "gofmt")
+	dir, key := benchRepo(b, bin)
+	if err := os.CopyFS(filepath.Join(dir, "src"), os.DirFS(filepath.Join(goroot, "src"))); err != nil {
+		b.Fatal(err)
+	}
+	measure(b, dir, "git", "add", "-f", "src")
+	measure(b, dir, "git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "src")
+	measure(b, dir, "git", "gc", "-q")
+	var first bool
+	b.Run("scan", func(b *testing.B) {
+		if first {
+			b.Skip("the first scan runs once: a second would be a rescan")
+		}
+		first = true
+		u := measure(b, dir, bin, "--key", key, "inventory", "scan", "--go", "src", "--skip-broken")
+		u.report(b, 1)
+	})
+	b.Run("rescan", func(b *testing.B) {
+		var u usage
+		for i := 0; i < b.N; i++ {
+			u.add(measure(b, dir, bin, "--key", key, "inventory", "scan", "--go", "src", "--skip-broken"))
+		}
+		u.report(b, b.N)
+	})
+	b.Run("gofmt-l", func(b *testing.B) {
+		var u usage
+		for i := 0; i < b.N; i++ {
+			// gofmt exits 2 on the tree's deliberately broken files.
+			u.add(measureAny(b, dir, gofmt, "-l", "src"))
+		}
+		u.report(b, b.N)
+	})
+}
+
+// measureAny is measure for a command whose exit status does not matter.
+func measureAny(b *testing.B, dir, name string, args ...string) usage {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			b.Fatalf("%s: %v", name, err)
+		}
+	}
+	return usageOf(cmd, start)
 }

@@ -90,11 +90,19 @@ func runInventoryScan(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// The view's items are read while the tree is scanned: neither needs
+	// the other.
+	listed := make(chan viewItems, 1)
+	go func() { listed <- listItems(e) }()
 	done := e.progress("scanning " + place.given)
 	res, err := scanTree(e, place, c.Bool("skip-broken"))
 	done()
+	items := <-listed
 	if err != nil {
 		return err
+	}
+	if items.err != nil {
+		return items.err
 	}
 	dirty, err := uncommitted(e, place, res)
 	if err != nil {
@@ -108,7 +116,7 @@ func runInventoryScan(c *cli.Context) error {
 		fmt.Fprintf(e.errOut, "porttracker: warning: %s; a real scan refuses until it is committed\n", msg)
 	}
 
-	plan, err := planScan(e, place, res)
+	plan, err := planScan(place, res, items)
 	if err != nil {
 		return err
 	}
@@ -274,7 +282,7 @@ func andMore(n int, what string) string {
 // terminal. Broken files are refused unless skipBroken; skipped ones are
 // named on stderr.
 func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, error) {
-	opt := inventory.ScanOptions{SkipBroken: true}
+	opt := inventory.ScanOptions{SkipBroken: true, CacheDir: filepath.Join(e.store.GitDir(), "porttracker")}
 	prog := newProgress(e.errOut)
 	if prog != nil {
 		opt.Progress = prog.update
@@ -283,6 +291,9 @@ func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, 
 	prog.clear()
 	if err != nil {
 		return nil, usagef("%v", err)
+	}
+	if res.CacheErr != nil {
+		fmt.Fprintf(e.errOut, "porttracker: %v (the next scan parses every file again)\n", res.CacheErr)
 	}
 	if len(res.Broken) > 0 {
 		if !skipBroken {
@@ -317,7 +328,7 @@ func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, 
 			continue
 		}
 		seen[d.File] = true
-		same, err := committedAs(e.store, commit, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)))
+		same, err := committedAs(e.store, commit, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)), res.Blobs[d.File])
 		if err != nil {
 			return nil, err
 		}
@@ -329,18 +340,23 @@ func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, 
 }
 
 // committedAs reports whether the file on disk has the content that the
-// tree of commit holds at repoPath.
-func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath string) (bool, error) {
-	disk, err := os.ReadFile(diskPath)
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", diskPath, err)
-	}
+// tree of commit holds at repoPath. scanned is the scan's git hash of the
+// file as it read it: when the tree holds that blob the file is committed
+// as it is, and it is not read again.
+func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath, scanned string) (bool, error) {
 	blob, err := store.BlobAt(commit, repoPath)
 	if errors.Is(err, gitstore.ErrNotInTree) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
+	}
+	if blob.String() == scanned {
+		return true, nil
+	}
+	disk, err := os.ReadFile(diskPath)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", diskPath, err)
 	}
 	if blob == gitstore.BlobHash(disk) {
 		return true, nil
@@ -360,9 +376,29 @@ type scanPlan struct {
 	items map[ledger.ItemKey]audit.Item
 }
 
+// viewItems are the features and tests the view holds, or why they could
+// not be read.
+type viewItems struct {
+	items map[ledger.Kind][]audit.Item
+	err   error
+}
+
+// listItems reads every feature and test of the view.
+func listItems(e *env) viewItems {
+	out := viewItems{items: map[ledger.Kind][]audit.Item{}}
+	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		items, err := e.view.List(kind, audit.ListFilter{})
+		if err != nil {
+			return viewItems{err: fmt.Errorf("list %ss: %w", kind, err)}
+		}
+		out.items[kind] = items
+	}
+	return out
+}
+
 // planScan reconciles the scan with the items the view holds (see
 // inventory.NewPlan).
-func planScan(e *env, place scanPlace, res *inventory.ScanResult) (*scanPlan, error) {
+func planScan(place scanPlace, res *inventory.ScanResult, listed viewItems) (*scanPlan, error) {
 	scope := inventory.PlanScope{Prefix: place.prefix, Broken: map[string]bool{}}
 	for _, b := range res.Broken {
 		rel, err := filepath.Rel(place.given, b.Path)
@@ -371,14 +407,11 @@ func planScan(e *env, place scanPlace, res *inventory.ScanResult) (*scanPlan, er
 		}
 		scope.Broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
 	}
-	p := &scanPlan{items: map[ledger.ItemKey]audit.Item{}}
-	var known []inventory.Known
+	n := len(listed.items[ledger.Feature]) + len(listed.items[ledger.Test])
+	p := &scanPlan{items: make(map[ledger.ItemKey]audit.Item, n)}
+	known := make([]inventory.Known, 0, n)
 	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		items, err := e.view.List(kind, audit.ListFilter{})
-		if err != nil {
-			return nil, fmt.Errorf("list %ss: %w", kind, err)
-		}
-		for _, it := range items {
+		for _, it := range listed.items[kind] {
 			p.items[ledger.ItemKey{Kind: kind, ID: it.ID}] = it
 			known = append(known, inventory.Known{Kind: kind, ID: it.ID, Mapping: it.Mapping, Removed: it.Removed})
 		}

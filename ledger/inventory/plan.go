@@ -88,6 +88,15 @@ func (e *ChangedError) Error() string {
 // otherwise be overwritten, or a new ID given twice. A difference is a
 // *ChangedError.
 func (p *Plan) CheckCurrent(st *ledger.State) error {
+	ids := map[ledger.Kind][]int{}
+	for _, c := range p.Changes {
+		ids[c.Key().Kind] = append(ids[c.Key().Kind], c.Key().ID)
+	}
+	for kind, list := range ids {
+		if err := st.Preload(kind, list); err != nil {
+			return fmt.Errorf("read the scanned items: %w", err)
+		}
+	}
 	for _, c := range p.Changes {
 		cur, err := st.Item(c.Key())
 		if err != nil {

@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"cmp"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -76,6 +78,10 @@ type ScanOptions struct {
 	// files done and the total. It is called from Scan's own goroutine,
 	// one call at a time.
 	Progress func(done, total int)
+	// CacheDir, when set, is where the rescan cache lives (a directory
+	// inside .git): a file whose content the cache knows is not parsed
+	// again, and the cache is rewritten after a scan that succeeds.
+	CacheDir string
 }
 
 // BrokenFile is a Go file that did not parse.
@@ -108,6 +114,13 @@ type ScanResult struct {
 	// repository, slash-separated; "" at the top or outside a repository.
 	// RepoPrefix joined with Decl.File is the path SourceAt takes.
 	RepoPrefix string
+	// Blobs holds the git blob hash (hex) of each scanned file that
+	// parsed, by its path relative to the root, as git would name its
+	// content.
+	Blobs map[string]string
+	// CacheErr is why the rescan cache could not be written, if it could
+	// not; the scan itself is sound then.
+	CacheErr error
 }
 
 // Scan parses every Go file under root, subdirectories included, and
@@ -120,8 +133,14 @@ func Scan(root string, opt ScanOptions) (*ScanResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := parseAll(root, files, opt.Progress)
-	res := &ScanResult{}
+	cache := loadCache(opt.CacheDir)
+	results := parseAll(root, files, cache, opt.Progress)
+	res := &ScanResult{Blobs: make(map[string]string, len(files))}
+	n := 0
+	for _, r := range results {
+		n += len(r.decls)
+	}
+	res.Decls = make([]Decl, 0, n)
 	for i, r := range results {
 		if r.err != nil {
 			return nil, fmt.Errorf("scan %s: %w", files[i], r.err)
@@ -131,6 +150,7 @@ func Scan(root string, opt ScanOptions) (*ScanResult, error) {
 			continue
 		}
 		res.Decls = append(res.Decls, r.decls...)
+		res.Blobs[files[i]] = r.blob
 	}
 	if len(res.Broken) > 0 && !opt.SkipBroken {
 		first := res.Broken[0]
@@ -153,6 +173,7 @@ func Scan(root string, opt ScanOptions) (*ScanResult, error) {
 	if repo != nil {
 		res.Commit, res.RepoPrefix = repo.Commit, repo.Prefix
 	}
+	res.CacheErr = saveCache(opt.CacheDir, cache, results, files)
 	return res, nil
 }
 
@@ -225,16 +246,18 @@ func isRegular(p string, d fs.DirEntry) bool {
 // fileResult is the outcome of reading and parsing one file.
 type fileResult struct {
 	decls  []Decl
+	blob   string // the git blob hash of the content
+	cached bool   // the rescan cache knows the file (its decls came from it when they fit)
 	broken *BrokenFile
 	err    error
 }
 
 // parseAll reads and parses the files in parallel and returns their results
 // in the order of files.
-func parseAll(root string, files []string, progress func(done, total int)) []fileResult {
+func parseAll(root string, files []string, cache *scanCache, progress func(done, total int)) []fileResult {
 	results := make([]fileResult, len(files))
 	parallel(len(files), func(i int) {
-		results[i] = parseOne(root, files[i])
+		results[i] = parseOne(root, files[i], cache)
 	}, func(done int) {
 		if progress != nil {
 			progress(done, len(files))
@@ -272,13 +295,28 @@ func parallel(n int, work func(i int), step func(done int)) {
 	}
 }
 
-// parseOne reads one file and extracts its declarations.
-func parseOne(root, rel string) fileResult {
+// parseOne reads one file and extracts its declarations, from the cache
+// when it knows the file's content.
+func parseOne(root, rel string, cache *scanCache) fileResult {
 	path := filepath.Join(root, filepath.FromSlash(rel))
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fileResult{err: err}
 	}
+	blob := blobHash(src)
+	if decls, ok := cache.lookup(blob, rel, src); ok {
+		return fileResult{decls: decls, blob: blob, cached: true}
+	}
 	decls, broken := scanFile(path, rel, src)
-	return fileResult{decls: decls, broken: broken}
+	return fileResult{decls: decls, broken: broken, blob: blob, cached: cache.has(blob, rel)}
+}
+
+// blobHash is the name git gives src as a blob: the hex SHA-1 of its
+// header and content. (A scan needs git's name, not collision detection:
+// the name is compared with the commit's tree and keys the rescan cache.)
+func blobHash(src []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(src))
+	h.Write(src)
+	return hex.EncodeToString(h.Sum(nil))
 }
