@@ -1,21 +1,19 @@
 package gates
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/porttracker/porttracker/gates/symbol"
 )
 
 // ErrSymbolNotFound is wrapped by the errors of Body and ScanSymbol when the
 // mapped class, type, method or function is not in the file; the message
-// says which part is missing.
-var ErrSymbolNotFound = errors.New("symbol not found")
+// says which part is missing. It is the front ends' symbol.ErrNotFound.
+var ErrSymbolNotFound = symbol.ErrNotFound
 
 // ErrNoBody is wrapped when the mapped symbol is declared only without a
-// body (abstract, interface or partial declaration).
-var ErrNoBody = errors.New("symbol has no body")
+// body (abstract, interface or partial declaration): symbol.ErrNoBody.
+var ErrNoBody = symbol.ErrNoBody
 
 // member is a mapped body found in a source file.
 type member struct {
@@ -59,42 +57,4 @@ func findMember(lang, file string, src []byte, symbol string) (member, error) {
 		return findGo(file, src, symbol)
 	}
 	return member{}, fmt.Errorf("find %s: no body finder for language %q (use %s or %s)", symbol, lang, CSharp, Go)
-}
-
-// splitOccurrence strips a "#n" suffix (n ≥ 2) and returns the 0-based
-// occurrence it names.
-func splitOccurrence(s string) (string, int) {
-	i := strings.LastIndexByte(s, '#')
-	if i < 0 {
-		return s, 0
-	}
-	n, err := strconv.Atoi(s[i+1:])
-	if err != nil || n < 1 {
-		return s, 0
-	}
-	return s[:i], n - 1
-}
-
-// stripBrackets removes every bracketed group opened by open and closed by
-// close, nested ones included: "Cache<T>.Get" gives "Cache.Get".
-func stripBrackets(s string, open, close byte) string {
-	var b strings.Builder
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == open:
-			depth++
-		case s[i] == close && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
-}
-
-// lineOf returns the 1-based line of byte offset off.
-func lineOf(src []byte, off int) int {
-	off = max(0, min(off, len(src)))
-	return 1 + bytes.Count(src[:off], []byte{'\n'})
 }

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"regexp"
 	"strings"
+
+	"github.com/porttracker/porttracker/gates/golang"
 )
 
 // goChecks judges a Go function's body as a whole (see JudgeSymbol):
@@ -27,7 +29,7 @@ func goChecks(file string, fset *token.FileSet, f *ast.File, fd *ast.FuncDecl) [
 	if single && len(out) == 0 && markedBody(f, fd) {
 		out = append(out, Match{File: file, Line: line(fd.Body.List[0].Pos()), Pattern: MarkedStub})
 	}
-	if t, ok := goTestParam(fd); ok && !goTestAsserts(fd.Body, t) {
+	if t, ok := golang.TestParam(fd, golang.TestingName(f)); ok && !goTestAsserts(fd.Body, t) {
 		out = append(out, Match{File: file, Line: line(fd.Pos()), Pattern: AssertsNothing})
 	}
 	return out
@@ -134,27 +136,6 @@ func isConstant(e ast.Expr) bool {
 		return len(x.Elts) == 0
 	}
 	return false
-}
-
-// goTestParam returns the name of the *testing.T parameter of a test
-// function.
-func goTestParam(fd *ast.FuncDecl) (string, bool) {
-	if fd.Recv != nil || !strings.HasPrefix(fd.Name.Name, "Test") || fd.Type.Params == nil || len(fd.Type.Params.List) != 1 {
-		return "", false
-	}
-	p := fd.Type.Params.List[0]
-	star, ok := p.Type.(*ast.StarExpr)
-	if !ok {
-		return "", false
-	}
-	sel, ok := star.X.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "T" {
-		return "", false
-	}
-	if len(p.Names) == 0 {
-		return "_", true
-	}
-	return p.Names[0].Name, true
 }
 
 // goTestAsserts reports whether a test body can fail: a call of a method of

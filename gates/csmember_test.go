@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/porttracker/porttracker/gates/csharp"
 )
 
 // csModernSource has the declarations a line-oriented finder misses.
@@ -65,7 +67,7 @@ func TestCSharpMethodsResolve(t *testing.T) {
 func checkMethodsResolve(t *testing.T, name string, src []byte) {
 	t.Helper()
 	seen := map[string]int{}
-	ms := CSharpMethods(src)
+	ms := csharp.Methods(src)
 	if len(ms) == 0 && name != "modern" {
 		t.Fatalf("%s: no methods listed", name)
 	}
@@ -85,7 +87,7 @@ func FuzzCSharpMethods(f *testing.F) {
 	f.Add("class A { A() : this(1) { } int M<T>(T x) where T : class, I<T> => 1; extension(int i) { void N() { } } }")
 	f.Add("record R(int X) { (int, int) P() { return (1, 2); } }")
 	f.Fuzz(func(t *testing.T, src string) {
-		for _, m := range CSharpMethods([]byte(src)) {
+		for _, m := range csharp.Methods([]byte(src)) {
 			if m.Name == "" || m.Class == "" || m.Line < 1 || m.Line > strings.Count(src, "\n")+1 {
 				t.Fatalf("bad method %+v", m)
 			}

@@ -3,6 +3,8 @@ package gates
 import (
 	"regexp"
 	"strings"
+
+	"github.com/porttracker/porttracker/gates/csharp"
 )
 
 // The names of the whole-body findings that refuse a mapped body.
@@ -64,37 +66,37 @@ func newCSSyntax() csSyntax {
 }
 
 // csChecks judges a C# member's body as a whole (see JudgeSymbol).
-func csChecks(file string, f csFound) []Match {
+func csChecks(file string, f csharp.Member) []Match {
 	sx := newCSSyntax()
 	at := func(pattern string) Match {
-		return Match{File: file, Line: f.line, Pattern: pattern, Text: firstCodeLine(f.body)}
+		return Match{File: file, Line: f.Line, Pattern: pattern, Text: firstCodeLine(f.Body)}
 	}
-	code := strings.Join(strings.Fields(f.masked), " ")
+	code := strings.Join(strings.Fields(f.Masked), " ")
 	single := ""
-	if f.expr {
+	if f.Expr {
 		single = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(code, "=>"), ";"))
 	} else if strings.Count(code, ";") == 1 && strings.HasSuffix(code, ";") && !strings.ContainsAny(code, "{}") {
 		single = strings.TrimSpace(strings.TrimSuffix(code, ";"))
 	}
 	var out []Match
 	switch {
-	case !f.expr && (code == "" || code == "return ;" || code == "return;"):
-		if !f.chained {
+	case !f.Expr && (code == "" || code == "return ;" || code == "return;"):
+		if !f.Chained {
 			out = append(out, at(EmptyBody))
 		}
 	case single != "" && sx.throw.MatchString(single):
 		out = append(out, at(OnlyThrow))
 	case single != "" && csConstantReturn(sx, f, single):
 		out = append(out, at(ConstantReturn))
-	case single != "" && sx.marker.MatchString(f.body):
+	case single != "" && sx.marker.MatchString(f.Body):
 		out = append(out, at(MarkedStub))
 	}
-	if f.test && len(out) == 0 {
+	if f.Test && len(out) == 0 {
 		switch asserts := len(sx.assertion.FindAllString(code, -1)); {
-		case !csCallsAnything(f.masked):
-			out = append(out, Match{File: file, Line: f.declLine, Pattern: AssertsNothing})
+		case !csCallsAnything(f.Masked):
+			out = append(out, Match{File: file, Line: f.DeclLine, Pattern: AssertsNothing})
 		case asserts > 0 && len(sx.tautology.FindAllString(code, -1)) >= asserts:
-			out = append(out, Match{File: file, Line: f.declLine, Pattern: TautologyOnly})
+			out = append(out, Match{File: file, Line: f.DeclLine, Pattern: TautologyOnly})
 		}
 	}
 	return out
@@ -103,9 +105,9 @@ func csChecks(file string, f csFound) []Match {
 // csConstantReturn reports a single statement that returns a constant:
 // default or null whatever the member takes, another literal when the
 // member has parameters it thereby ignores.
-func csConstantReturn(sx csSyntax, f csFound, single string) bool {
+func csConstantReturn(sx csSyntax, f csharp.Member, single string) bool {
 	v := single
-	if !f.expr {
+	if !f.Expr {
 		if !strings.HasPrefix(v, "return ") {
 			return false
 		}
@@ -114,7 +116,7 @@ func csConstantReturn(sx csSyntax, f csFound, single string) bool {
 	if !sx.constant.MatchString(v) {
 		return false
 	}
-	return f.params || v == "null" || strings.HasPrefix(v, "default")
+	return f.Params || v == "null" || strings.HasPrefix(v, "default")
 }
 
 // firstCodeLine is a body's first non-blank line, trimmed, for a finding.

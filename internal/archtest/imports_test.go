@@ -34,6 +34,8 @@ var layers = [][]string{
 	{"ledger"},
 	{"ledger/gitstore"},
 	{"ledger/sshkey"},
+	{"gates/csharp", "gates/golang"},
+	{"gates/symbol"},
 	{"internal/gitrepo"},
 }
 
@@ -58,6 +60,10 @@ var rules = []rule{
 	{pkg: "ledger/sshkey", direct: true, forbidden: []string{goGitTree, sqlite, cliLib}, why: "keys and signatures need no git storage, SQLite or command line"},
 	{pkg: "ledger/plan", direct: true, forbidden: []string{goGitTree, sqlite, cliLib}, why: "plan files are read without git, SQLite or the command line"},
 	{pkg: "ledger/inventory", direct: true, forbidden: []string{sqlite, cliLib}, why: "the inventory knows nothing of porting.db or the command line"},
+	{pkg: "ledger/inventory", direct: true, forbidden: []string{module + "/gates"}, why: "the inventory reads code through the front ends (gates/csharp, gates/golang, gates/symbol), not the gates"},
+	{pkg: "gates/csharp", forbidden: []string{goGitTree, sqlite, cliLib, module + "/ledger/..."}, why: "a front end reads source text only"},
+	{pkg: "gates/golang", forbidden: []string{goGitTree, sqlite, cliLib, module + "/ledger/..."}, why: "a front end reads source text only"},
+	{pkg: "gates/symbol", forbidden: []string{goGitTree, sqlite, cliLib, module + "/ledger/..."}, why: "the symbol notation is text only"},
 	{pkg: "gates", direct: true, forbidden: []string{sqlite, cliLib}, why: "the gates know nothing of porting.db or the command line"},
 	{pkg: "hooks", direct: true, forbidden: []string{sqlite, cliLib}, why: "the hooks read the ledger, not porting.db, and know nothing of the command line"},
 	{pkg: "audit", direct: true, forbidden: []string{cliLib}, why: "audit knows nothing of the command line"},

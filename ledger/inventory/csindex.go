@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/gates/csharp"
 )
 
 // targetMethod is a method declared in the target tree.
@@ -59,11 +59,11 @@ func csMethods(root string) ([]targetMethod, error) {
 	return all, nil
 }
 
-// csFileMethods finds the methods declared in one C# file with the gates'
-// C# front end, so that a suggested target symbol is one the gates find.
+// csFileMethods finds the methods declared in one C# file with the C# front
+// end the gates use, so that a suggested target symbol is one the gates find.
 func csFileMethods(file string, src []byte) []targetMethod {
 	var out []targetMethod
-	for _, m := range gates.CSharpMethods(src) {
+	for _, m := range csharp.Methods(src) {
 		out = append(out, targetMethod{Class: m.Class, Name: m.Name, File: file, Test: m.Test})
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/porttracker/porttracker/gates/symbol"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -74,7 +75,7 @@ func Reconcile(known []Known, decls []Decl, commit string, nextFeatureID, nextTe
 	byFile := pairRule{decl: func(d Decl) string { return d.File }, item: func(k Known) string { return k.SourceFile }}
 	byBase := pairRule{
 		decl: func(d Decl) string { return d.File + "\x00" + d.Symbol },
-		item: func(k Known) string { s, _ := SplitSymbol(k.SourceSymbol); return k.SourceFile + "\x00" + s },
+		item: func(k Known) string { s, _ := symbol.Split(k.SourceSymbol); return k.SourceFile + "\x00" + s },
 	}
 	m.byKey(true)
 	m.byDigest(false, false, byBase)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/symbol"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -254,7 +255,7 @@ func TestReconcile(t *testing.T) {
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			for i := range tc.decls {
-				sym, occ := SplitSymbol(tc.decls[i].Symbol)
+				sym, occ := symbol.Split(tc.decls[i].Symbol)
 				tc.decls[i].Symbol, tc.decls[i].Occurrence = sym, occ
 			}
 			checkChanges(t, Reconcile(tc.known, tc.decls, "c0", 10, 20), tc.want)

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/porttracker/porttracker/gates/symbol"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -45,28 +45,7 @@ type Decl struct {
 // so that the second func init of a file is "init#2". File and LedgerSymbol
 // name one declaration.
 func (d Decl) LedgerSymbol() string {
-	return JoinSymbol(d.Symbol, d.Occurrence)
-}
-
-// JoinSymbol encodes a symbol and its occurrence as LedgerSymbol does.
-func JoinSymbol(symbol string, occurrence int) string {
-	if occurrence <= 0 {
-		return symbol
-	}
-	return fmt.Sprintf("%s#%d", symbol, occurrence+1)
-}
-
-// SplitSymbol undoes JoinSymbol: "init#2" gives "init" and occurrence 1.
-func SplitSymbol(s string) (symbol string, occurrence int) {
-	i := strings.LastIndexByte(s, '#')
-	if i < 0 {
-		return s, 0
-	}
-	n, err := strconv.Atoi(s[i+1:])
-	if err != nil || n < 2 || strconv.Itoa(n) != s[i+1:] {
-		return s, 0
-	}
-	return s[:i], n - 1
+	return symbol.Join(d.Symbol, d.Occurrence)
 }
 
 // ScanOptions tunes Scan.

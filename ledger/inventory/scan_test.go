@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/symbol"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -161,13 +162,16 @@ func TestLedgerSymbol(t *testing.T) {
 		if got := d.LedgerSymbol(); got != tc.led {
 			t.Errorf("LedgerSymbol(%q, %d) = %q, want %q", tc.sym, tc.occ, got, tc.led)
 		}
-		if s, o := SplitSymbol(tc.led); s != tc.sym || o != tc.occ {
-			t.Errorf("SplitSymbol(%q) = %q, %d", tc.led, s, o)
+		if s, o := symbol.Split(tc.led); s != tc.sym || o != tc.occ {
+			t.Errorf("symbol.Split(%q) = %q, %d", tc.led, s, o)
 		}
 	}
-	for _, s := range []string{"a#1", "a#x", "a#02", "a#"} {
-		if got, o := SplitSymbol(s); got != s || o != 0 {
-			t.Errorf("SplitSymbol(%q) = %q, %d; want it unchanged", s, got, o)
+	if s, o := symbol.Split("a#1"); s != "a" || o != 0 {
+		t.Errorf("Split(a#1) = %q, %d; want the first a", s, o)
+	}
+	for _, s := range []string{"a#0", "a#x", "a#02", "a#"} {
+		if got, o := symbol.Split(s); got != s || o != 0 {
+			t.Errorf("symbol.Split(%q) = %q, %d; want it unchanged", s, got, o)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/porttracker/porttracker/gates/golang"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -138,7 +139,7 @@ func fits(cached []cachedDecl, src []byte, test bool) bool {
 				return false
 			}
 			name, ok := cachedName(d.Symbol)
-			if !ok || name == "_" || (test && (name != d.Symbol || !isTestName(name))) {
+			if !ok || name == "_" || (test && (name != d.Symbol || !golang.IsTestName(name))) {
 				return false
 			}
 			if !bytes.HasPrefix(text, []byte("func")) || !bytes.Contains(text, []byte(name)) {
@@ -170,7 +171,7 @@ func unlisted(line []byte, test bool) bool {
 		return !blankFunc(line)
 	}
 	name, _, _ := bytes.Cut(bytes.TrimSpace(line[len("func"):]), []byte("("))
-	return isTestName(string(bytes.TrimSpace(name))) && bytes.Contains(line, []byte("*testing.T)"))
+	return golang.IsTestName(string(bytes.TrimSpace(name))) && bytes.Contains(line, []byte("*testing.T)"))
 }
 
 // blankFunc reports a line that declares func _, which is not an item.

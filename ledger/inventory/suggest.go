@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/porttracker/porttracker/gates/symbol"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -68,7 +69,7 @@ func Suggest(items []Known, targetRoot, lang string) (map[ledger.ItemKey]ledger.
 		if it.Removed || it.TargetSymbol != "" || it.SourceSymbol == "" {
 			continue
 		}
-		sym, occ := SplitSymbol(it.SourceSymbol)
+		sym, occ := symbol.Split(it.SourceSymbol)
 		if occ > 0 {
 			continue
 		}

@@ -1,5 +1,7 @@
 package inventory
 
+import "github.com/porttracker/porttracker/gates/symbol"
+
 // Tally counts a scan's changes by what happened to each item.
 type Tally struct {
 	New, Moved, Renamed, Upstream, Removed, Restored, Shifted, Located int
@@ -44,7 +46,7 @@ func Count(changes []Change) Tally {
 // NameChanged says that the function's name changed, not only its number
 // among same-named declarations of its file (init#2 becoming init).
 func (c Change) NameChanged() bool {
-	was, _ := SplitSymbol(c.Previous.SourceSymbol)
-	now, _ := SplitSymbol(c.Mapping.SourceSymbol)
+	was, _ := symbol.Split(c.Previous.SourceSymbol)
+	now, _ := symbol.Split(c.Mapping.SourceSymbol)
 	return c.Renamed && was != now
 }

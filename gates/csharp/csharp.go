@@ -1,9 +1,11 @@
-package gates
+package csharp
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/porttracker/porttracker/gates/symbol"
 )
 
 // csType is a class, struct, record or interface declaration with a body.
@@ -24,48 +26,46 @@ type csNamespace struct {
 	start, end int
 }
 
-// findCSharp finds the body of Class.Method (or a longer qualified name) in
-// a C# source.
-func findCSharp(file string, src []byte, symbol string) (member, error) {
-	sym, occ := splitOccurrence(strings.TrimSpace(symbol))
-	if i := strings.IndexByte(sym, '('); i >= 0 {
-		sym = sym[:i]
+// Find finds the member a symbol names (Class.Method, Namespace.Class.Method
+// or Outer.Inner.Method, with "#n" for the n-th of that name; see package
+// symbol) in a C# source, and its body. The error wraps symbol.ErrNotFound
+// when the class or member is not there, symbol.ErrNoBody when the member
+// is declared only without a body; its message says which.
+func Find(src []byte, name string) (Member, error) {
+	parsed, err := symbol.ParseCSharp(name)
+	if err != nil {
+		return Member{}, err
 	}
-	sym = strings.ReplaceAll(stripBrackets(sym, '<', '>'), " ", "")
-	parts := strings.Split(sym, ".")
-	name := parts[len(parts)-1]
-	classes := parts[:len(parts)-1]
-	if name == "" || slices.Contains(classes, "") {
-		return member{}, fmt.Errorf("%w: %q is not a symbol such as Class.Method", ErrSymbolNotFound, symbol)
-	}
-	masked := maskCSharp(src)
+	classes, occ := parsed.Classes, parsed.Occurrence
+	sym := strings.Join(append(slices.Clone(classes), parsed.Name), ".")
+	hint := symbol.Hint(name)
+	name = parsed.Name
+	masked := Mask(src)
 	types := csTypes(masked)
 	cands := candidates(types, classes)
 	className := strings.Join(classes, ".")
 	if len(cands) == 0 {
 		if len(classes) == 0 {
-			return member{}, fmt.Errorf("%w: no class in the file declares %s", ErrSymbolNotFound, name)
+			return Member{}, fmt.Errorf("%w: no class in the file declares %s%s", symbol.ErrNotFound, name, hint)
 		}
-		return member{}, fmt.Errorf("%w: no class %s in the file", ErrSymbolNotFound, className)
+		return Member{}, fmt.Errorf("%w: no class %s in the file%s", symbol.ErrNotFound, className, hint)
 	}
 	bodyless := false
 	for _, t := range cands {
 		found, nb := csMembers(src, masked, t, name)
 		bodyless = bodyless || nb
 		if occ < len(found) {
-			m := found[occ]
-			m.checks = csChecks(file, m)
-			return m.member, nil
+			return found[occ], nil
 		}
 		occ -= len(found)
 	}
 	switch {
 	case bodyless:
-		return member{}, fmt.Errorf("%w: method %s is declared without a body", ErrNoBody, sym)
+		return Member{}, fmt.Errorf("%w: method %s is declared without a body", symbol.ErrNoBody, sym)
 	case className == "":
-		return member{}, fmt.Errorf("%w: no class declares a method %s", ErrSymbolNotFound, name)
+		return Member{}, fmt.Errorf("%w: no class declares a method %s%s", symbol.ErrNotFound, name, hint)
 	}
-	return member{}, fmt.Errorf("%w: class %s has no method %s", ErrSymbolNotFound, className, name)
+	return Member{}, fmt.Errorf("%w: class %s has no method %s%s", symbol.ErrNotFound, className, name, hint)
 }
 
 // candidates returns the types that the class path names, best first.
@@ -223,8 +223,8 @@ func csKeyword(w string) bool {
 	return false
 }
 
-// CSMethod is a method (or constructor) declared with a body in a C# type.
-type CSMethod struct {
+// Method is a method (or constructor) declared with a body in a C# type.
+type Method struct {
 	// Class is the type that declares it, with its enclosing types
 	// (Outer.Inner); Name its name.
 	Class, Name string
@@ -233,24 +233,24 @@ type CSMethod struct {
 	Test bool
 }
 
-// CSharpMethods lists the methods and constructors with bodies that the
-// types of a C# source declare, interfaces aside, in source order. It is
-// the same front end the gates find a mapped body with, so that what the
-// inventory suggests is what the gates can find.
-func CSharpMethods(src []byte) []CSMethod {
-	masked := maskCSharp(src)
-	var out []CSMethod
+// Methods lists the methods and constructors with bodies that the types of
+// a C# source declare, interfaces aside, in source order. Find finds each
+// of them by its Class.Name (and "#n"), so that what the inventory suggests
+// is what the gates can find.
+func Methods(src []byte) []Method {
+	masked := Mask(src)
+	var out []Method
 	for _, t := range csTypes(masked) {
 		if t.kind == "interface" {
 			continue
 		}
 		found, _ := csMembers(src, masked, t, "")
 		for _, f := range found {
-			if f.method {
-				out = append(out, CSMethod{Class: strings.Join(t.chain, "."), Name: f.name, Line: f.line, Test: f.test})
+			if f.Method {
+				out = append(out, Method{Class: strings.Join(t.chain, "."), Name: f.Name, Line: f.Line, Test: f.Test})
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b CSMethod) int { return a.Line - b.Line })
+	slices.SortStableFunc(out, func(a, b Method) int { return a.Line - b.Line })
 	return out
 }

@@ -1,27 +1,36 @@
-package gates
+package csharp
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 )
 
-// csFound is a member found in a C# type, with what its checks need.
-type csFound struct {
-	member
-	masked   string // the body, masked
-	expr     bool   // an expression body
-	test     bool   // marked with a test attribute
-	declLine int    // the line of the member's name
-	name     string // the member's name
-	method   bool   // has a parameter list (a method or constructor)
-	params   bool   // declares at least one parameter
-	chained  bool   // a constructor with a ": this(…)" or ": base(…)" initializer
+// Member is a member with a body found in a C# type, with what the gates'
+// checks of a body need.
+type Member struct {
+	// Body is the text between the braces of a block body, or the text of
+	// an expression body from "=>" through ";"; Line the 1-based line on
+	// which it starts.
+	Body string
+	Line int
+	// Masked is the body with comments and literals masked (see Mask).
+	Masked string
+	// Expr marks an expression body; Test a member with a test attribute.
+	Expr, Test bool
+	// DeclLine is the line of the member's name; Name the name.
+	DeclLine int
+	Name     string
+	// Method says it has a parameter list (a method or constructor);
+	// Params that it declares at least one parameter; Chained that it is a
+	// constructor with a ": this(…)" or ": base(…)" initializer.
+	Method, Params, Chained bool
 }
 
 // csMembers finds the members called name declared directly in type t,
 // in order, and reports whether a bodyless declaration was seen; with
 // name empty it finds every member.
-func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless bool) {
+func csMembers(src, m []byte, t csType, name string) (found []Member, bodyless bool) {
 	for i := t.open + 1; i < t.close; {
 		if m[i] == '{' {
 			j := matchBrace(m, i)
@@ -53,9 +62,9 @@ func csMembers(src, m []byte, t csType, name string) (found []csFound, bodyless 
 			f, kind := memberAt(src, m, end, t.close)
 			switch kind {
 			case memberBody:
-				f.name = strings.TrimPrefix(w, "@")
-				f.declLine = lineOf(src, i)
-				f.test = hasTestAttribute(m, i, t.open)
+				f.Name = strings.TrimPrefix(w, "@")
+				f.DeclLine = lineOf(src, i)
+				f.Test = hasTestAttribute(m, i, t.open)
 				found = append(found, f)
 			case memberBodyless:
 				bodyless = true
@@ -125,48 +134,48 @@ const (
 // memberAt reads what follows a member's name ending at i: type parameters
 // and a parameter list, then a block, an expression body or a semicolon; or,
 // for a property, its accessor block or expression body.
-func memberAt(src, m []byte, i, limit int) (csFound, int) {
+func memberAt(src, m []byte, i, limit int) (Member, int) {
 	j := skipSpace(m, i)
 	if j < limit && m[j] == '<' {
 		j = skipSpace(m, matchAngle(m, j)+1)
 	}
 	if j >= limit {
-		return csFound{}, memberNone
+		return Member{}, memberNone
 	}
-	var head csFound
+	var head Member
 	if m[j] == '(' {
-		head.method = true
+		head.Method = true
 		p := matchParen(m, j)
 		if p < 0 {
-			return csFound{}, memberNone
+			return Member{}, memberNone
 		}
-		head.params = strings.TrimSpace(string(m[j+1:p])) != ""
+		head.Params = strings.TrimSpace(string(m[j+1:p])) != ""
 		b := bodyStart(m, p+1, limit)
 		if b < 0 {
-			return csFound{}, memberNone
+			return Member{}, memberNone
 		}
-		head.chained = ctorInitializer(m[p+1 : b])
+		head.Chained = ctorInitializer(m[p+1 : b])
 		if j = b; m[j] == ';' {
-			return csFound{}, memberBodyless
+			return Member{}, memberBodyless
 		}
 	}
 	switch {
 	case m[j] == '{':
 		c := matchBrace(m, j)
 		if c < 0 || c > limit {
-			return csFound{}, memberNone
+			return Member{}, memberNone
 		}
-		head.member = member{body: string(src[j+1 : c]), line: lineOf(src, j)}
-		head.masked = string(m[j+1 : c])
+		head.Body, head.Line = string(src[j+1:c]), lineOf(src, j)
+		head.Masked = string(m[j+1 : c])
 		return head, memberBody
 	case hasAt(m, j, "=>"):
 		e := exprEnd(m, j+2, limit)
-		head.member = member{body: string(src[j:e]), line: lineOf(src, j)}
-		head.masked = string(m[j:e])
-		head.expr = true
+		head.Body, head.Line = string(src[j:e]), lineOf(src, j)
+		head.Masked = string(m[j:e])
+		head.Expr = true
 		return head, memberBody
 	}
-	return csFound{}, memberNone
+	return Member{}, memberNone
 }
 
 // ctorInitializer reports whether the text between a parameter list and
@@ -438,4 +447,10 @@ func matchAngle(m []byte, open int) int {
 		}
 	}
 	return open
+}
+
+// lineOf returns the 1-based line of byte offset off.
+func lineOf(src []byte, off int) int {
+	off = max(0, min(off, len(src)))
+	return 1 + bytes.Count(src[:off], []byte{'\n'})
 }

@@ -1,13 +1,13 @@
-package gates
+package csharp
 
-// maskCSharp returns a copy of a C# source in which comments and
+// Mask returns a copy of a C# source in which comments and
 // preprocessor lines are replaced by spaces, and so are the contents of
 // string and character literals (regular, verbatim, interpolated and raw),
 // whose prefix ($, @) and outer quotes are kept: "abc" becomes "   ", so a
 // literal can still be told from no code at all. Newlines and byte offsets
 // are kept, so that structure (braces, parentheses, names) can be found in
 // the copy and the text taken from the original.
-func maskCSharp(src []byte) []byte {
+func Mask(src []byte) []byte {
 	m := &masker{src: src, out: append([]byte(nil), src...)}
 	m.code(0, false)
 	return m.out
