@@ -126,7 +126,7 @@ func TestMergeChanges(t *testing.T) {
 		tree plumbing.Hash
 		want []string
 	}{{union, nil}, {extra, []string{"entries/aa/a.toml", "entries/cc/c.toml"}}} {
-		changes, err := s.commitChanges(&object.Commit{TreeHash: tc.tree, ParentHashes: []plumbing.Hash{ha, hb}})
+		changes, err := s.commitChanges(&object.Commit{TreeHash: tc.tree, ParentHashes: []plumbing.Hash{ha, hb}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -94,12 +94,17 @@ const walkChunk = 256
 
 // changes sets the Changes of every commit. Each worker takes a run of
 // neighbouring commits, so that a commit and its parent share decoded
-// trees.
+// trees; the tree of a parent among infos is taken from the commit already
+// decoded, not read again.
 func (s *Store) changes(infos []*CommitInfo) error {
+	trees := make(map[plumbing.Hash]plumbing.Hash, len(infos))
+	for _, info := range infos {
+		trees[info.Commit.Hash] = info.Commit.TreeHash
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(infos)+walkChunk-1)/walkChunk)
 	if workers <= 1 || s.dotgit == nil {
 		for _, info := range infos {
-			if err := s.setChanges(info); err != nil {
+			if err := s.setChanges(info, trees); err != nil {
 				return err
 			}
 		}
@@ -117,7 +122,7 @@ func (s *Store) changes(infos []*CommitInfo) error {
 			defer fs.Close()
 			own := &Store{objs: newReindexing(fs)}
 			for _, info := range part {
-				if err := own.setChanges(info); err != nil {
+				if err := own.setChanges(info, trees); err != nil {
 					errs[w] = err
 					return
 				}
@@ -128,9 +133,9 @@ func (s *Store) changes(infos []*CommitInfo) error {
 	return errors.Join(errs...)
 }
 
-func (s *Store) setChanges(info *CommitInfo) error {
+func (s *Store) setChanges(info *CommitInfo, trees map[plumbing.Hash]plumbing.Hash) error {
 	c := info.Commit
-	ch, err := s.commitChanges(c)
+	ch, err := s.commitChanges(c, trees)
 	if err != nil {
 		return fmt.Errorf("ledger commit %s: %w", c.Hash, err)
 	}
@@ -159,26 +164,39 @@ func (s *Store) setChanges(info *CommitInfo) error {
 	return nil
 }
 
-func (s *Store) commitChanges(c *object.Commit) ([]Change, error) {
+// commitChanges lists what commit c changed; trees, when it has a parent
+// of c, gives that parent's tree (a commit's tree as its commit object
+// names it).
+func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing.Hash) ([]Change, error) {
+	parentTree := func(ph plumbing.Hash) (plumbing.Hash, error) {
+		if t, ok := trees[ph]; ok {
+			return t, nil
+		}
+		p, err := s.commit(ph)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		return p.TreeHash, nil
+	}
 	switch len(c.ParentHashes) {
 	case 0:
 		return s.DiffTrees(plumbing.ZeroHash, c.TreeHash)
 	case 1:
-		p, err := s.commit(c.ParentHashes[0])
+		pt, err := parentTree(c.ParentHashes[0])
 		if err != nil {
 			return nil, err
 		}
-		return s.DiffTrees(p.TreeHash, c.TreeHash)
+		return s.DiffTrees(pt, c.TreeHash)
 	}
 	// A merge: a path is the merge's own change only if its content
 	// differs from every parent's, so it appears in the diff against each.
 	var parentTrees []plumbing.Hash
 	for _, ph := range c.ParentHashes {
-		p, err := s.commit(ph)
+		pt, err := parentTree(ph)
 		if err != nil {
 			return nil, err
 		}
-		parentTrees = append(parentTrees, p.TreeHash)
+		parentTrees = append(parentTrees, pt)
 	}
 	own := map[string]Change{}
 	var dropped []Change
@@ -427,7 +445,7 @@ func (s *Store) tree(h plumbing.Hash) (*object.Tree, error) {
 	if t, ok := s.cache.trees[h]; ok {
 		return t, nil
 	}
-	t, err := object.GetTree(s.objs, h)
+	t, err := s.readTree(h)
 	if err != nil {
 		return nil, err
 	}
