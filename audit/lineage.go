@@ -29,7 +29,7 @@ func (v *View) knownClock(tx *sql.Tx, cur, h plumbing.Hash) (uint64, error) {
 			c = st.Clock
 		} else {
 			var n int64
-			err := tx.QueryRow(`SELECT clock FROM entries WHERE commit_hash = ?`, h.String()).Scan(&n)
+			err := tx.QueryRow(clockOfCommitQuery, h.String()).Scan(&n)
 			switch {
 			case err == nil:
 				c = uint64(n)
@@ -89,7 +89,7 @@ func (v *View) needsFullReplay(tx *sql.Tx, col *ledger.Collected, cur plumbing.H
 	if len(forks) == 0 {
 		return nil
 	}
-	rows, err := tx.Query(`SELECT commit_hash, clock FROM entries WHERE kind = ? AND commit_hash != ''`, string(ledger.KindSigner))
+	rows, err := tx.Query(signerEntriesQuery, string(ledger.KindSigner))
 	if err != nil {
 		return err
 	}

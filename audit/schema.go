@@ -109,6 +109,8 @@ var schema = []string{
 		evidence TEXT NOT NULL DEFAULT ''
 	) WITHOUT ROWID`,
 	`CREATE INDEX entries_clock ON entries(clock, id)`,
+	entriesKindIndex,
+	entriesCommitIndex,
 	`CREATE TABLE checkpoints (entry TEXT PRIMARY KEY, clock INTEGER NOT NULL, code_commit TEXT NOT NULL, dirty INTEGER NOT NULL, baseline INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
 	`CREATE TABLE signers (identity TEXT PRIMARY KEY, key TEXT NOT NULL, active INTEGER NOT NULL, added_by TEXT NOT NULL, revoked_by TEXT NOT NULL DEFAULT '') WITHOUT ROWID`,
 	`CREATE TABLE findings (commit_hash TEXT NOT NULL, path TEXT NOT NULL, entry TEXT NOT NULL, message TEXT NOT NULL)`,

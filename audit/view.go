@@ -77,7 +77,7 @@ func (v *View) open() error {
 	if version == schemaVersion {
 		branch, err := v.meta("branch")
 		if err == nil && (branch == "" || branch == v.store.Branch()) {
-			return nil
+			return v.addIndexes()
 		}
 	}
 	return v.reset()
