@@ -526,33 +526,46 @@ func copyDB(src, dst string) error {
 }
 
 // BenchmarkSync is porttracker sync after one concurrent entry on each
-// side: two copies of the generated repository each record a different
-// feature update; then the first fetches the second's ledger, verifies it
-// (as sync does before it merges anything), merges it (a merge commit),
-// refreshes its view and pushes the merge back. It reports each step's
-// milliseconds, and rebuilt (1 when the refresh replayed the whole ledger),
-// under "porttracker"; "git" is stock git fetch, merge -S and push of the
-// same branch between the same two repositories after the same two updates
-// (see benchGitSync), its yardstick.
+// side, on a ledger of 1,000 entries and on one of the full size (the two
+// should cost the same): two copies of the generated repository each
+// record a different feature update; then the first fetches the second's
+// ledger, verifies it (as sync does before it merges anything), merges it
+// (a merge commit), refreshes its view and pushes the merge back. It
+// reports each step's milliseconds, and rebuilt (1 when the refresh
+// replayed the whole ledger), under "porttracker"; "git" is stock git
+// fetch, merge -S and push of the same branch between the same two
+// repositories after the same two updates (see benchGitSync), its
+// yardstick.
 func BenchmarkSync(b *testing.B) {
-	res := benchLedger(b, benchOptions(b))
-	if res.Options.Clones < 2 {
+	full := benchOptions(b)
+	if full.Clones < 2 {
 		b.Skip("the ledger has one signer")
 	}
-	// Both sides record one feature update: the same two on every run.
-	prepare := func(local, other string) {
-		s := mustOpen(b, local)
-		ts := findTargets(b, s.view, 2)
-		s.close()
-		if _, _, err := update(local, signer(b, local), ts[0], nil); err != nil {
-			b.Fatal(err)
-		}
-		if _, _, err := update(other, signerN(b, other, 1), ts[1], nil); err != nil {
-			b.Fatal(err)
-		}
+	small := full
+	small.Entries = min(1000, full.Entries)
+	sizes := []gen.Options{small}
+	if full.Entries > small.Entries {
+		sizes = append(sizes, full)
 	}
-	b.Run("porttracker", func(b *testing.B) { benchSync(b, res, prepare) })
-	b.Run("git", func(b *testing.B) { benchGitSync(b, res, prepare) })
+	for _, opt := range sizes {
+		b.Run(fmt.Sprintf("entries=%d", opt.Entries), func(b *testing.B) {
+			res := benchLedger(b, opt)
+			// Both sides record one feature update: the same two on every run.
+			prepare := func(local, other string) {
+				s := mustOpen(b, local)
+				ts := findTargets(b, s.view, 2)
+				s.close()
+				if _, _, err := update(local, signer(b, local), ts[0], nil); err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := update(other, signerN(b, other, 1), ts[1], nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Run("porttracker", func(b *testing.B) { benchSync(b, res, prepare) })
+			b.Run("git", func(b *testing.B) { benchGitSync(b, res, prepare) })
+		})
+	}
 }
 
 func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string)) {
