@@ -111,7 +111,9 @@ func (s *Store) fileAt(c plumbing.Hash, path string) (*object.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", c, err)
 	}
-	tree, err := s.tree(commit.TreeHash)
+	// A tree go-git decodes itself: File reads subtrees through it (the
+	// walk's cached trees hold only their entries).
+	tree, err := object.GetTree(s.objs, commit.TreeHash)
 	if err != nil {
 		return nil, fmt.Errorf("read the tree of commit %s: %w", c, err)
 	}

@@ -441,6 +441,9 @@ func (s *Store) commit(h plumbing.Hash) (*object.Commit, error) {
 	return c, nil
 }
 
+// tree is tree h from the cache, else read with readTree: only its Hash
+// and Entries are set, so go-git's methods that read further (File, Files,
+// FindEntry) must not be called on it.
 func (s *Store) tree(h plumbing.Hash) (*object.Tree, error) {
 	if t, ok := s.cache.trees[h]; ok {
 		return t, nil
