@@ -20,6 +20,10 @@ type ledgerIndex struct {
 	inv          map[string]*invIndex
 	policies     []string
 	batchEntries map[int][]string
+	// plans and tasks are the plan entries by batch and the task entries
+	// by task (taskcheck.go).
+	plans map[int][]string
+	tasks map[taskKey][]string
 }
 
 // invIndex is what one inventory entry defines: items, the batches it
@@ -75,7 +79,8 @@ func (v *View) index() (*ledgerIndex, error) {
 	if x := v.integ.index; x != nil && x.head == head {
 		return x, nil
 	}
-	x := &ledgerIndex{head: head, moves: map[ledger.ItemKey][]string{}, inv: map[string]*invIndex{}, batchEntries: map[int][]string{}}
+	x := &ledgerIndex{head: head, moves: map[ledger.ItemKey][]string{}, inv: map[string]*invIndex{}, batchEntries: map[int][]string{},
+		plans: map[int][]string{}, tasks: map[taskKey][]string{}}
 	if head.IsZero() {
 		v.integ.index = x
 		return x, nil
@@ -106,6 +111,15 @@ func (v *View) index() (*ledgerIndex, error) {
 			x.policies = append(x.policies, id)
 		case ledger.KindBatch:
 			x.batchEntries[e.Batch] = append(x.batchEntries[e.Batch], id)
+		case ledger.KindPlan:
+			if e.Plan != nil {
+				x.plans[e.Plan.Batch] = append(x.plans[e.Plan.Batch], id)
+			}
+		case ledger.KindTask:
+			if e.Task != nil {
+				k := taskKey{e.Task.Batch, e.Task.Name}
+				x.tasks[k] = append(x.tasks[k], id)
+			}
 		}
 	}
 	v.integ.index = x

@@ -2,6 +2,8 @@ package audit
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +25,11 @@ func TestChecksBeforeDecision(t *testing.T) {
 	f.move(ledger.Feature, "2", ledger.Stub, "", "")
 	// Feature 2 remapped after its move.
 	f.inventory([]ledger.ItemDef{{ID: 2, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: "B", TargetFile: "b.cs"}}}, nil, nil)
+	// Batch 2 gets a plan of one task.
+	f.append(func(*ledger.State) (*ledger.Entry, error) {
+		return ledger.BuildPlan(&ledger.PlanPayload{Batch: 2, Depends: []int{1}, MaxTaskFeatures: 20,
+			Tasks: []ledger.PlanTask{{Name: "A", Kind: ledger.Feature, Count: 1, IDs: "3"}}}), nil
+	})
 	feature := func(id int) ledger.ItemKey { return ledger.ItemKey{Kind: ledger.Feature, ID: id} }
 	item := func(id int, want func(*ledger.ItemState) bool) func(*View) error {
 		return func(v *View) error {
@@ -60,6 +67,13 @@ func TestChecksBeforeDecision(t *testing.T) {
 		}
 		return err
 	}
+	tasks := func(v *View) error {
+		b, err := v.LoadBatch(2)
+		if err == nil && (b.Plan == "" || len(b.Tasks) != 1 || b.Tasks[0].Status != ledger.TaskPending || !slices.Equal(b.Tasks[0].IDs, []int{3})) {
+			err = fmt.Errorf("loaded batch 2's tasks as the view was edited: %+v", b.Tasks)
+		}
+		return err
+	}
 	for _, tc := range []struct {
 		name, edit, notice string
 		load               func(*View) error
@@ -81,6 +95,10 @@ func TestChecksBeforeDecision(t *testing.T) {
 		{"mapping of an older entry", `UPDATE features SET target_file = '', def_entry = (SELECT id FROM entries WHERE kind = 'inventory' ORDER BY clock LIMIT 1) WHERE id = 2`,
 			"feature 2: inventory entry", item(2, func(it *ledger.ItemState) bool { return it.TargetFile == "b.cs" })},
 		{"never moved, citing the later remap", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2 is not_started in the view, but entry", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},
+		{"task completed", `UPDATE tasks SET status = 'complete' WHERE batch_id = 2`, "batch 2: task A is complete in the view", tasks},
+		{"task IDs changed", `UPDATE tasks SET ids = '1,3' WHERE batch_id = 2`, "batch 2: its tasks in the view are not what plan entry", tasks},
+		{"plan uncited", `UPDATE batches SET plan_entry = '' WHERE id = 2`, "batch 2 has tasks in the view, but cites no plan entry", tasks},
+		{"tasks deleted", `UPDATE batches SET plan_entry = '' WHERE id = 2; DELETE FROM tasks WHERE batch_id = 2`, "batch 2 has no plan in the view, but entry", tasks},
 		{"bulk load", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2 is not_started in the view, but entry", bulk},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

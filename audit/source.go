@@ -153,7 +153,10 @@ func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 		if err := v.checkBatchStatus(b); err != nil {
 			return err
 		}
-		return v.checkBatchDef(b)
+		if err := v.checkBatchDef(b); err != nil {
+			return err
+		}
+		return v.checkTasks(b)
 	}, func() error { b, err = v.loadBatch(id); return err })
 	return b, err
 }

@@ -107,13 +107,18 @@ func CheckItemRow(it *ItemState, entry EntryLookup) error {
 }
 
 // CheckCheckpointRow checks a checkpoint as the view holds it against its
-// entry.
+// entry: a checkpoint entry, or a baseline entry for a row that says it is
+// a baseline.
 func CheckCheckpointRow(c *CheckpointState, entry EntryLookup) error {
 	e, err := entry(c.Entry)
 	if err != nil {
 		return err
 	}
-	if e == nil || e.Kind != KindCheckpoint || e.Clock != c.Clock || e.Evidence == nil ||
+	kind := KindCheckpoint
+	if c.Baseline {
+		kind = KindBaseline
+	}
+	if e == nil || e.Kind != kind || e.Clock != c.Clock || e.Evidence == nil ||
 		e.Evidence.CodeCommit != c.CodeCommit || e.Evidence.Dirty != c.Dirty {
 		return disagreef("checkpoint %s is not the checkpoint its entry records", short(c.Entry))
 	}

@@ -17,6 +17,7 @@ func TestCheckItemRow(t *testing.T) {
 		"done": {Kind: KindTransition, Signer: "a", ItemKind: Feature, Clock: 4, Moves: []Move{{ID: 7, From: Stub, To: Complete}},
 			Evidence: &Evidence{CodeCommit: "c0de"}},
 		"ckpt":  {Kind: KindCheckpoint, Signer: "a", Clock: 5, Evidence: &Evidence{CodeCommit: "c0de"}},
+		"base":  {Kind: KindBaseline, Signer: "a", Clock: 2, Evidence: &Evidence{CodeCommit: "c0de"}},
 		"other": {Kind: KindTransition, Signer: "a", ItemKind: Feature, Clock: 6, Moves: []Move{{ID: 8, From: Stub, To: Verified}}},
 	}
 	lookup := func(id string) (*Entry, error) { return entries[id], nil }
@@ -55,6 +56,15 @@ func TestCheckItemRow(t *testing.T) {
 	}
 	if err := CheckCheckpointRow(&CheckpointState{Entry: "ckpt", Clock: 5, CodeCommit: "beef"}, lookup); err == nil {
 		t.Error("a checkpoint at another code commit passed")
+	}
+	if err := CheckCheckpointRow(&CheckpointState{Entry: "base", Clock: 2, CodeCommit: "c0de", Baseline: true}, lookup); err != nil {
+		t.Errorf("a baseline as replayed: %v", err)
+	}
+	if err := CheckCheckpointRow(&CheckpointState{Entry: "base", Clock: 2, CodeCommit: "c0de"}, lookup); err == nil {
+		t.Error("a baseline passed as a checkpoint")
+	}
+	if err := CheckCheckpointRow(&CheckpointState{Entry: "ckpt", Clock: 5, CodeCommit: "c0de", Baseline: true}, lookup); err == nil {
+		t.Error("a checkpoint passed as a baseline")
 	}
 	allowed := []sshkey.AllowedSigner{{Identity: "a", Key: "ssh-ed25519 A"}}
 	if err := CheckSignerRows([]SignerState{{Identity: "a", Key: "ssh-ed25519 A", Active: true}, {Identity: "b", Key: "x"}}, allowed); err != nil {
