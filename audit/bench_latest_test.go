@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -43,7 +42,7 @@ func BenchmarkLatestCheck(b *testing.B) {
 	b.Run("first", func(b *testing.B) {
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
-			audit.ResetChecks(s.view)
+			s.view.ResetChecks()
 			load(b)
 		}
 		perOp(b, time.Since(start), b.N, "ms/op")

@@ -37,6 +37,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -78,7 +79,7 @@ func copyLedger(b *testing.B, res *gen.Result) string {
 // the view, brought up to the ledger's head.
 type session struct {
 	store *gitstore.Store
-	view  *audit.View
+	view  *viewdb.View
 	head  plumbing.Hash
 }
 
@@ -89,7 +90,7 @@ func open(dir string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := audit.OpenView(filepath.Join(dir, "porting.db"), store)
+	v, err := viewdb.OpenView(filepath.Join(dir, "porting.db"), store)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func perOp(b *testing.B, d time.Duration, n int, unit string) {
 // commandAndQuery runs query as a sub-benchmark twice: "command" opens the
 // view (as every command does) for each run, "query" runs it on a view
 // opened once.
-func commandAndQuery(b *testing.B, dir string, query func(*audit.View) error) {
+func commandAndQuery(b *testing.B, dir string, query func(*viewdb.View) error) {
 	b.Run("command", func(b *testing.B) {
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
@@ -198,14 +199,14 @@ type target struct {
 
 // findTarget returns the first feature (else test) of a started batch that
 // is not_started or stub.
-func findTarget(b *testing.B, v *audit.View) target {
+func findTarget(b *testing.B, v *viewdb.View) target {
 	b.Helper()
 	return findTargets(b, v, 1)[0]
 }
 
 // findTargets returns the first n features (else tests) of started
 // batches that are not_started or stub.
-func findTargets(b *testing.B, v *audit.View, n int) []target {
+func findTargets(b *testing.B, v *viewdb.View, n int) []target {
 	b.Helper()
 	batches, err := v.Batches()
 	if err != nil {
@@ -217,7 +218,7 @@ func findTargets(b *testing.B, v *audit.View, n int) []target {
 			if bt.Status != ledger.BatchStarted {
 				continue
 			}
-			items, err := v.List(kind, audit.ListFilter{Batch: bt.ID})
+			items, err := v.List(kind, viewdb.ListFilter{Batch: bt.ID})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -268,7 +269,7 @@ func signerN(b *testing.B, dir string, n int) *sshkey.Signer {
 // the gates: open and refresh the view, check the move against the rules,
 // then write it through Writer.Append. view, when set, wraps the view the
 // writer is given. It returns how long the preflight and the write took.
-func update(dir string, sg *sshkey.Signer, t target, view func(*audit.View) ledger.View) (pre, write time.Duration, err error) {
+func update(dir string, sg *sshkey.Signer, t target, view func(*viewdb.View) ledger.View) (pre, write time.Duration, err error) {
 	start := time.Now()
 	s, err := open(dir)
 	if err != nil {
@@ -352,13 +353,13 @@ func BenchmarkWrite(b *testing.B) {
 func BenchmarkShow(b *testing.B) {
 	res := benchLedger(b, benchOptions(b))
 	s := mustOpen(b, res.Dir)
-	verified, err := s.view.List(ledger.Feature, audit.ListFilter{Status: ledger.Verified})
+	verified, err := s.view.List(ledger.Feature, viewdb.ListFilter{Status: ledger.Verified})
 	s.close()
 	if err != nil || len(verified) == 0 {
 		b.Fatalf("no verified feature to show (%v)", err)
 	}
 	key := ledger.ItemKey{Kind: ledger.Feature, ID: verified[len(verified)/2].ID}
-	commandAndQuery(b, res.Dir, func(v *audit.View) error {
+	commandAndQuery(b, res.Dir, func(v *viewdb.View) error {
 		it, err := v.Item(key)
 		if err != nil {
 			return err
@@ -378,15 +379,15 @@ func BenchmarkShow(b *testing.B) {
 // and the status of each of its items.
 func BenchmarkBatchShow(b *testing.B) {
 	res := benchLedger(b, benchOptions(b))
-	commandAndQuery(b, res.Dir, func(v *audit.View) error {
+	commandAndQuery(b, res.Dir, func(v *viewdb.View) error {
 		bt, err := v.Batch(1)
 		if err != nil {
 			return err
 		}
-		if _, err := v.List(ledger.Feature, audit.ListFilter{Batch: bt.ID}); err != nil {
+		if _, err := v.List(ledger.Feature, viewdb.ListFilter{Batch: bt.ID}); err != nil {
 			return err
 		}
-		_, err = v.List(ledger.Test, audit.ListFilter{Batch: bt.ID})
+		_, err = v.List(ledger.Test, viewdb.ListFilter{Batch: bt.ID})
 		return err
 	})
 }
@@ -394,8 +395,8 @@ func BenchmarkBatchShow(b *testing.B) {
 // BenchmarkList is porttracker feature list: every feature.
 func BenchmarkList(b *testing.B) {
 	res := benchLedger(b, benchOptions(b))
-	commandAndQuery(b, res.Dir, func(v *audit.View) error {
-		items, err := v.List(ledger.Feature, audit.ListFilter{})
+	commandAndQuery(b, res.Dir, func(v *viewdb.View) error {
+		items, err := v.List(ledger.Feature, viewdb.ListFilter{})
 		if err == nil && len(items) != res.Options.Features {
 			err = fmt.Errorf("listed %d features, want %d", len(items), res.Options.Features)
 		}
@@ -405,7 +406,7 @@ func BenchmarkList(b *testing.B) {
 
 // saveOnlyHead is a view that the writer cannot bring forward: the entry
 // it writes is left for the next refresh to read.
-type saveOnlyHead struct{ *audit.View }
+type saveOnlyHead struct{ *viewdb.View }
 
 func (saveOnlyHead) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
 
@@ -422,7 +423,7 @@ func BenchmarkRefreshOneEntry(b *testing.B) {
 	s := mustOpen(b, dir)
 	t := findTarget(b, s.view)
 	s.close()
-	if _, _, err := update(dir, signer(b, dir), t, func(v *audit.View) ledger.View { return saveOnlyHead{v} }); err != nil {
+	if _, _, err := update(dir, signer(b, dir), t, func(v *viewdb.View) ledger.View { return saveOnlyHead{v} }); err != nil {
 		b.Fatal(err)
 	}
 	behind := filepath.Join(b.TempDir(), "behind.db")
@@ -450,9 +451,9 @@ func BenchmarkRefreshOneEntry(b *testing.B) {
 				if err := copyDB(behind, db); err != nil {
 					b.Fatal(err)
 				}
-				var v *audit.View
+				var v *viewdb.View
 				open := func() {
-					if v, err = audit.OpenView(db, store); err != nil {
+					if v, err = viewdb.OpenView(db, store); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -492,7 +493,7 @@ func countRows(b *testing.B, db string) int {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := audit.OpenView(db, store)
+	v, err := viewdb.OpenView(db, store)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -596,7 +597,7 @@ func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string))
 		}
 		t1 := time.Now()
 		// What sync runs: only what the fetched ledger adds is verified.
-		findings, err := s.view.VerifyNew(rh)
+		findings, err := audit.VerifyNew(s.view, rh)
 		if err != nil || len(findings) > 0 {
 			b.Fatalf("verify: %v %v", err, findings)
 		}
@@ -779,7 +780,7 @@ func BenchmarkImport7500(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			v, err := audit.OpenView(filepath.Join(dir, "porting.db"), s)
+			v, err := viewdb.OpenView(filepath.Join(dir, "porting.db"), s)
 			if err != nil {
 				b.Fatal(err)
 			}

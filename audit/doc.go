@@ -1,9 +1,6 @@
-// Package audit keeps porting.db, the SQLite view derived from the ledger,
-// replays and verifies the whole ledger, reconciles the recorded statuses
-// with the code, and writes the progress report.
-//
-// The view is a cache: it records the ledger head it was built from and the
-// ledger commits it has read, is brought up to date by reading only the
-// commits it has not seen, and is rebuilt from scratch when it is missing,
-// corrupt, or when merged entries must be replayed in another order.
+// Package audit verifies the ledger: it replays the whole ledger and checks
+// every signature, rule, evidence chain and the integrity of the history,
+// checks what an update or a fetched ledger adds, re-runs recorded gates at
+// their code commit, and reconciles the recorded statuses with the code.
+// porting.db, the view it rebuilds and compares, is package audit/viewdb's.
 package audit

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -14,19 +15,19 @@ import (
 // rewound branch, a remote head this clone never saw, and a ledger with a
 // forged entry are each one problem.
 func TestCheckPush(t *testing.T) {
-	f := newFixture(t)
-	s := f.w.Store
+	f := viewtest.New(t)
+	s := f.W.Store
 	head, err := s.Head()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A commit beside the branch, as a clone that rewound it would have
 	// pushed, and one adding an entry file no signer wrote.
-	side, err := s.CommitFiles(head, map[string][]byte{"notes.txt": []byte("aside\n")}, "aside\n", f.w.Author, f.w.Signer)
+	side, err := s.CommitFiles(head, map[string][]byte{"notes.txt": []byte("aside\n")}, "aside\n", f.W.Author, f.W.Signer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged, err := s.CommitFiles(head, map[string][]byte{gitstore.EntryPath(strings.Repeat("cd", 20)): []byte("kind = \"transition\"\n")}, "forged\n", f.w.Author, f.w.Signer)
+	forged, err := s.CommitFiles(head, map[string][]byte{gitstore.EntryPath(strings.Repeat("cd", 20)): []byte("kind = \"transition\"\n")}, "forged\n", f.W.Author, f.W.Signer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -26,8 +27,8 @@ type Mismatch struct {
 // Complete and verified items must have their target file and symbol, with
 // a body that passes the stub scan; not-started items whose target exists
 // with a real body are listed for information.
-func (v *View) Reconcile(kind ledger.Kind, check CodeCheck) ([]Mismatch, error) {
-	items, err := v.List(kind, ListFilter{})
+func Reconcile(v *viewdb.View, kind ledger.Kind, check CodeCheck) ([]Mismatch, error) {
+	items, err := v.List(kind, viewdb.ListFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -22,27 +23,27 @@ import (
 // 1 and 2 completed, a checkpoint, then feature 2 remapped and feature 3
 // completed. It returns the fixture and the evidence entries in order, and
 // the ledger head before feature 3's complete.
-func rerunLedger(t *testing.T) (*fixture, []string, plumbing.Hash) {
-	f := newFixture(t)
-	unmapped := feature(4, "")
+func rerunLedger(t *testing.T) (*viewtest.Fixture, []string, plumbing.Hash) {
+	f := viewtest.New(t)
+	unmapped := viewtest.Feature(4, "")
 	unmapped.TargetFile, unmapped.TargetSymbol = "", ""
-	f.inventory([]ledger.ItemDef{feature(1, ""), feature(2, ""), feature(3, ""), unmapped}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-4"}})
-	f.batch(1, ledger.ActionStart)
-	f.move(ledger.Feature, "1-4", ledger.Stub, "", "")
+	f.Inventory([]ledger.ItemDef{viewtest.Feature(1, ""), viewtest.Feature(2, ""), viewtest.Feature(3, ""), unmapped}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-4"}})
+	f.Batch(1, ledger.ActionStart)
+	f.Move(ledger.Feature, "1-4", ledger.Stub, "", "")
 	var ids []string
-	ids = append(ids, f.move(ledger.Feature, "1", ledger.Complete, "", "").ID)
-	ids = append(ids, f.move(ledger.Feature, "2", ledger.Complete, "", "").ID)
+	ids = append(ids, f.Move(ledger.Feature, "1", ledger.Complete, "", "").ID)
+	ids = append(ids, f.Move(ledger.Feature, "2", ledger.Complete, "", "").ID)
 	// Feature 4 has no target mapping: the checkpoint does not scan it.
-	ids = append(ids, f.move(ledger.Feature, "4", ledger.Complete, "", "").ID)
-	ids = append(ids, f.checkpoint())
-	moved := feature(2, "")
+	ids = append(ids, f.Move(ledger.Feature, "4", ledger.Complete, "", "").ID)
+	ids = append(ids, f.Checkpoint())
+	moved := viewtest.Feature(2, "")
 	moved.TargetFile = "dotnet/Moved.cs"
-	f.inventory([]ledger.ItemDef{moved}, nil, nil)
-	before, err := f.w.Store.Head()
+	f.Inventory([]ledger.ItemDef{moved}, nil, nil)
+	before, err := f.W.Store.Head()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids = append(ids, f.move(ledger.Feature, "3", ledger.Complete, "", "").ID)
+	ids = append(ids, f.Move(ledger.Feature, "3", ledger.Complete, "", "").ID)
 	return f, ids, before
 }
 
@@ -56,7 +57,7 @@ func caseIDs(cs []RerunCase) []string {
 
 func TestRerunCases(t *testing.T) {
 	f, ids, before := rerunLedger(t)
-	store := f.w.Store
+	store := f.W.Store
 	head, err := store.Head()
 	if err != nil {
 		t.Fatal(err)

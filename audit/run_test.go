@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -12,14 +13,14 @@ import (
 // a full replay gives (Audit finds no mismatch), that the next command
 // reads no commit again, and that LoadItems loads what LoadItem does.
 func TestInventoryRunView(t *testing.T) {
-	f := newFixture(t)
+	f := viewtest.New(t)
 	n := 2*ledger.InventoryChunk + 10
 	features := make([]ledger.ItemDef, n)
 	for i := range features {
 		features[i] = ledger.ItemDef{ID: i + 1, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: fmt.Sprintf("F%d", i+1)}}
 	}
 	batches := []ledger.BatchDef{{ID: 1, Name: "first", Features: fmt.Sprintf("1-%d", n/2)}, {ID: 2, Name: "rest", Depends: []int{1}, Features: fmt.Sprintf("%d-%d", n/2+1, n)}}
-	recs, err := f.w.AppendAll(f.v, ledger.InventoryEntries("test", features, nil, batches))
+	recs, err := f.W.AppendAll(f.V, ledger.InventoryEntries("test", features, nil, batches))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,10 +28,10 @@ func TestInventoryRunView(t *testing.T) {
 		t.Fatalf("%d entries, want 3", len(recs))
 	}
 	var commits int
-	if err := f.v.DB().QueryRow(`SELECT count(*) FROM ledger_commits`).Scan(&commits); err != nil || commits != 4 {
+	if err := f.V.DB().QueryRow(`SELECT count(*) FROM ledger_commits`).Scan(&commits); err != nil || commits != 4 {
 		t.Fatalf("the view lists %d ledger commits (%v), want 4 (genesis and the run)", commits, err)
 	}
-	res, err := Audit(f.v, nil)
+	res, err := Audit(f.V, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestInventoryRunView(t *testing.T) {
 		t.Fatalf("audit: %d entries, findings %v, mismatches %v", res.Entries, res.Findings, res.Mismatches)
 	}
 	ids := []int{0, 1, n / 2, n, n + 1}
-	got, err := f.v.LoadItems(ledger.Feature, ids)
+	got, err := f.V.LoadItems(ledger.Feature, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestInventoryRunView(t *testing.T) {
 		byID[it.Key.ID] = it
 	}
 	for _, id := range ids {
-		one, err := f.v.LoadItem(ledger.ItemKey{Kind: ledger.Feature, ID: id})
+		one, err := f.V.LoadItem(ledger.ItemKey{Kind: ledger.Feature, ID: id})
 		if err != nil {
 			t.Fatal(err)
 		}

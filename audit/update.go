@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -16,7 +17,7 @@ import (
 // is refused. It writes nothing.
 func VerifyUpdate(store *gitstore.Store, old, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, error) {
 	if head.IsZero() {
-		return &Result{Head: head.String(), Findings: []ledger.Finding{{Msg: "the update deletes the ledger branch; the ledger is append-only"}}, Conflicts: []Item{}}, nil
+		return &Result{Head: head.String(), Findings: []ledger.Finding{{Msg: "the update deletes the ledger branch; the ledger is append-only"}}, Conflicts: []viewdb.Item{}}, nil
 	}
 	res, err := Verify(store, head, contains)
 	if err != nil {

@@ -6,21 +6,22 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/ledger"
 )
 
 // TestVerifyUpdate: a server hook verifies a push from the last verified
 // head: a move forward verifies, a rewind and a deletion are refused.
 func TestVerifyUpdate(t *testing.T) {
-	f := newFixture(t)
-	f.inventory([]ledger.ItemDef{{ID: 1}, {ID: 2}}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-2"}})
-	f.batch(1, ledger.ActionStart)
-	store := f.w.Store
+	f := viewtest.New(t)
+	f.Inventory([]ledger.ItemDef{{ID: 1}, {ID: 2}}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-2"}})
+	f.Batch(1, ledger.ActionStart)
+	store := f.W.Store
 	old, err := store.Head()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.move(ledger.Feature, "1", ledger.Stub, "", "")
+	f.Move(ledger.Feature, "1", ledger.Stub, "", "")
 	head, err := store.Head()
 	if err != nil {
 		t.Fatal(err)

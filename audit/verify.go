@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
@@ -22,7 +22,7 @@ type Result struct {
 	Entries  int              `json:"entries"`
 	Findings []ledger.Finding `json:"findings"`
 	// Conflicts are items that concurrent entries left in disagreement.
-	Conflicts []Item `json:"conflicts"`
+	Conflicts []viewdb.Item `json:"conflicts"`
 	// Mismatches are view rows that the full replay did not reproduce.
 	Mismatches []string `json:"view_mismatches,omitempty"`
 	// UnsignedMerges are merge commits made by plain git: they change
@@ -58,7 +58,7 @@ type verified struct {
 }
 
 func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, *verified, error) {
-	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []Item{}}
+	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []viewdb.Item{}}
 	col, err := ledger.Collect(store, head, nil)
 	if err != nil {
 		return nil, nil, err
@@ -90,7 +90,7 @@ func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc s
 	res.Findings = append(res.Findings, checkSignerFile(store, head, st)...)
 	for _, it := range st.Items() {
 		if it.Conflict {
-			res.Conflicts = append(res.Conflicts, itemFromState(it))
+			res.Conflicts = append(res.Conflicts, viewdb.ItemOf(it))
 		}
 	}
 	// Findings that name an entry first: they say the most.
@@ -109,13 +109,13 @@ func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc s
 // Audit verifies the ledger at its head (see Verify), notices a history
 // rewritten under this clone since its last clean audit, then rebuilds the
 // view from scratch and checks that it holds what the incremental view held.
-func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, error) {
-	store := v.store
+func Audit(v *viewdb.View, contains func(anc, desc string) (bool, error)) (*Result, error) {
+	store := v.Store()
 	head, err := store.Head()
 	if err != nil {
 		return nil, err
 	}
-	before, err := v.snapshot()
+	before, err := v.Snapshot()
 	if err != nil {
 		return nil, err
 	}
@@ -136,15 +136,15 @@ func Audit(v *View, contains func(anc, desc string) (bool, error)) (*Result, err
 			return nil, err
 		}
 	}
-	if err := v.replace(head, ver.col, st, ver.findings); err != nil {
+	if err := v.WriteFull(head, ver.col, st, ver.findings); err != nil {
 		return nil, err
 	}
-	after, err := v.snapshot()
+	after, err := v.Snapshot()
 	if err != nil {
 		return nil, err
 	}
-	if before.head == after.head {
-		res.Mismatches = diffSnapshots(before, after)
+	if before.Head == after.Head {
+		res.Mismatches = before.Diff(after)
 	}
 	if res.OK() {
 		if err := os.WriteFile(filepath.Join(store.GitDir(), auditedFile), []byte(head.String()+"\n"), 0o644); err != nil {
@@ -266,136 +266,48 @@ func checkRewind(store *gitstore.Store, head plumbing.Hash, reached map[plumbing
 	return &ledger.Finding{Commit: head.String(), Msg: msg}
 }
 
-// snapshot is the part of the view that a rebuild must reproduce.
-type snapshot struct {
-	head  string
-	items map[string]string
-}
-
-func (v *View) snapshot() (*snapshot, error) {
-	h, err := v.meta("head")
-	if err != nil {
-		return nil, err
-	}
-	s := &snapshot{head: h, items: map[string]string{}}
-	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		rows, err := v.db.Query(`SELECT id, status, coalesce(batch_id, 0), conflict FROM ` + k.Plural())
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, batch int
-			var status string
-			var conflict bool
-			if err := rows.Scan(&id, &status, &batch, &conflict); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			s.items[fmt.Sprintf("%s %d", k, id)] = fmt.Sprintf("%s batch %d conflict %v", status, batch, conflict)
-		}
-		rows.Close()
-	}
-	rows, err := v.db.Query(`SELECT id, status FROM batches`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int
-		var status string
-		if err := rows.Scan(&id, &status); err != nil {
-			return nil, err
-		}
-		s.items[fmt.Sprintf("batch %d", id)] = status
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return s, v.snapshotTasks(s)
-}
-
-// snapshotTasks adds the tasks of every plan to s.
-func (v *View) snapshotTasks(s *snapshot) error {
-	rows, err := v.db.Query(`SELECT batch_id, position, name, status, ids, started_entry, completed_entry, last_move_clock FROM tasks`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var batch, pos int
-		var clock int64
-		var name, status, ids, started, completed string
-		if err := rows.Scan(&batch, &pos, &name, &status, &ids, &started, &completed, &clock); err != nil {
-			return err
-		}
-		s.items[fmt.Sprintf("batch %d task %s", batch, name)] = fmt.Sprintf("#%d %s ids %s started %s completed %s last move %d", pos, status, ids, started, completed, clock)
-	}
-	return rows.Err()
-}
-
-func diffSnapshots(a, b *snapshot) []string {
-	var out []string
-	for k, va := range a.items {
-		if vb, ok := b.items[k]; !ok || va != vb {
-			out = append(out, fmt.Sprintf("%s: the view held %q, the replay gives %q", k, va, vb))
-		}
-	}
-	for k, vb := range b.items {
-		if _, ok := a.items[k]; !ok {
-			out = append(out, fmt.Sprintf("%s: missing from the view, the replay gives %q", k, vb))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // VerifyNew checks what a ledger at head adds to what the view already
 // holds, as sync must before it merges a fetched ledger: each new commit
 // and entry as Verify would, and the new entries' rules replayed on top of
 // the view in a transaction that is rolled back, and allowed_signers at
 // head against the signers that replay leaves. It costs what the new
 // commits cost, not what the ledger does, and it writes nothing.
-func (v *View) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
-	known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
-	if err != nil {
-		return nil, err
-	}
-	defer known.Close()
-	col, err := ledger.Collect(v.store, head, func(h plumbing.Hash) bool {
-		var one int
-		return known.QueryRow(h.String()).Scan(&one) == nil
+func VerifyNew(v *viewdb.View, head plumbing.Hash) ([]ledger.Finding, error) {
+	findings := []ledger.Finding{}
+	inPlace, err := v.TryNew(head, func(col *ledger.Collected, st *ledger.State, refused []ledger.Finding) error {
+		byCommit := map[string]*ledger.Record{}
+		for _, r := range col.Records {
+			byCommit[r.Commit] = r
+		}
+		for _, ci := range col.Commits {
+			findings = append(findings, checkCommit(ci, byCommit[ci.Commit.Hash.String()])...)
+		}
+		findings = append(findings, refused...)
+		// A commit that may edit allowed_signers could list a key no entry
+		// allows; stock ssh-keygen -Y verify would then trust it.
+		findings = append(findings, checkSignerFile(v.Store(), head, st)...)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	findings := []ledger.Finding{}
-	byCommit := map[string]*ledger.Record{}
-	for _, r := range col.Records {
-		byCommit[r.Commit] = r
-	}
-	for _, ci := range col.Commits {
-		findings = append(findings, checkCommit(ci, byCommit[ci.Commit.Hash.String()])...)
-	}
-	tx, err := v.db.Begin()
-	if err != nil {
-		return nil, err
-	}
-	v.q = tx
-	defer func() { v.q = v.db; tx.Rollback() }()
-	st, _, replayed, err := v.replay(tx, col)
-	if err != nil && !errors.Is(err, errRebuild) {
-		return nil, err
-	}
-	if errors.Is(err, errRebuild) {
+	if !inPlace {
 		// The view cannot take entries back out here: check everything.
-		res, err := Verify(v.store, head, nil)
+		res, err := Verify(v.Store(), head, nil)
 		if err != nil {
 			return nil, err
 		}
 		return res.Findings, nil
 	}
-	findings = append(findings, replayed...)
-	// A commit that may edit allowed_signers could list a key no entry
-	// allows; stock ssh-keygen -Y verify would then trust it.
-	return append(findings, checkSignerFile(v.store, head, st)...), nil
+	return findings, nil
+}
+
+// SyncVerifier is the view as a sync needs it (remote.Verifier): it
+// verifies what a fetched ledger adds with VerifyNew before the merge, and
+// brings the view up to the merged head.
+type SyncVerifier struct{ *viewdb.View }
+
+// VerifyNew verifies what head adds to the view (see VerifyNew).
+func (s SyncVerifier) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
+	return VerifyNew(s.View, head)
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,8 +18,12 @@ const (
 	Deferred   Status = "deferred"
 )
 
-// Statuses lists every valid status.
+// statuses lists every valid status, in the model's order.
 var statuses = []Status{NotStarted, Stub, Complete, Verified, Deferred}
+
+// Statuses lists every valid status in the model's order (not_started,
+// stub, complete, verified, deferred), the order listings show them in.
+func Statuses() []Status { return slices.Clone(statuses) }
 
 // ParseStatus checks that s names a status.
 func ParseStatus(s string) (Status, error) {

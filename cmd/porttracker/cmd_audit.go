@@ -93,7 +93,7 @@ func runAudit(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if out.Mismatches, err = e.view.Reconcile(kind, check); err != nil {
+		if out.Mismatches, err = audit.Reconcile(e.view, kind, check); err != nil {
 			return err
 		}
 		out.Reconciled = kind.Plural()

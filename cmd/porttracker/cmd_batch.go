@@ -9,7 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -72,17 +72,17 @@ func runBatchShow(c *cli.Context) error {
 	}
 	defer e.close()
 	b, err := e.view.Batch(id)
-	if errors.Is(err, audit.ErrNotFound) {
+	if errors.Is(err, viewdb.ErrNotFound) {
 		return usagef("batch %d is not defined (see porttracker batch list)", id)
 	}
 	if err != nil {
 		return err
 	}
-	feats, err := e.view.List(ledger.Feature, audit.ListFilter{Batch: id})
+	feats, err := e.view.List(ledger.Feature, viewdb.ListFilter{Batch: id})
 	if err != nil {
 		return err
 	}
-	tests, err := e.view.List(ledger.Test, audit.ListFilter{Batch: id})
+	tests, err := e.view.List(ledger.Test, viewdb.ListFilter{Batch: id})
 	if err != nil {
 		return err
 	}
@@ -92,10 +92,10 @@ func runBatchShow(c *cli.Context) error {
 	}
 	if e.json() {
 		return e.printJSON(struct {
-			*audit.Batch
-			FeatureItems []audit.Item `json:"feature_items"`
-			TestItems    []audit.Item `json:"test_items"`
-			Tasks        []audit.Task `json:"tasks"`
+			*viewdb.Batch
+			FeatureItems []viewdb.Item `json:"feature_items"`
+			TestItems    []viewdb.Item `json:"test_items"`
+			Tasks        []viewdb.Task `json:"tasks"`
 		}{b, feats, tests, tasks})
 	}
 	e.printf("batch %d: %s\n", b.ID, b.Name)
@@ -112,7 +112,7 @@ func runBatchShow(c *cli.Context) error {
 	e.printf("  tests:      %s\n", countsText(b.Tests))
 	for _, set := range []struct {
 		name  string
-		items []audit.Item
+		items []viewdb.Item
 	}{{"features", feats}, {"tests", tests}} {
 		byStatus := map[ledger.Status][]int{}
 		for _, it := range set.items {
@@ -133,7 +133,7 @@ func runBatchShow(c *cli.Context) error {
 	return nil
 }
 
-func depsText(b *audit.Batch) string {
+func depsText(b *viewdb.Batch) string {
 	if len(b.Depends) == 0 {
 		return "none"
 	}
@@ -148,7 +148,7 @@ func joinInts(ids []int) string {
 	return strings.Join(s, ", ")
 }
 
-func countsText(c audit.Counts) string {
+func countsText(c viewdb.Counts) string {
 	var parts []string
 	for _, st := range []ledger.Status{ledger.NotStarted, ledger.Stub, ledger.Complete, ledger.Verified, ledger.Deferred} {
 		if c[st] > 0 {
@@ -174,7 +174,7 @@ func runBatchReady(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ready := []audit.Batch{}
+	ready := []viewdb.Batch{}
 	for _, b := range all {
 		if b.Status == ledger.BatchPlanned && b.Ready {
 			ready = append(ready, b)
@@ -182,8 +182,8 @@ func runBatchReady(c *cli.Context) error {
 	}
 	if e.json() {
 		return e.printJSON(struct {
-			Batches []audit.Batch `json:"batches"`
-			Count   int           `json:"count"`
+			Batches []viewdb.Batch `json:"batches"`
+			Count   int            `json:"count"`
 		}{ready, len(ready)})
 	}
 	if len(ready) == 0 {
@@ -211,11 +211,11 @@ func runBatchList(c *cli.Context) error {
 	}
 	if e.json() {
 		if all == nil {
-			all = []audit.Batch{}
+			all = []viewdb.Batch{}
 		}
 		return e.printJSON(struct {
-			Batches []audit.Batch `json:"batches"`
-			Count   int           `json:"count"`
+			Batches []viewdb.Batch `json:"batches"`
+			Count   int            `json:"count"`
 		}{all, len(all)})
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)

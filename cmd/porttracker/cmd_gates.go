@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
 )
@@ -153,7 +153,7 @@ func runCheckpoint(c *cli.Context) error {
 	// ones the checkpoint will let become verified.
 	var targets []gates.Target
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		items, err := e.view.List(k, audit.ListFilter{Status: ledger.Complete})
+		items, err := e.view.List(k, viewdb.ListFilter{Status: ledger.Complete})
 		if err != nil {
 			return err
 		}

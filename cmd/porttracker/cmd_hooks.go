@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -173,7 +174,7 @@ func runPreCommit(c *cli.Context) error {
 func stagedPromoted(e *env, staged map[string][]byte) ([]hooks.Item, error) {
 	var items []hooks.Item
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		list, err := e.view.List(k, audit.ListFilter{})
+		list, err := e.view.List(k, viewdb.ListFilter{})
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +256,7 @@ func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
 	}
 	var paths []string
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		list, err := e.view.List(k, audit.ListFilter{})
+		list, err := e.view.List(k, viewdb.ListFilter{})
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/inventory"
@@ -113,7 +113,7 @@ func runShow(c *cli.Context, k ledger.Kind) error {
 	}
 	defer e.close()
 	it, err := e.view.Item(ledger.ItemKey{Kind: k, ID: id})
-	if errors.Is(err, audit.ErrNotFound) {
+	if errors.Is(err, viewdb.ErrNotFound) {
 		return usagef("%s %d is not defined (see porttracker %s list)", k, id, k)
 	}
 	if err != nil {
@@ -126,9 +126,9 @@ func runShow(c *cli.Context, k ledger.Kind) error {
 	src := sourceText(e, it)
 	if e.json() {
 		return e.printJSON(struct {
-			*audit.Item
-			Source  string             `json:"source,omitempty"`
-			History []audit.HistoryRow `json:"history"`
+			*viewdb.Item
+			Source  string              `json:"source,omitempty"`
+			History []viewdb.HistoryRow `json:"history"`
 		}{it, src, hist})
 	}
 	printItem(e, it)
@@ -148,7 +148,7 @@ func runShow(c *cli.Context, k ledger.Kind) error {
 	return nil
 }
 
-func printItem(e *env, it *audit.Item) {
+func printItem(e *env, it *viewdb.Item) {
 	m := it.Mapping
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s %d\t%s\n", it.Kind, it.ID, m.SourceSymbol)
@@ -192,7 +192,7 @@ func printItem(e *env, it *audit.Item) {
 	tw.Flush()
 }
 
-func printHistory(e *env, h audit.HistoryRow) {
+func printHistory(e *env, h viewdb.HistoryRow) {
 	e.printf("  %s  %-20s %s -> %s  (entry %s", h.Time, h.Actor, e.paint(string(h.From)), e.paint(string(h.To)), h.Entry[:12])
 	if h.Commit != "" {
 		e.printf(", commit %s", shortHash(h.Commit))
@@ -276,7 +276,7 @@ func runList(c *cli.Context, k ledger.Kind) error {
 	if err := args(c, 0, "no arguments"); err != nil {
 		return err
 	}
-	var f audit.ListFilter
+	var f viewdb.ListFilter
 	f.Batch = c.Int("batch")
 	if s := c.String("status"); s != "" {
 		st, err := ledger.ParseStatus(s)
@@ -296,8 +296,8 @@ func runList(c *cli.Context, k ledger.Kind) error {
 	}
 	if e.json() {
 		return e.printJSON(struct {
-			Items []audit.Item `json:"items"`
-			Count int          `json:"count"`
+			Items []viewdb.Item `json:"items"`
+			Count int           `json:"count"`
 		}{items, len(items)})
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
@@ -561,7 +561,7 @@ func gateDetail(g ledger.GateResult) string {
 
 // sourceText is the item's Go source span at its recorded source commit,
 // read through git, or "" when the item has no recorded span.
-func sourceText(e *env, it *audit.Item) string {
+func sourceText(e *env, it *viewdb.Item) string {
 	m := it.Mapping
 	if m.SourceCommit == "" || m.SourceStart == 0 || m.SourceFile == "" {
 		return ""

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -62,9 +62,9 @@ func runLog(c *cli.Context) error {
 		}
 		if e.json() {
 			return e.printJSON(struct {
-				Kind    ledger.Kind        `json:"kind"`
-				ID      int                `json:"id"`
-				History []audit.HistoryRow `json:"history"`
+				Kind    ledger.Kind         `json:"kind"`
+				ID      int                 `json:"id"`
+				History []viewdb.HistoryRow `json:"history"`
 			}{key.Kind, key.ID, hist})
 		}
 		if len(hist) == 0 {
@@ -84,11 +84,11 @@ func runLog(c *cli.Context) error {
 	}
 	if e.json() {
 		if entries == nil {
-			entries = []audit.EntryRow{}
+			entries = []viewdb.EntryRow{}
 		}
 		return e.printJSON(struct {
-			Entries []audit.EntryRow `json:"entries"`
-			Count   int              `json:"count"`
+			Entries []viewdb.EntryRow `json:"entries"`
+			Count   int               `json:"count"`
 		}{entries, len(entries)})
 	}
 	for _, en := range entries {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/porttracker/porttracker/audit/report"
 	"github.com/urfave/cli/v2"
 )
 
@@ -120,16 +121,16 @@ func runReport(c *cli.Context) error {
 			svgPath := strings.TrimSuffix(out, filepath.Ext(out)) + ".svg"
 			r.Chart = filepath.Base(svgPath)
 			var svg bytes.Buffer
-			if err := r.Markdown(&main); err != nil {
+			if err := report.Markdown(&main, r); err != nil {
 				return err
 			}
-			if err := r.SVG(&svg); err != nil {
+			if err := report.SVG(&svg, r); err != nil {
 				return err
 			}
 			add(out, main.Bytes())
 			add(svgPath, svg.Bytes())
 		case "html":
-			if err := r.HTML(&main); err != nil {
+			if err := report.HTML(&main, r); err != nil {
 				return err
 			}
 			add(out, main.Bytes())

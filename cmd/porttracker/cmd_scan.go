@@ -14,7 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/inventory"
@@ -373,21 +373,21 @@ func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath
 // before it (whose statuses the details name).
 type scanPlan struct {
 	*inventory.Plan
-	items map[ledger.ItemKey]audit.Item
+	items map[ledger.ItemKey]viewdb.Item
 }
 
 // viewItems are the features and tests the view holds, or why they could
 // not be read.
 type viewItems struct {
-	items map[ledger.Kind][]audit.Item
+	items map[ledger.Kind][]viewdb.Item
 	err   error
 }
 
 // listItems reads every feature and test of the view.
 func listItems(e *env) viewItems {
-	out := viewItems{items: map[ledger.Kind][]audit.Item{}}
+	out := viewItems{items: map[ledger.Kind][]viewdb.Item{}}
 	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		items, err := e.view.List(kind, audit.ListFilter{})
+		items, err := e.view.List(kind, viewdb.ListFilter{})
 		if err != nil {
 			return viewItems{err: fmt.Errorf("list %ss: %w", kind, err)}
 		}
@@ -408,7 +408,7 @@ func planScan(place scanPlace, res *inventory.ScanResult, listed viewItems) (*sc
 		scope.Broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
 	}
 	n := len(listed.items[ledger.Feature]) + len(listed.items[ledger.Test])
-	p := &scanPlan{items: make(map[ledger.ItemKey]audit.Item, n)}
+	p := &scanPlan{items: make(map[ledger.ItemKey]viewdb.Item, n)}
 	known := make([]inventory.Known, 0, n)
 	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
 		for _, it := range listed.items[kind] {

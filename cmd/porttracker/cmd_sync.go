@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 )
@@ -51,7 +52,7 @@ func runSync(c *cli.Context) error {
 		}
 		return syncDryRun(e, r, local)
 	}
-	sync := &remote.Sync{Store: e.store, Remote: r, View: e.view, Writer: e.writer}
+	sync := &remote.Sync{Store: e.store, Remote: r, View: audit.SyncVerifier{View: e.view}, Writer: e.writer}
 	f, err := sync.FetchMerge(c.Context)
 	var unverified *remote.UnverifiedError
 	if errors.As(err, &unverified) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -55,15 +55,15 @@ func parseTaskArgs(c *cli.Context, withName bool) (int, string, error) {
 	return id, c.Args().Get(1), nil
 }
 
-func loadTasks(e *env, id int) ([]audit.Task, error) {
+func loadTasks(e *env, id int) ([]viewdb.Task, error) {
 	tasks, err := e.view.Tasks(id)
-	if errors.Is(err, audit.ErrNotFound) {
+	if errors.Is(err, viewdb.ErrNotFound) {
 		return nil, usagef("batch %d is not defined (see porttracker batch list)", id)
 	}
 	return tasks, err
 }
 
-func findTask(tasks []audit.Task, id int, name string) (*audit.Task, error) {
+func findTask(tasks []viewdb.Task, id int, name string) (*viewdb.Task, error) {
 	if len(tasks) == 0 {
 		return nil, usagef("batch %d has no tasks (porttracker plan import PLAN.md)", id)
 	}
@@ -93,8 +93,8 @@ func runTaskList(c *cli.Context) error {
 	}
 	if e.json() {
 		return e.printJSON(struct {
-			Tasks []audit.Task `json:"tasks"`
-			Count int          `json:"count"`
+			Tasks []viewdb.Task `json:"tasks"`
+			Count int           `json:"count"`
 		}{tasks, len(tasks)})
 	}
 	if len(tasks) == 0 {
@@ -105,7 +105,7 @@ func runTaskList(c *cli.Context) error {
 	return nil
 }
 
-func printTasks(e *env, tasks []audit.Task) {
+func printTasks(e *env, tasks []viewdb.Task) {
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "#\tTASK\tKIND\tIDS\tSTATUS\tITEMS\tTITLE\n")
 	for _, t := range tasks {
@@ -132,7 +132,7 @@ func runTaskShow(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := e.view.List(t.Kind, audit.ListFilter{Batch: id})
+	items, err := e.view.List(t.Kind, viewdb.ListFilter{Batch: id})
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func runTaskShow(c *cli.Context) error {
 	for _, n := range t.IDs {
 		mine[n] = true
 	}
-	var own []audit.Item
+	var own []viewdb.Item
 	for _, it := range items {
 		if mine[it.ID] {
 			own = append(own, it)
@@ -148,8 +148,8 @@ func runTaskShow(c *cli.Context) error {
 	}
 	if e.json() {
 		return e.printJSON(struct {
-			audit.Task
-			ItemRows []audit.Item `json:"item_rows"`
+			viewdb.Task
+			ItemRows []viewdb.Item `json:"item_rows"`
 		}{*t, own})
 	}
 	e.printf("batch %d task %s (%d of %d): %s\n", id, t.Name, t.Order, len(tasks), t.Title)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -27,7 +27,7 @@ type env struct {
 	root  string
 	cfg   ledger.Config
 	store *gitstore.Store
-	view  *audit.View
+	view  *viewdb.View
 	// head is the ledger head the view was refreshed to (zero: no ledger).
 	head gitstore.Hash
 }
@@ -100,8 +100,8 @@ func (e *env) openView() error {
 	if err := e.checkViewPath(e.viewPath()); err != nil {
 		return err
 	}
-	v, err := audit.OpenView(e.viewPath(), e.store)
-	if errors.Is(err, audit.ErrNotView) {
+	v, err := viewdb.OpenView(e.viewPath(), e.store)
+	if errors.Is(err, viewdb.ErrNotView) {
 		return usagef("%v", err)
 	}
 	if err != nil {
@@ -113,7 +113,7 @@ func (e *env) openView() error {
 	if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
 		return err
 	}
-	if _, err := v.StateAt(head); audit.IsCorrupt(err) {
+	if _, err := v.StateAt(head); viewdb.IsCorrupt(err) {
 		// Damaged: the ledger has everything, start the view again.
 		if err := v.Reset(); err != nil {
 			return err

@@ -29,14 +29,14 @@ type rule struct {
 var layers = [][]string{
 	{"internal/cmd/ptgen"},
 	{"cmd/porttracker", "internal/gen"},
-	{"audit", "hooks", "ledger/inventory", "ledger/plan"},
-	{"gates", "ledger/remote"},
+	{"audit", "audit/report", "audit/internal/viewtest", "hooks", "ledger/inventory", "ledger/plan"},
+	{"gates", "ledger/remote", "audit/viewdb"},
 	{"ledger"},
 	{"ledger/gitstore"},
 	{"ledger/sshkey"},
 	{"gates/csharp", "gates/golang"},
 	{"gates/symbol"},
-	{"internal/gitrepo"},
+	{"internal/gitrepo", "internal/numfmt"},
 }
 
 // Third-party packages by what they are, for the rules.
@@ -66,7 +66,10 @@ var rules = []rule{
 	{pkg: "gates/symbol", forbidden: []string{goGitTree, sqlite, cliLib, module + "/ledger/..."}, why: "the symbol notation is text only"},
 	{pkg: "gates", direct: true, forbidden: []string{sqlite, cliLib}, why: "the gates know nothing of porting.db or the command line"},
 	{pkg: "hooks", direct: true, forbidden: []string{sqlite, cliLib}, why: "the hooks read the ledger, not porting.db, and know nothing of the command line"},
-	{pkg: "audit", direct: true, forbidden: []string{cliLib}, why: "audit knows nothing of the command line"},
+	{pkg: "audit", direct: true, forbidden: []string{cliLib, sqlite, "database/sql"}, why: "audit verifies and reconciles; porting.db is audit/viewdb's, and audit knows nothing of the command line"},
+	{pkg: "audit/viewdb", direct: true, forbidden: []string{cliLib, module + "/gates"}, why: "porting.db knows nothing of the gates or the command line"},
+	{pkg: "audit/report", direct: true, forbidden: []string{sqlite, "database/sql", cliLib}, why: "the report writers render a report value: no SQL, no command line"},
+	{pkg: "cmd/porttracker", direct: true, forbidden: []string{sqlite, "database/sql"}, why: "commands read porting.db through audit/viewdb, never with SQL of their own"},
 	{pkg: "internal/gitrepo", direct: true, forbidden: []string{sqlite, cliLib}, why: "opening a repository needs git only"},
 }
 

@@ -29,7 +29,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
@@ -193,7 +193,7 @@ type worker struct {
 	dir      string
 	key      string
 	store    *gitstore.Store
-	view     *audit.View
+	view     *viewdb.View
 	w        *ledger.Writer
 	// known are the batches this clone's ledger has as complete.
 	known map[int]bool
@@ -377,7 +377,7 @@ func (g *generator) openWorker(wk *worker, dir string) error {
 		return err
 	}
 	store.Now = g.now
-	view, err := audit.OpenView(filepath.Join(dir, "porting.db"), store)
+	view, err := viewdb.OpenView(filepath.Join(dir, "porting.db"), store)
 	if err != nil {
 		return err
 	}
@@ -574,7 +574,7 @@ func (g *generator) pull(wk *worker) error {
 	if _, err := main.view.DB().Exec(`VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("copy the view to %s: %w", wk.dir, err)
 	}
-	if wk.view, err = audit.OpenView(path, wk.store); err != nil {
+	if wk.view, err = viewdb.OpenView(path, wk.store); err != nil {
 		return err
 	}
 	if _, err := wk.view.StateAt(rh); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -31,7 +32,7 @@ func TestGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := audit.OpenView(filepath.Join(dir, "porting.db"), store)
+	v, err := viewdb.OpenView(filepath.Join(dir, "porting.db"), store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("audit read %d entries, %d commits at %s; the generator says %d, %d at %s",
 			ar.Entries, ar.Commits, ar.Head[:12], res.Entries, res.Commits, res.Head[:12])
 	}
-	feats, err := v.List(ledger.Feature, audit.ListFilter{})
+	feats, err := v.List(ledger.Feature, viewdb.ListFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestGenerate(t *testing.T) {
 	for _, it := range feats {
 		counts[it.Status]++
 	}
-	tests, err := v.List(ledger.Test, audit.ListFilter{})
+	tests, err := v.List(ledger.Test, viewdb.ListFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestCopyRepo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := audit.OpenView(filepath.Join(cp, "porting.db"), store)
+	v, err := viewdb.OpenView(filepath.Join(cp, "porting.db"), store)
 	if err != nil {
 		t.Fatal(err)
 	}

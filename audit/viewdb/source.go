@@ -1,0 +1,354 @@
+package viewdb
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/sshkey"
+)
+
+// The View is the ledger.Source of the states that writes check their
+// rules against: it loads only what the rules look at.
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
+	var it ledger.ItemState
+	var status, heads string
+	var batch sql.NullInt64
+	var clock int64
+	err := row.Scan(&it.Key.ID, &status, &batch, &it.SourceFile, &it.SourceSymbol, &it.SourceStart, &it.SourceEnd,
+		&it.SourceCommit, &it.SourceDigest, &it.TargetFile, &it.TargetSymbol, &it.TestFilter, &it.Removed, &it.Reason,
+		&heads, &it.Conflict, &it.CompleteEntry, &clock, &it.CompleteCommit, &it.Checkpoint,
+		&it.UpstreamChanged, &it.LastEntry, &it.RedEntry, &it.RedCommit, &it.DefEntry, &it.BatchEntry)
+	if err != nil {
+		return nil, err
+	}
+	it.Key.Kind = kind
+	it.Status = ledger.Status(status)
+	it.Batch = int(batch.Int64)
+	it.CompleteClock = uint64(clock)
+	if err := json.Unmarshal([]byte(heads), &it.Heads); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// LoadItem implements ledger.Source.
+// The row is checked against the entries it cites (see ledger.CheckItemRow),
+// and they against the entries written after them (checkLatest).
+func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
+	it, err := v.loadItem(k)
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error {
+		if it == nil {
+			return v.checkUndefined(k)
+		}
+		return v.checkItem(it)
+	}, func() error { it, err = v.loadItem(k); return err })
+	return it, err
+}
+
+// checkItem checks an item row against the entries it cites: its moves
+// (ledger.CheckItemRow), that they are its last (checkLatest), and its
+// mapping and batch (checkDefinition).
+func (v *View) checkItem(it *ledger.ItemState) error {
+	if err := ledger.CheckItemRow(it, v.entry); err != nil {
+		return err
+	}
+	if err := v.checkLatest(it); err != nil {
+		return err
+	}
+	return v.checkDefinition(it)
+}
+
+func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
+	row := v.q.QueryRow(`SELECT `+itemColumns+` FROM `+k.Kind.Plural()+` WHERE id = ?`, k.ID)
+	it, err := scanItem(k.Kind, row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return it, err
+}
+
+// loadItemsChunk bounds the IDs of one query of LoadItems (SQLite's limit
+// on a statement's parameters is far above it).
+const loadItemsChunk = 900
+
+// LoadItems implements ledger.Source: one query per few hundred IDs. Every
+// row is checked as LoadItem checks one.
+func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
+	out, err := v.loadItems(kind, ids)
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error {
+		found := make(map[int]bool, len(out))
+		for _, it := range out {
+			found[it.Key.ID] = true
+			if err := v.checkItem(it); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			if !found[id] {
+				if err := v.checkUndefined(ledger.ItemKey{Kind: kind, ID: id}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, func() error { out, err = v.loadItems(kind, ids); return err })
+	return out, err
+}
+
+func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
+	var out []*ledger.ItemState
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), loadItemsChunk)]
+		ids = ids[len(part):]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		rows, err := v.q.Query(`SELECT `+itemColumns+` FROM `+kind.Plural()+` WHERE id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			it, err := scanItem(kind, rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LoadBatch implements ledger.Source. A started or complete batch is
+// checked against the batch entries that started and completed it
+// (checkBatchStatus).
+func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
+	b, err := v.loadBatch(id)
+	if err != nil || b == nil {
+		return b, err
+	}
+	err = v.checked(func() error {
+		if err := v.checkBatchStatus(b); err != nil {
+			return err
+		}
+		if err := v.checkBatchDef(b); err != nil {
+			return err
+		}
+		return v.checkTasks(b)
+	}, func() error { b, err = v.loadBatch(id); return err })
+	return b, err
+}
+
+func (v *View) loadBatch(id int) (*ledger.BatchState, error) {
+	var b ledger.BatchState
+	var status, deps string
+	var clock int64
+	err := v.q.QueryRow(`SELECT id, name, status, depends, start_clock, plan_entry, def_entry FROM batches WHERE id = ?`, id).
+		Scan(&b.ID, &b.Name, &status, &deps, &clock, &b.Plan, &b.DefEntry)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.Status = ledger.BatchStatus(status)
+	b.Depends = splitInts(deps)
+	b.StartClock = uint64(clock)
+	if b.Tasks, err = v.loadTasks(id); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// loadTasks reads a batch's tasks, in the plan's order.
+func (v *View) loadTasks(batch int) ([]ledger.TaskState, error) {
+	rows, err := v.q.Query(`SELECT name, kind, title, status, ids, started_entry, completed_entry, last_move_clock
+		FROM tasks WHERE batch_id = ? ORDER BY position`, batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.TaskState
+	for rows.Next() {
+		var t ledger.TaskState
+		var kind, status, ids string
+		var clock int64
+		if err := rows.Scan(&t.Name, &kind, &t.Title, &status, &ids, &t.StartedBy, &t.CompletedBy, &clock); err != nil {
+			return nil, err
+		}
+		t.Kind, t.Status, t.LastMove = ledger.Kind(kind), ledger.TaskStatus(status), uint64(clock)
+		if t.IDs, err = ledger.ParseIDs(ids); err != nil {
+			return nil, fmt.Errorf("task %s of batch %d: %w", t.Name, batch, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func splitInts(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LoadSigner implements ledger.Source.
+func (v *View) LoadSigner(identity string) (*ledger.SignerState, error) {
+	var s ledger.SignerState
+	err := v.q.QueryRow(`SELECT identity, key, active, added_by, revoked_by FROM signers WHERE identity = ?`, identity).
+		Scan(&s.Identity, &s.Key, &s.Active, &s.AddedBy, &s.RevokedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return &s, err
+}
+
+// Signers implements ledger.Source. The active signers are checked against
+// the allowed_signers of the ledger's head.
+func (v *View) Signers() ([]ledger.SignerState, error) {
+	out, err := v.signers()
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error {
+		head, err := v.store.Head()
+		if errors.Is(err, gitstore.ErrNoLedger) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		data, err := v.store.ReadFile(head, gitstore.AllowedSignersFile)
+		if err != nil {
+			return nil // a ledger without the file: audit names it
+		}
+		allowed, err := sshkey.ParseAllowedSigners(data)
+		if err != nil {
+			return nil
+		}
+		return ledger.CheckSignerRows(out, allowed)
+	}, func() error { out, err = v.signers(); return err })
+	return out, err
+}
+
+func (v *View) signers() ([]ledger.SignerState, error) {
+	rows, err := v.q.Query(`SELECT identity, key, active, added_by, revoked_by FROM signers ORDER BY identity`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.SignerState
+	for rows.Next() {
+		var s ledger.SignerState
+		if err := rows.Scan(&s.Identity, &s.Key, &s.Active, &s.AddedBy, &s.RevokedBy); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// LoadCheckpoint implements ledger.Source.
+// The row is checked against its entry.
+func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
+	c, err := v.loadCheckpoint(entry)
+	if err != nil || c == nil {
+		return c, err
+	}
+	err = v.checked(func() error { return ledger.CheckCheckpointRow(c, v.entry) },
+		func() error { c, err = v.loadCheckpoint(entry); return err })
+	return c, err
+}
+
+func (v *View) loadCheckpoint(entry string) (*ledger.CheckpointState, error) {
+	var c ledger.CheckpointState
+	var clock int64
+	err := v.q.QueryRow(`SELECT entry, clock, code_commit, dirty, baseline FROM checkpoints WHERE entry = ?`, entry).
+		Scan(&c.Entry, &clock, &c.CodeCommit, &c.Dirty, &c.Baseline)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	c.Clock = uint64(clock)
+	return &c, err
+}
+
+// BatchItems implements ledger.Source: the items whose rows say they are
+// in batch id, and those an inventory entry lists in it (the reader loads
+// each, and so checks its batch, before it counts it as a member).
+func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
+	out, err := v.listedIn(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+		rows, err := v.q.Query(`SELECT id FROM `+k.Plural()+` WHERE batch_id = ? ORDER BY id`, id)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var n int
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, ledger.ItemKey{Kind: k, ID: n})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(out, func(a, b ledger.ItemKey) int {
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
+		}
+		return a.ID - b.ID
+	})
+	return slices.Compact(out), nil
+}
+
+// MoveTo implements ledger.Source.
+// The row is checked against the entry.
+func (v *View) MoveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
+	to, err := v.moveTo(entry, k)
+	if err != nil || to == "" {
+		return to, err
+	}
+	err = v.checked(func() error { return ledger.CheckMoveRow(entry, k, to, v.entry) },
+		func() error { to, err = v.moveTo(entry, k); return err })
+	return to, err
+}
+
+func (v *View) moveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
+	var to string
+	err := v.q.QueryRow(`SELECT to_status FROM transitions WHERE entry = ? AND item_kind = ? AND item_id = ?`, entry, string(k.Kind), k.ID).Scan(&to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return ledger.Status(to), err
+}
