@@ -109,56 +109,6 @@ type Entry struct {
 	Resolution *ResolutionPayload `toml:"resolution,omitempty"`
 }
 
-// Move is one item's status change within a transition entry.
-type Move struct {
-	ID   int    `toml:"id"`
-	From Status `toml:"from"`
-	To   Status `toml:"to"`
-	// Prev lists the entries that last moved this item as the writer saw
-	// them (more than one when the writer resolved a conflict). Two entries
-	// with the same Prev were written concurrently.
-	Prev []string `toml:"prev,omitempty"`
-}
-
-// ItemDef defines or remaps one item in an inventory entry or file.
-type ItemDef struct {
-	ID int `toml:"id" json:"id"`
-	Mapping
-	// Removed marks an item whose source declaration no longer exists.
-	Removed bool `toml:"removed,omitempty" json:"removed,omitempty"`
-}
-
-// BatchDef defines one batch. Features and Tests are ID lists ("1636-1693").
-type BatchDef struct {
-	ID       int    `toml:"id" json:"id"`
-	Name     string `toml:"name" json:"name"`
-	Depends  []int  `toml:"depends,omitempty" json:"depends,omitempty"`
-	Features string `toml:"features,omitempty" json:"features,omitempty"`
-	Tests    string `toml:"tests,omitempty" json:"tests,omitempty"`
-}
-
-// Members lists the items a batch definition names, in the order of its
-// lists (features, then tests), or the first ID list that does not parse.
-func (b BatchDef) Members() ([]ItemKey, error) {
-	var out []ItemKey
-	for _, list := range []struct {
-		kind Kind
-		ids  string
-	}{{Feature, b.Features}, {Test, b.Tests}} {
-		if list.ids == "" {
-			continue
-		}
-		ids, err := ParseIDs(list.ids)
-		if err != nil {
-			return nil, fmt.Errorf("batch %d %ss: %w", b.ID, list.kind, err)
-		}
-		for _, id := range ids {
-			out = append(out, ItemKey{list.kind, id})
-		}
-	}
-	return out, nil
-}
-
 // signatureHeader starts the signature table, the last thing in the file.
 const (
 	signatureHeader = "[signature]\n"

@@ -1,0 +1,362 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// allowed lists the moves of the status model. Moves marked true need an
+// override reason.
+var allowed = map[[2]Status]bool{
+	{NotStarted, Stub}:     false,
+	{NotStarted, Deferred}: true,
+	{Stub, Complete}:       false,
+	{Stub, NotStarted}:     true,
+	{Stub, Deferred}:       true,
+	{Complete, Verified}:   false,
+	{Complete, Stub}:       true,
+	{Complete, Deferred}:   true,
+	{Verified, Complete}:   true,
+	{Verified, Stub}:       true,
+	{Verified, Deferred}:   true,
+	{Deferred, NotStarted}: false,
+	{Deferred, Stub}:       false,
+}
+
+// CheckMove says whether from → to is a move of the status model and
+// whether it needs an override reason.
+func CheckMove(from, to Status) (needsReason bool, err error) {
+	if from == to {
+		return false, rulef("it is already %s", to)
+	}
+	r, ok := allowed[[2]Status{from, to}]
+	if !ok {
+		hint := ""
+		if from.rank() >= 0 && to.rank() > from.rank()+1 {
+			hint = fmt.Sprintf(" (no skipping: go through %s first)", statusAfter(from))
+		}
+		return false, rulef("%s cannot move from %s to %s%s", "it", from, to, hint)
+	}
+	return r, nil
+}
+
+func statusAfter(s Status) Status {
+	for _, st := range statuses {
+		if st.rank() == s.rank()+1 {
+			return st
+		}
+	}
+	return s
+}
+
+// transition is the rule of a transition entry, which moves items of one
+// kind from one status to another.
+func (s *State) transition(rec *Record) (func() error, error) {
+	e := rec.Entry
+	if e.ItemKind != Feature && e.ItemKind != Test {
+		return nil, rulef("entry %s: item_kind %q", rec.ID, e.ItemKind)
+	}
+	if len(e.Moves) == 0 {
+		return nil, rulef("entry %s: a transition with no moves", rec.ID)
+	}
+	if err := s.checkPolicyMoves(rec); err != nil {
+		return nil, err
+	}
+	type planned struct {
+		it   *ItemState
+		move Move
+	}
+	var plan []planned
+	seen := map[int]bool{}
+	for _, m := range e.Moves {
+		k := ItemKey{e.ItemKind, m.ID}
+		if seen[m.ID] {
+			return nil, rulef("entry %s: %s moved twice", rec.ID, k)
+		}
+		seen[m.ID] = true
+		it, err := s.Item(k)
+		if err != nil {
+			return nil, err
+		}
+		if it == nil {
+			return nil, rulef("%s is not defined (import it with porttracker inventory import)", k)
+		}
+		if err := s.checkItemMove(rec, it, m, false); err != nil {
+			return nil, err
+		}
+		plan = append(plan, planned{it, m})
+	}
+	return func() error {
+		batches := map[int]bool{}
+		for _, p := range plan {
+			s.applyMove(rec, p.it, p.move)
+			batches[p.it.Batch] = true
+		}
+		return s.noteTaskMoves(rec, batches)
+	}, nil
+}
+
+// CheckTransition checks a transition entry against the rules without
+// applying it or checking its signer. With gatesPending, a move to complete
+// is checked for everything but its evidence, which the gates have yet to
+// produce: commands call it before they spend minutes on gates.
+func (s *State) CheckTransition(e *Entry, gatesPending bool) error {
+	rec := &Record{ID: "(new entry)", Entry: e}
+	for _, m := range e.Moves {
+		k := ItemKey{e.ItemKind, m.ID}
+		it, err := s.Item(k)
+		if err != nil {
+			return err
+		}
+		if it == nil {
+			return rulef("%s is not defined (import it with porttracker inventory import)", k)
+		}
+		if err := s.checkItemMove(rec, it, m, gatesPending); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seenStatus is the status the writer of a move saw: the status its
+// previous entries moved the item to. It does not depend on the order in
+// which concurrent entries are replayed.
+func (s *State) seenStatus(k ItemKey, prev []string) (Status, error) {
+	if len(prev) == 0 {
+		return NotStarted, nil
+	}
+	var st Status
+	for _, p := range prev {
+		to, err := s.moveTo(p, k)
+		if err != nil {
+			return "", err
+		}
+		if to == "" {
+			return "", rulef("%s: previous entry %s is unknown or did not move it", k, p)
+		}
+		if st != "" && st != to {
+			// A resolving entry saw a conflict: any from is as good as another.
+			return to, nil
+		}
+		st = to
+	}
+	return st, nil
+}
+
+func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending bool) error {
+	e := rec.Entry
+	k := it.Key
+	seen, err := s.seenStatus(k, m.Prev)
+	if err != nil {
+		return err
+	}
+	resolving := it.Conflict && coversHeads(m.Prev, it.Heads)
+	if m.From != seen && !(resolving && headHasStatus(it.Heads, m.From)) {
+		return rulef("%s: entry says it moved from %s, but it was %s", k, m.From, seen)
+	}
+	if resolving {
+		if !strings.HasPrefix(e.Reason, ResolvePrefix) {
+			return rulef("%s is in conflict (%s); settle it with --override \"resolve: why\"", k, describeHeads(it.Heads))
+		}
+		if headHasStatus(it.Heads, m.To) {
+			// Choosing one side of the conflict: that side was earned already.
+			return nil
+		}
+	}
+	needsReason, err := CheckMove(m.From, m.To)
+	if err != nil {
+		return rulef("%s: %s", k, strings.TrimPrefix(err.Error(), "it "))
+	}
+	if needsReason && strings.TrimSpace(e.Reason) == "" {
+		return rulef("%s: moving from %s to %s needs a reason (--override \"...\")", k, m.From, m.To)
+	}
+	if it.Removed && m.To != Deferred && m.To != NotStarted {
+		return rulef("%s: its source declaration was removed; it can only be deferred", k)
+	}
+	b, err := s.checkBatchOpen(it, m)
+	if err != nil {
+		return err
+	}
+	if err := s.checkProtocol(rec, b, it, m, gatesPending); err != nil {
+		return err
+	}
+	switch m.To {
+	case Complete:
+		if gatesPending {
+			break
+		}
+		if err := checkCompleteEvidence(k, e.Evidence, s.InForce().RequiredGates); err != nil {
+			return err
+		}
+	case Verified:
+		if m.From == Complete {
+			if err := s.checkVerified(rec, it); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkBatchOpen demands that an item moves only while its batch is
+// started; a verified item of a complete batch may still be demoted.
+// It returns the batch.
+func (s *State) checkBatchOpen(it *ItemState, m Move) (*BatchState, error) {
+	k := it.Key
+	if it.Batch == 0 {
+		return nil, rulef("%s belongs to no batch (add it to one with inventory import)", k)
+	}
+	b, err := s.Batch(it.Batch)
+	if err != nil {
+		return nil, err
+	}
+	st := BatchPlanned
+	if b != nil {
+		st = b.Status
+	}
+	if st == BatchStarted {
+		return b, nil
+	}
+	if st == BatchComplete && m.From == Verified {
+		// A demotion after the batch (and its plan) completed.
+		return nil, nil
+	}
+	if st == BatchPlanned {
+		return nil, rulef("%s belongs to batch %d, which is planned, not started (porttracker batch start %d)", k, it.Batch, it.Batch)
+	}
+	return nil, rulef("%s belongs to batch %d, which is %s; only a started batch's items move", k, it.Batch, st)
+}
+
+func coversHeads(prev []string, heads []Head) bool {
+	for _, h := range heads {
+		if !slices.Contains(prev, h.Entry) {
+			return false
+		}
+	}
+	return true
+}
+
+func headHasStatus(heads []Head, st Status) bool {
+	for _, h := range heads {
+		if h.To == st {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCompleteEvidence demands the loop evidence of a move to complete:
+// passed stub, build and focused test gates at a known code commit.
+func checkCompleteEvidence(k ItemKey, ev *Evidence, required []string) error {
+	if ev == nil {
+		return rulef("%s: complete needs gate evidence (porttracker runs the gates itself: use feature/test update --status complete)", k)
+	}
+	if ev.CodeCommit == "" {
+		return rulef("%s: the evidence names no code commit", k)
+	}
+	for _, name := range required {
+		if name == gateClassTest && k.Kind != Test {
+			continue
+		}
+		g := ev.Gate(name)
+		if g == nil {
+			return rulef("%s: the evidence has no %s gate", k, name)
+		}
+		if !g.OK {
+			return rulef("%s: the %s gate failed", k, name)
+		}
+	}
+	if !ev.Passed() {
+		return rulef("%s: a gate in the evidence failed", k)
+	}
+	return nil
+}
+
+func (s *State) checkVerified(rec *Record, it *ItemState) error {
+	k := it.Key
+	if it.CompleteEntry == "" {
+		return rulef("%s: verified needs its complete record (loop evidence)", k)
+	}
+	if rec.Entry.Checkpoint == "" {
+		return rulef("%s: verified needs a checkpoint recorded after it was completed (run porttracker checkpoint)", k)
+	}
+	cp, err := s.Checkpoint(rec.Entry.Checkpoint)
+	if err != nil {
+		return err
+	}
+	if cp == nil {
+		return rulef("%s: checkpoint %s is not in the ledger", k, rec.Entry.Checkpoint)
+	}
+	if cp.Baseline {
+		return rulef("%s: %s is a baseline, not a checkpoint; verified needs a checkpoint (porttracker checkpoint)", k, short(cp.Entry))
+	}
+	if cp.Clock <= it.CompleteClock {
+		return rulef("%s: checkpoint %s was recorded before the item was completed (run porttracker checkpoint again)", k, short(cp.Entry))
+	}
+	if s.Contains != nil && it.CompleteCommit != "" {
+		ok, err := s.Contains(it.CompleteCommit, cp.CodeCommit)
+		if err != nil {
+			return rulef("%s: cannot tell whether checkpoint code %s contains the work completed at %s: %v", k, short(cp.CodeCommit), short(it.CompleteCommit), err)
+		}
+		if !ok {
+			return rulef("%s: checkpoint code %s does not contain the work completed at %s", k, short(cp.CodeCommit), short(it.CompleteCommit))
+		}
+	}
+	return nil
+}
+
+func (s *State) applyMove(rec *Record, old *ItemState, m Move) {
+	e := rec.Entry
+	it := *old
+	var heads []Head
+	for _, h := range old.Heads {
+		if !slices.Contains(m.Prev, h.Entry) {
+			heads = append(heads, h)
+		}
+	}
+	heads = append(heads, Head{Entry: rec.ID, To: m.To, Signer: e.Signer})
+	it.Heads = heads
+	it.Conflict = false
+	for _, h := range heads[:len(heads)-1] {
+		if h.To != m.To {
+			it.Conflict = true
+		}
+	}
+	it.Status = m.To
+	it.Reason = e.Reason
+	it.LastEntry = rec.ID
+	switch m.To {
+	case Complete:
+		it.CompleteEntry, it.CompleteClock = rec.ID, e.Clock
+		if e.Evidence != nil {
+			it.CompleteCommit = e.Evidence.CodeCommit
+		}
+		it.UpstreamChanged = false
+		it.Checkpoint = ""
+	case Verified:
+		if e.Checkpoint != "" {
+			it.Checkpoint = e.Checkpoint
+		}
+	case Stub, NotStarted:
+		it.CompleteEntry, it.CompleteClock, it.CompleteCommit, it.Checkpoint = "", 0, "", ""
+		it.RedEntry, it.RedCommit = "", ""
+	}
+	s.putItem(&it)
+	s.moves[moveKey{rec.ID, it.Key}] = m.To
+	s.Transitions = append(s.Transitions, Transition{
+		Entry: rec.ID, Commit: rec.Commit, Item: it.Key, From: m.From, To: m.To,
+		Signer: e.Signer, Reason: e.Reason, Clock: e.Clock, Time: e.Time.UTC().Format("2006-01-02T15:04:05Z"),
+	})
+}
+
+// Move is one item's status change within a transition entry.
+type Move struct {
+	ID   int    `toml:"id"`
+	From Status `toml:"from"`
+	To   Status `toml:"to"`
+	// Prev lists the entries that last moved this item as the writer saw
+	// them (more than one when the writer resolved a conflict). Two entries
+	// with the same Prev were written concurrently.
+	Prev []string `toml:"prev,omitempty"`
+}
