@@ -1,25 +1,10 @@
 package ledger
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
-
-// RuleError is a rule of the status model that an entry breaks. Commands
-// that meet one exit with status 1 and write nothing; audit reports it.
-type RuleError struct{ Msg string }
-
-func (e *RuleError) Error() string { return e.Msg }
-
-func rulef(format string, args ...any) error { return &RuleError{Msg: fmt.Sprintf(format, args...)} }
-
-// IsRule reports whether err is, or wraps, a RuleError.
-func IsRule(err error) bool {
-	var re *RuleError
-	return errors.As(err, &re)
-}
 
 // ResolvePrefix starts the override reason of an entry that resolves a
 // conflict.
@@ -124,7 +109,7 @@ func (s *State) checkSigner(rec *Record) error {
 			d, ok := s.Authority.decisions[rec.ID]
 			switch {
 			case !ok || d.Revocation != r.ID:
-				return &ConflictError{Entry: rec.ID, Revocation: r.ID, RuleError: RuleError{Msg: fmt.Sprintf("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing until a current signer resolves it (porttracker signer resolve --accept or --reject %s)", rec.ID, e.Signer, short(r.ID), short(rec.ID))}}
+				return &ConflictError{Entry: rec.ID, Revocation: r.ID, RuleError: RuleError{Code: CodeSignerConflict, Entry: rec.ID, Msg: fmt.Sprintf("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing until a current signer resolves it", rec.ID, e.Signer, short(r.ID))}}
 			case !d.Accept:
 				return &ResolvedError{Entry: rec.ID, Resolution: d.Resolution}
 			}
@@ -174,11 +159,4 @@ func (s *State) putBatch(b *BatchState) {
 	}
 	s.batches[b.ID] = b
 	s.dirtyBatches[b.ID] = true
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

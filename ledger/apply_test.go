@@ -25,6 +25,9 @@ func TestRules(t *testing.T) {
 		if !IsRule(err) {
 			t.Fatalf("%v is not a RuleError", err)
 		}
+		if msg := err.Error(); strings.Contains(msg, "porttracker ") || strings.Contains(msg, "--") {
+			t.Fatalf("%q names a command or a flag: a rule states the fact, the command line words the mend", msg)
+		}
 	}
 	before := head()
 	refuse(move(w, Feature, []int{1}, Stub, "", nil, ""), "batch 1, which is planned, not started")

@@ -14,7 +14,7 @@ func (s *State) batch(rec *Record) (func() error, error) {
 		return nil, err
 	}
 	if b == nil {
-		return nil, rulef("batch %d is not defined (see porttracker batch list)", e.Batch)
+		return nil, refuse(RuleError{Code: CodeBatchUndefined, Batch: e.Batch}, "batch %d is not defined", e.Batch)
 	}
 	switch e.Action {
 	case ActionStart:
@@ -36,7 +36,7 @@ func (s *State) batch(rec *Record) (func() error, error) {
 			}
 		}
 		if len(open) > 0 {
-			return nil, rulef("batch %d cannot start: it depends on batch %s, not complete (see porttracker batch ready)", b.ID, strings.Join(open, ", "))
+			return nil, refuse(RuleError{Code: CodeBatchDependsOpen, Batch: b.ID}, "batch %d cannot start: it depends on batch %s, not complete", b.ID, strings.Join(open, ", "))
 		}
 		return func() error {
 			c := *b
@@ -73,7 +73,7 @@ func (s *State) batch(rec *Record) (func() error, error) {
 		}
 		for _, t := range b.Tasks {
 			if t.Status != TaskComplete {
-				return nil, rulef("batch %d cannot complete: task %s is %s (porttracker task complete %d %s)", b.ID, t.Name, t.Status, b.ID, t.Name)
+				return nil, refuse(RuleError{Code: CodeTaskOpen, Batch: b.ID, Task: t.Name}, "batch %d cannot complete: task %s is %s", b.ID, t.Name, t.Status)
 			}
 		}
 		return func() error {

@@ -74,7 +74,7 @@ func CheckPlan(st *State, p *PlanPayload) error {
 		return rulef("plan for batch %d: max_task_features %d (want at least 1)", b.ID, p.MaxTaskFeatures)
 	}
 	if lim := st.InForce().TaskFeatureLimit(); p.MaxTaskFeatures > lim {
-		return rulef("plan for batch %d holds feature groups to %d, but the policy in force allows at most %d (a signer records the new limit first: porttracker policy record)", b.ID, p.MaxTaskFeatures, lim)
+		return refuse(RuleError{Code: CodePolicyTaskLimit, Batch: b.ID}, "plan for batch %d holds feature groups to %d, but the policy in force allows at most %d", b.ID, p.MaxTaskFeatures, lim)
 	}
 	owner := map[ItemKey]string{}
 	names := map[string]bool{}

@@ -18,7 +18,7 @@ func (s *State) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move,
 	k := it.Key
 	active := b.ActiveTask()
 	if active == nil {
-		return rulef("%s: batch %d has a plan and no task is active; start one first (porttracker task start %d NAME)", k, b.ID, b.ID)
+		return refuse(RuleError{Code: CodeNoActiveTask, Item: k, Batch: b.ID}, "%s: batch %d has a plan and no task is active", k, b.ID)
 	}
 	if !active.Has(k) {
 		where := "in no task"
@@ -42,9 +42,9 @@ func (s *State) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move,
 // checkBaselineSince demands that baseline names a baseline recorded after
 // batch b started.
 func (s *State) checkBaselineSince(baseline string, b *BatchState, k ItemKey) error {
-	mend := "(porttracker checkpoint --baseline)"
+	facts := RuleError{Code: CodeBaselineMissing, Item: k, Batch: b.ID}
 	if baseline == "" {
-		return rulef("%s: no item of batch %d moves to complete before a baseline is recorded %s", k, b.ID, mend)
+		return refuse(facts, "%s: no item of batch %d moves to complete before a baseline is recorded", k, b.ID)
 	}
 	cp, err := s.Checkpoint(baseline)
 	if err != nil {
@@ -52,9 +52,10 @@ func (s *State) checkBaselineSince(baseline string, b *BatchState, k ItemKey) er
 	}
 	switch {
 	case cp == nil || !cp.Baseline:
-		return rulef("%s: %s is not a baseline in the ledger %s", k, short(baseline), mend)
+		return refuse(facts, "%s: %s is not a baseline in the ledger", k, short(baseline))
 	case cp.Clock <= b.StartClock:
-		return rulef("%s: baseline %s was recorded before batch %d started; record one since %s", k, short(baseline), b.ID, mend)
+		facts.Code = CodeBaselineStale
+		return refuse(facts, "%s: baseline %s was recorded before batch %d started", k, short(baseline), b.ID)
 	}
 	return nil
 }
@@ -69,7 +70,7 @@ func (s *State) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) er
 		return nil // --override: recorded as the entry's reason
 	}
 	if it.RedEntry == "" {
-		return rulef("%s: complete needs a red run of its focused tests since its claim (porttracker feature red %d), or --override \"why\"", k, k.ID)
+		return refuse(RuleError{Code: CodeRedMissing, Item: k}, "%s: complete needs a red run of its focused tests since its claim", k)
 	}
 	if gatesPending || e.Evidence == nil {
 		return nil

@@ -45,7 +45,7 @@ func (s *State) red(rec *Record) (func() error, error) {
 func (s *State) CheckRed(it *ItemState) error {
 	k := it.Key
 	if it.Status != Stub {
-		return rulef("%s is %s; a red run belongs between its claim and its complete (claim it: feature update %d --status stub)", k, it.Status, k.ID)
+		return refuse(RuleError{Code: CodeRedUnclaimed, Item: k}, "%s is %s; a red run belongs between its claim and its complete", k, it.Status)
 	}
 	b, err := s.checkBatchOpen(it, Move{ID: k.ID, From: it.Status, To: it.Status})
 	if err != nil {

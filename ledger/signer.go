@@ -36,7 +36,7 @@ func (s *State) signerChange(rec *Record) (func() error, error) {
 		}, nil
 	case ActionRevoke:
 		if cur == nil || !cur.Active {
-			return nil, rulef("signer %q is not a current signer (see porttracker signer list)", e.Identity)
+			return nil, refuse(RuleError{Code: CodeSignerUnknown}, "signer %q is not a current signer", e.Identity)
 		}
 		active, err := s.ActiveSigners()
 		if err != nil {

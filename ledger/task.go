@@ -107,7 +107,7 @@ func (s *State) task(rec *Record) (func() error, error) {
 	}
 	t := b.TaskNamed(p.Name)
 	if t == nil {
-		return nil, rulef("batch %d has no task %q (see porttracker task list %d)", b.ID, p.Name, b.ID)
+		return nil, refuse(RuleError{Code: CodeTaskUndefined, Batch: b.ID, Task: p.Name}, "batch %d has no task %q", b.ID, p.Name)
 	}
 	switch p.Action {
 	case ActionStart:

@@ -80,7 +80,7 @@ func (s *State) transition(rec *Record) (func() error, error) {
 			return nil, err
 		}
 		if it == nil {
-			return nil, rulef("%s is not defined (import it with porttracker inventory import)", k)
+			return nil, refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
 		}
 		if err := s.checkItemMove(rec, it, m, false); err != nil {
 			return nil, err
@@ -110,7 +110,7 @@ func (s *State) CheckTransition(e *Entry, gatesPending bool) error {
 			return err
 		}
 		if it == nil {
-			return rulef("%s is not defined (import it with porttracker inventory import)", k)
+			return refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
 		}
 		if err := s.checkItemMove(rec, it, m, gatesPending); err != nil {
 			return err
@@ -157,7 +157,7 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 	}
 	if resolving {
 		if !strings.HasPrefix(e.Reason, ResolvePrefix) {
-			return rulef("%s is in conflict (%s); settle it with --override \"resolve: why\"", k, describeHeads(it.Heads))
+			return refuse(RuleError{Code: CodeItemConflict, Item: k}, "%s is in conflict (%s)", k, describeHeads(it.Heads))
 		}
 		if headHasStatus(it.Heads, m.To) {
 			// Choosing one side of the conflict: that side was earned already.
@@ -169,7 +169,7 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 		return rulef("%s: %s", k, strings.TrimPrefix(err.Error(), "it "))
 	}
 	if needsReason && strings.TrimSpace(e.Reason) == "" {
-		return rulef("%s: moving from %s to %s needs a reason (--override \"...\")", k, m.From, m.To)
+		return refuse(RuleError{Code: CodeReasonNeeded, Item: k}, "%s: moving from %s to %s needs a reason", k, m.From, m.To)
 	}
 	if it.Removed && m.To != Deferred && m.To != NotStarted {
 		return rulef("%s: its source declaration was removed; it can only be deferred", k)
@@ -223,7 +223,7 @@ func (s *State) checkBatchOpen(it *ItemState, m Move) (*BatchState, error) {
 		return nil, nil
 	}
 	if st == BatchPlanned {
-		return nil, rulef("%s belongs to batch %d, which is planned, not started (porttracker batch start %d)", k, it.Batch, it.Batch)
+		return nil, refuse(RuleError{Code: CodeBatchNotStarted, Item: k, Batch: it.Batch}, "%s belongs to batch %d, which is planned, not started", k, it.Batch)
 	}
 	return nil, rulef("%s belongs to batch %d, which is %s; only a started batch's items move", k, it.Batch, st)
 }
@@ -250,7 +250,7 @@ func headHasStatus(heads []Head, st Status) bool {
 // passed stub, build and focused test gates at a known code commit.
 func checkCompleteEvidence(k ItemKey, ev *Evidence, required []string) error {
 	if ev == nil {
-		return rulef("%s: complete needs gate evidence (porttracker runs the gates itself: use feature/test update --status complete)", k)
+		return refuse(RuleError{Code: CodeEvidenceMissing, Item: k}, "%s: complete needs gate evidence", k)
 	}
 	if ev.CodeCommit == "" {
 		return rulef("%s: the evidence names no code commit", k)
@@ -279,7 +279,7 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 		return rulef("%s: verified needs its complete record (loop evidence)", k)
 	}
 	if rec.Entry.Checkpoint == "" {
-		return rulef("%s: verified needs a checkpoint recorded after it was completed (run porttracker checkpoint)", k)
+		return refuse(RuleError{Code: CodeCheckpointMissing, Item: k}, "%s: verified needs a checkpoint recorded after it was completed", k)
 	}
 	cp, err := s.Checkpoint(rec.Entry.Checkpoint)
 	if err != nil {
@@ -289,10 +289,10 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 		return rulef("%s: checkpoint %s is not in the ledger", k, rec.Entry.Checkpoint)
 	}
 	if cp.Baseline {
-		return rulef("%s: %s is a baseline, not a checkpoint; verified needs a checkpoint (porttracker checkpoint)", k, short(cp.Entry))
+		return refuse(RuleError{Code: CodeCheckpointIsBaseline, Item: k}, "%s: %s is a baseline, not a checkpoint; verified needs a checkpoint", k, short(cp.Entry))
 	}
 	if cp.Clock <= it.CompleteClock {
-		return rulef("%s: checkpoint %s was recorded before the item was completed (run porttracker checkpoint again)", k, short(cp.Entry))
+		return refuse(RuleError{Code: CodeCheckpointStale, Item: k}, "%s: checkpoint %s was recorded before the item was completed", k, short(cp.Entry))
 	}
 	if s.Contains != nil && it.CompleteCommit != "" {
 		ok, err := s.Contains(it.CompleteCommit, cp.CodeCommit)

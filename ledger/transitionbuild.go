@@ -37,7 +37,7 @@ func BuildTransition(st *State, req MoveRequest) (*Entry, error) {
 			return nil, err
 		}
 		if it == nil {
-			return nil, rulef("%s is not defined (see porttracker %s list)", k, req.Kind)
+			return nil, refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
 		}
 		m := Move{ID: id, From: it.Status, To: req.To}
 		for _, h := range it.Heads {
@@ -45,7 +45,7 @@ func BuildTransition(st *State, req MoveRequest) (*Entry, error) {
 		}
 		if it.Conflict {
 			if !strings.HasPrefix(e.Reason, ResolvePrefix) {
-				return nil, rulef("%s is in conflict (%s); settle it with --override \"resolve: why\"", k, describeHeads(it.Heads))
+				return nil, refuse(RuleError{Code: CodeItemConflict, Item: k}, "%s is in conflict (%s)", k, describeHeads(it.Heads))
 			}
 		}
 		from[m.From]++

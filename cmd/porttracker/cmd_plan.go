@@ -62,7 +62,7 @@ func runPlanImport(c *cli.Context) error {
 	}
 	if err := ledger.CheckPlan(st, payload); err != nil {
 		if ledger.IsRule(err) {
-			return usagef("%s: %v", filepath.Base(path), err)
+			return usagef("%s: %s", filepath.Base(path), ruleText(err))
 		}
 		return err
 	}

@@ -67,8 +67,9 @@ func kindOf(err error) kind {
 }
 
 // classify maps an error to its exit status and one-line message.
+// A refused rule's message ends with its mend (mend.go).
 func classify(err error) (int, string) {
-	msg := oneLine(err.Error())
+	msg := oneLine(err.Error()) + mendOf(err)
 	var ee *exitError
 	switch {
 	case errors.As(err, &ee):

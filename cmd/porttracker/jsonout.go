@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/porttracker/porttracker/ledger"
 )
 
 // schemaVersion is the version of every JSON document porttracker prints;
@@ -51,6 +53,9 @@ type jsonErrorBody struct {
 	Code       string `json:"code"`
 	ExitStatus int    `json:"exit_status"`
 	Message    string `json:"message"`
+	// Rule names the rule a "rule" refusal broke, when it has a name
+	// (ledger.RuleCode: "batch_not_started", "item_undefined", ...).
+	Rule ledger.RuleCode `json:"rule,omitempty"`
 }
 
 // countingWriter remembers whether anything was written through it, so

@@ -36,7 +36,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
 		code, msg := classify(err)
 		if jsonOut && out.n == 0 {
-			writeJSON(out, jsonError{jsonErrorBody{Code: errorCode(err), ExitStatus: code, Message: msg}})
+			writeJSON(out, jsonError{jsonErrorBody{Code: errorCode(err), ExitStatus: code, Message: msg, Rule: ruleCode(err)}})
 		}
 		if msg != "" {
 			fmt.Fprint(stderr, term.refusal(msg))
