@@ -79,7 +79,8 @@ func replayFinding(t *testing.T, w *Writer, before string) string {
 }
 
 // attack checks that e is refused at write and, forged into the ledger,
-// at replay, both saying want.
+// at replay, both saying want; the replay's finding, about an entry in
+// history, names no command to run.
 func attack(t *testing.T, w *Writer, e *Entry, want string) {
 	t.Helper()
 	cp := *e
@@ -87,8 +88,12 @@ func attack(t *testing.T, w *Writer, e *Entry, want string) {
 		t.Fatalf("write: got %v, want a rule saying %q", err, want)
 	}
 	cp = *e
-	if got := replayFinding(t, w, forge(t, w, &cp)); !strings.Contains(got, want) {
+	got := replayFinding(t, w, forge(t, w, &cp))
+	if !strings.Contains(got, want) {
 		t.Fatalf("replay of a forged entry: got %q, want %q", got, want)
+	}
+	if strings.Contains(got, "porttracker ") {
+		t.Fatalf("replay of a forged entry: %q tells the reader to run a command about an entry in history", got)
 	}
 }
 
@@ -154,7 +159,7 @@ func TestProtocol(t *testing.T) {
 	appendEntry(t, w, BuildPlan(samplePlan()))
 
 	// 2. One active task; no move before one starts or outside it.
-	attack(t, w, moveEntry(t, w, MoveRequest{Kind: Feature, IDs: []int{1}, To: Stub}), "no task is active; start one first (porttracker task start 1 NAME)")
+	attack(t, w, moveEntry(t, w, MoveRequest{Kind: Feature, IDs: []int{1}, To: Stub}), "batch 1 has a plan and no task is active")
 	appendEntry(t, w, BuildTask(1, "A", ActionStart, ""))
 	attack(t, w, BuildTask(1, "B", ActionStart, ""), "task A of batch 1 is active; one task at a time")
 	attack(t, w, moveEntry(t, w, MoveRequest{Kind: Feature, IDs: []int{4}, To: Stub}), "feature 4 is in task B, outside the active task A of batch 1 (Never update IDs outside the active task)")
@@ -170,7 +175,7 @@ func TestProtocol(t *testing.T) {
 	base := appendEntry(t, w, BuildBaseline(evidenceAt(history[0], ok("build"), full), "task 1"))
 
 	// 4. Red before green.
-	attack(t, w, moveEntry(t, w, MoveRequest{Kind: Feature, IDs: []int{1}, To: Complete, Evidence: done, Baseline: base.ID}), "complete needs a red run of its focused tests since its claim (porttracker feature red 1)")
+	attack(t, w, moveEntry(t, w, MoveRequest{Kind: Feature, IDs: []int{1}, To: Complete, Evidence: done, Baseline: base.ID}), "complete needs a red run of its focused tests since its claim")
 	red := GateResult{Name: "test", Parsed: true, Passed: 0, Failed: 1, ExitCode: 1}
 	attack(t, w, BuildRed(1, evidenceAt(history[0], ok("test"))), "did not fail")
 	attack(t, w, BuildRed(1, evidenceAt(history[0], GateResult{Name: "test", ExitCode: 1})), "ran no test")
