@@ -14,8 +14,7 @@ type CodeCheck func(file, symbol string) (found bool, problem string, stubs []st
 // Mismatch is a recorded status that the code does not bear out, or (when
 // Info) a not-started item whose target already exists.
 type Mismatch struct {
-	Kind    ledger.Kind   `json:"kind"`
-	ID      int           `json:"id"`
+	ledger.ItemKey
 	Status  ledger.Status `json:"status"`
 	Target  string        `json:"target"`
 	Problem string        `json:"problem"`
@@ -40,16 +39,16 @@ func Reconcile(v *viewdb.View, kind ledger.Kind, check CodeCheck) ([]Mismatch, e
 			continue
 		}
 		if it.Removed && promoted {
-			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: m.TargetSymbol,
+			out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Target: m.TargetSymbol,
 				Problem: "its source declaration was removed upstream after it was promoted"})
 		}
 		if it.UpstreamChanged && promoted {
-			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: m.TargetSymbol,
+			out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Target: m.TargetSymbol,
 				Problem: "the source changed upstream after it was promoted"})
 		}
 		if m.TargetFile == "" || m.TargetSymbol == "" {
 			if promoted {
-				out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Problem: "no target mapping"})
+				out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Problem: "no target mapping"})
 			}
 			continue
 		}
@@ -60,12 +59,12 @@ func Reconcile(v *viewdb.View, kind ledger.Kind, check CodeCheck) ([]Mismatch, e
 		target := m.TargetFile + " " + m.TargetSymbol
 		switch {
 		case promoted && !found:
-			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: target, Problem: problem})
+			out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Target: target, Problem: problem})
 		case promoted && len(stubs) > 0:
-			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: target,
+			out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Target: target,
 				Problem: "its body matches the stub scan", Stubs: stubs})
 		case !promoted && found && len(stubs) == 0:
-			out = append(out, Mismatch{Kind: kind, ID: it.ID, Status: it.Status, Target: target,
+			out = append(out, Mismatch{ItemKey: it.ItemKey, Status: it.Status, Target: target,
 				Problem: "not started, but its target exists with a real body", Info: true})
 		}
 	}

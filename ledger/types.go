@@ -81,8 +81,8 @@ func (k Kind) Plural() string { return string(k) + "s" }
 
 // ItemKey names one item.
 type ItemKey struct {
-	Kind Kind
-	ID   int
+	Kind Kind `json:"kind"`
+	ID   int  `json:"id"`
 }
 
 func (k ItemKey) String() string { return fmt.Sprintf("%s %d", k.Kind, k.ID) }

@@ -39,7 +39,7 @@ func Markdown(w io.Writer, r *viewdb.Report) error {
 		p(" ---: |")
 	}
 	p(" ---: |\n")
-	all := viewdb.Totals{Status: viewdb.Counts{}}
+	all := viewdb.Totals{Status: viewdb.StatusCounts{}}
 	for _, row := range []struct {
 		name string
 		t    viewdb.Totals

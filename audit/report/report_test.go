@@ -139,11 +139,11 @@ func TestReportFigures(t *testing.T) {
 	if r.Generated != "2025-03-10T12:00:00Z" || len(r.LedgerHead) != 40 {
 		t.Errorf("generated %q, head %q", r.Generated, r.LedgerHead)
 	}
-	wantF := viewdb.Counts{ledger.NotStarted: 1, ledger.Stub: 3, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 3}
+	wantF := viewdb.StatusCounts{ledger.NotStarted: 1, ledger.Stub: 3, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 3}
 	if r.Features.Total != 10 || fmt.Sprint(r.Features.Status) != fmt.Sprint(wantF) {
 		t.Errorf("features %+v, want total 10 and %v", r.Features, wantF)
 	}
-	wantT := viewdb.Counts{ledger.NotStarted: 4, ledger.Stub: 0, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 1}
+	wantT := viewdb.StatusCounts{ledger.NotStarted: 4, ledger.Stub: 0, ledger.Complete: 0, ledger.Verified: 3, ledger.Deferred: 1}
 	if r.Tests.Total != 8 || fmt.Sprint(r.Tests.Status) != fmt.Sprint(wantT) {
 		t.Errorf("tests %+v, want total 8 and %v", r.Tests, wantT)
 	}
@@ -196,7 +196,7 @@ func TestReportFigures(t *testing.T) {
 }
 
 // stack is a point's counts in stacking order.
-func stack(c viewdb.Counts) string {
+func stack(c viewdb.StatusCounts) string {
 	var s []string
 	for _, st := range stackOrder {
 		s = append(s, fmt.Sprint(c[st]))
@@ -274,7 +274,9 @@ func checkSVG(t *testing.T, svg []byte) {
 }
 
 func TestSVGFewPoints(t *testing.T) {
-	c := func(v, ns int) viewdb.Counts { return viewdb.Counts{ledger.Verified: v, ledger.NotStarted: ns} }
+	c := func(v, ns int) viewdb.StatusCounts {
+		return viewdb.StatusCounts{ledger.Verified: v, ledger.NotStarted: ns}
+	}
 	for _, tc := range []struct {
 		name  string
 		r     viewdb.Report
@@ -320,8 +322,8 @@ func TestSVGFewPoints(t *testing.T) {
 // both: a chart of 4,000 features tops at 4,000.
 func TestBurnUpScales(t *testing.T) {
 	r := &viewdb.Report{Generated: "2025-03-10T12:00:00Z", BurnUp: []viewdb.BurnUpPoint{
-		{Day: "2025-03-01", Features: viewdb.Counts{ledger.NotStarted: 4000}, Tests: viewdb.Counts{ledger.NotStarted: 350}},
-		{Day: "2025-03-20", Features: viewdb.Counts{ledger.Verified: 1000, ledger.NotStarted: 3000}, Tests: viewdb.Counts{ledger.Verified: 350}}}}
+		{Day: "2025-03-01", Features: viewdb.StatusCounts{ledger.NotStarted: 4000}, Tests: viewdb.StatusCounts{ledger.NotStarted: 350}},
+		{Day: "2025-03-20", Features: viewdb.StatusCounts{ledger.Verified: 1000, ledger.NotStarted: 3000}, Tests: viewdb.StatusCounts{ledger.Verified: 350}}}}
 	svg := string(render(t, SVG, r))
 	for _, want := range []string{">4,000</text>", ">400</text>", ">2025-03-01</text>"} {
 		if !strings.Contains(svg, want) {

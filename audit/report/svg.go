@@ -55,11 +55,11 @@ func (s *svgWriter) p(format string, args ...any) { fmt.Fprintf(&s.b, format, ar
 type burnUpSeries struct {
 	t0     time.Time
 	days   []int
-	counts []viewdb.Counts
+	counts []viewdb.StatusCounts
 	span   int
 }
 
-func newSeries(pts []viewdb.BurnUpPoint, pick func(viewdb.BurnUpPoint) viewdb.Counts) (burnUpSeries, error) {
+func newSeries(pts []viewdb.BurnUpPoint, pick func(viewdb.BurnUpPoint) viewdb.StatusCounts) (burnUpSeries, error) {
 	pts = append([]viewdb.BurnUpPoint(nil), pts...)
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].Day < pts[j].Day })
 	var s burnUpSeries
@@ -86,7 +86,7 @@ func newSeries(pts []viewdb.BurnUpPoint, pick func(viewdb.BurnUpPoint) viewdb.Co
 // burnUpChart draws one kind's burn-up at (ox, oy): the statuses stacked as
 // step areas, on a scale that runs to that kind's total, over the days
 // from its first recorded move to its last.
-func burnUpChart(s *svgWriter, ox, oy float64, title string, pts []viewdb.BurnUpPoint, pick func(viewdb.BurnUpPoint) viewdb.Counts) error {
+func burnUpChart(s *svgWriter, ox, oy float64, title string, pts []viewdb.BurnUpPoint, pick func(viewdb.BurnUpPoint) viewdb.StatusCounts) error {
 	ser, err := newSeries(pts, pick)
 	if err != nil {
 		return err
@@ -216,8 +216,8 @@ func svgOpen(s *svgWriter, w, h float64, title string) {
 	s.p(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#ffffff"/>`+"\n", w, h)
 }
 
-func pickFeatures(p viewdb.BurnUpPoint) viewdb.Counts { return p.Features }
-func pickTests(p viewdb.BurnUpPoint) viewdb.Counts    { return p.Tests }
+func pickFeatures(p viewdb.BurnUpPoint) viewdb.StatusCounts { return p.Features }
+func pickTests(p viewdb.BurnUpPoint) viewdb.StatusCounts    { return p.Tests }
 
 // SVG writes the report's chart as one self-contained SVG image (no
 // scripts, no external fonts or styles): the burn-up of features and the

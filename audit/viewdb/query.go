@@ -12,8 +12,7 @@ import (
 
 // Item is one item as the show and list commands print it.
 type Item struct {
-	Kind            ledger.Kind    `json:"kind"`
-	ID              int            `json:"id"`
+	ledger.ItemKey
 	Status          ledger.Status  `json:"status"`
 	Batch           int            `json:"batch_id,omitempty"`
 	Removed         bool           `json:"removed,omitempty"`
@@ -28,7 +27,7 @@ type Item struct {
 
 // ItemOf is the Item that it shows.
 func ItemOf(it *ledger.ItemState) Item {
-	out := Item{Kind: it.Key.Kind, ID: it.Key.ID, Status: it.Status, Batch: it.Batch, Removed: it.Removed,
+	out := Item{ItemKey: it.Key, Status: it.Status, Batch: it.Batch, Removed: it.Removed,
 		Reason: it.Reason, Conflict: it.Conflict, UpstreamChanged: it.UpstreamChanged,
 		CompleteEntry: it.CompleteEntry, Checkpoint: it.Checkpoint, Mapping: it.Mapping}
 	if it.Conflict {
@@ -91,12 +90,12 @@ func (v *View) List(kind ledger.Kind, f ListFilter) ([]Item, error) {
 	return out, rows.Err()
 }
 
-// Counts are item counts by status.
-type Counts map[ledger.Status]int
+// StatusCounts are item counts by status (gates.Counts are a test run's).
+type StatusCounts map[ledger.Status]int
 
 // zeroCounts has every status, at zero, so that JSON shows them all.
-func zeroCounts() Counts {
-	c := Counts{}
+func zeroCounts() StatusCounts {
+	c := StatusCounts{}
 	for _, st := range ledger.Statuses() {
 		c[st] = 0
 	}
@@ -104,7 +103,7 @@ func zeroCounts() Counts {
 }
 
 // Total is the number of items counted.
-func (c Counts) Total() int {
+func (c StatusCounts) Total() int {
 	n := 0
 	for _, v := range c {
 		n += v
@@ -118,8 +117,8 @@ type Batch struct {
 	Name     string             `json:"name"`
 	Status   ledger.BatchStatus `json:"status"`
 	Depends  []int              `json:"depends"`
-	Features Counts             `json:"features"`
-	Tests    Counts             `json:"tests"`
+	Features StatusCounts       `json:"features"`
+	Tests    StatusCounts       `json:"tests"`
 	// Ready says that every dependency is complete.
 	Ready bool `json:"ready"`
 	// OpenDeps lists the dependencies that are not complete.
@@ -208,8 +207,7 @@ func (v *View) Batch(id int) (*Batch, error) {
 
 // HistoryRow is one recorded move of an item, with the entry's evidence.
 type HistoryRow struct {
-	Kind ledger.Kind   `json:"kind"`
-	ID   int           `json:"id"`
+	ledger.ItemKey
 	From ledger.Status `json:"from"`
 	To   ledger.Status `json:"to"`
 	// Actor is the entry's signer (the transitions table's actor column);
@@ -235,7 +233,7 @@ func (v *View) History(k ledger.ItemKey) ([]HistoryRow, error) {
 func (v *View) allHistory() (map[ledger.ItemKey][]HistoryRow, error) {
 	out := map[ledger.ItemKey][]HistoryRow{}
 	err := v.scanHistory("", nil, func(r HistoryRow) {
-		k := ledger.ItemKey{Kind: r.Kind, ID: r.ID}
+		k := r.ItemKey
 		out[k] = append(out[k], r)
 	})
 	return out, err

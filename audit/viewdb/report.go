@@ -74,8 +74,8 @@ type Totals struct {
 	Total int `json:"total"`
 	// Removed counts the items whose source declaration is gone; they are
 	// counted in Total and Status as well.
-	Removed int    `json:"removed"`
-	Status  Counts `json:"status"`
+	Removed int          `json:"removed"`
+	Status  StatusCounts `json:"status"`
 }
 
 // Open counts the items neither verified nor deferred.
@@ -83,16 +83,13 @@ func (t Totals) Open() int { return t.Total - t.Status[ledger.Verified] - t.Stat
 
 // ReportItem is one item listed by the report.
 type ReportItem struct {
-	Kind         ledger.Kind   `json:"kind"`
-	ID           int           `json:"id"`
-	Status       ledger.Status `json:"status"`
-	Batch        int           `json:"batch_id,omitempty"`
-	SourceFile   string        `json:"source_file,omitempty"`
-	SourceSymbol string        `json:"source_symbol,omitempty"`
-	TargetFile   string        `json:"target_file,omitempty"`
-	TargetSymbol string        `json:"target_symbol,omitempty"`
-	Reason       string        `json:"reason,omitempty"`
-	Heads        []ledger.Head `json:"heads,omitempty"`
+	ledger.ItemKey
+	Status ledger.Status `json:"status"`
+	Batch  int           `json:"batch_id,omitempty"`
+	// Mapping holds the source and target files and symbols only.
+	ledger.Mapping
+	Reason string        `json:"reason,omitempty"`
+	Heads  []ledger.Head `json:"heads,omitempty"`
 }
 
 // Activity is one ledger entry in the report's recent activity (without

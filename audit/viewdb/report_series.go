@@ -13,9 +13,9 @@ import (
 // BurnUpPoint is the state at the end of one day (UTC): how many features
 // and how many tests were in each status.
 type BurnUpPoint struct {
-	Day      string `json:"day"`
-	Features Counts `json:"features"`
-	Tests    Counts `json:"tests"`
+	Day      string       `json:"day"`
+	Features StatusCounts `json:"features"`
+	Tests    StatusCounts `json:"tests"`
 }
 
 // WeekVelocity is how many items became verified (net of demotions) in
@@ -49,9 +49,9 @@ type SignerActivity struct {
 	Signer  string `json:"signer"`
 	Entries int    `json:"entries"`
 	// Moves counts the item moves the signer recorded, by target status.
-	Moves Counts `json:"moves"`
-	First string `json:"first"`
-	Last  string `json:"last"`
+	Moves StatusCounts `json:"moves"`
+	First string       `json:"first"`
+	Last  string       `json:"last"`
 }
 
 // forecastWeeks is how many weeks of velocity the forecast averages.
@@ -100,7 +100,7 @@ func (v *View) burnUp(totals map[ledger.Kind]int) ([]BurnUpPoint, error) {
 		return a.key.ID < b.key.ID
 	})
 	status := map[ledger.ItemKey]ledger.Status{}
-	counts := map[ledger.Kind]Counts{ledger.Feature: zeroCounts(), ledger.Test: zeroCounts()}
+	counts := map[ledger.Kind]StatusCounts{ledger.Feature: zeroCounts(), ledger.Test: zeroCounts()}
 	out := []BurnUpPoint{}
 	point := func(day string) BurnUpPoint {
 		p := BurnUpPoint{Day: day}

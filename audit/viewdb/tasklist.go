@@ -18,7 +18,7 @@ type Task struct {
 	Status         ledger.TaskStatus `json:"status"`
 	StartedEntry   string            `json:"started_entry,omitempty"`
 	CompletedEntry string            `json:"completed_entry,omitempty"`
-	Items          Counts            `json:"items"`
+	Items          StatusCounts      `json:"items"`
 	LastMoveClock  uint64            `json:"last_move_clock,omitempty"`
 	PlanEntry      string            `json:"plan_entry"`
 }

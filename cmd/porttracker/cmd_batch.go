@@ -148,7 +148,7 @@ func joinInts(ids []int) string {
 	return strings.Join(s, ", ")
 }
 
-func countsText(c viewdb.Counts) string {
+func countsText(c viewdb.StatusCounts) string {
 	var parts []string
 	for _, st := range []ledger.Status{ledger.NotStarted, ledger.Stub, ledger.Complete, ledger.Verified, ledger.Deferred} {
 		if c[st] > 0 {
