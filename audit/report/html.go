@@ -65,7 +65,7 @@ func reportTemplate() *template.Template {
 	return template.Must(template.New("report").Funcs(template.FuncMap{
 		"n":       numfmt.Thousands,
 		"pct":     percent,
-		"short":   shortID,
+		"short":   ledger.ShortID,
 		"color":   func(st ledger.Status) template.CSS { return template.CSS(statusColor(st)) },
 		"bar":     htmlBar,
 		"total":   func(c viewdb.StatusCounts) int { return c.Total() },

@@ -134,7 +134,7 @@ func Markdown(w io.Writer, r *viewdb.Report) error {
 		for _, it := range r.Conflicts {
 			heads := make([]string, len(it.Heads))
 			for i, h := range it.Heads {
-				heads[i] = fmt.Sprintf("%s by %s in %s", h.To, mdText(h.Signer), mdCode(shortID(h.Entry)))
+				heads[i] = fmt.Sprintf("%s by %s in %s", h.To, mdText(h.Signer), mdCode(ledger.ShortID(h.Entry)))
 			}
 			p("| %s %d | %s | %s | %s |\n", it.Kind, it.ID, it.Status, batchCell(it.Batch), strings.Join(heads, "; "))
 		}
@@ -179,7 +179,7 @@ func Markdown(w io.Writer, r *viewdb.Report) error {
 			if a.Reason != "" && !strings.Contains(a.Summary, a.Reason) {
 				summary += " — " + mdText(a.Reason)
 			}
-			p("| %s | %s | %s | %s |\n", mdText(a.Time), mdText(a.Signer), mdCode(shortID(a.ID)), summary)
+			p("| %s | %s | %s | %s |\n", mdText(a.Time), mdText(a.Signer), mdCode(ledger.ShortID(a.ID)), summary)
 		}
 	}
 	return bw.Flush()

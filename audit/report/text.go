@@ -64,13 +64,6 @@ func batchCell(id int) string {
 	return strconv.Itoa(id)
 }
 
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 func location(file, symbol string) string {
 	switch {
 	case file == "" && symbol == "":
