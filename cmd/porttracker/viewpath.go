@@ -11,7 +11,7 @@ import (
 // working tree, inside its .git directory, or a file git tracks: the view
 // is a derived cache, and a command that refreshes it must not overwrite
 // the user's files. What the file itself holds is checked by
-// audit.OpenView.
+// viewdb.OpenView.
 func (e *env) checkViewPath(p string) error {
 	abs, err := filepath.Abs(p)
 	if err != nil {

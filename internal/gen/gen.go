@@ -2,7 +2,7 @@
 // for trying porttracker at scale.
 //
 // Generate writes every entry through the real write path: ledger.Writer
-// with an audit.View (porting.db) in each of several clones of one
+// with an viewdb.View (porting.db) in each of several clones of one
 // repository, which exchange their ledgers the way porttracker sync does
 // (fetch, merge, push). The rules of the status model are checked at every
 // write, so a generated ledger audits clean.
