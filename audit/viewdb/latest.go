@@ -102,6 +102,35 @@ func (v *View) checkLatest(it *ledger.ItemState) error {
 	return nil
 }
 
+// checkRed checks the red run an item row cites (a complete needs one since
+// the item's claim): a red entry of this feature at the code commit the row
+// gives, written, while the item is claimed, after the claim.
+func (v *View) checkRed(it *ledger.ItemState) error {
+	if it.RedEntry == "" && it.RedCommit == "" {
+		return nil
+	}
+	e, err := v.entry(it.RedEntry)
+	if err != nil {
+		return err
+	}
+	if e == nil || e.Kind != ledger.KindRed || e.Red == nil || it.Key.Kind != ledger.Feature || e.Red.Feature != it.Key.ID ||
+		e.Evidence == nil || e.Evidence.CodeCommit != it.RedCommit {
+		return disagree("%s: entry %s, which the view gives as its red run, is not a red run of it at %s", it.Key, cited(it.RedEntry), short(it.RedCommit))
+	}
+	if v.q != v.db || it.Status != ledger.Stub {
+		// Past the claim, the red run came before the move that left it.
+		return nil
+	}
+	for _, h := range it.Heads {
+		if later, err := v.after(h.Entry, it.RedEntry); err != nil {
+			return err
+		} else if !later {
+			return disagree("%s: its red run %s came before entry %s, which last moved it", it.Key, short(it.RedEntry), short(h.Entry))
+		}
+	}
+	return nil
+}
+
 // checkDefinition checks an item row's mapping and batch against the
 // inventory entries it cites (DefEntry, BatchEntry) and those not in their
 // history: the cited entry says what the row says, and no later one says

@@ -101,6 +101,8 @@ func TestChecksBeforeDecision(t *testing.T) {
 		{"task IDs changed", `UPDATE tasks SET ids = '1,3' WHERE batch_id = 2`, "batch 2: its tasks in the view are not what plan entry", tasks},
 		{"plan uncited", `UPDATE batches SET plan_entry = '' WHERE id = 2`, "batch 2 has tasks in the view, but cites no plan entry", tasks},
 		{"tasks deleted", `UPDATE batches SET plan_entry = '' WHERE id = 2; DELETE FROM tasks WHERE batch_id = 2`, "batch 2 has no plan in the view, but entry", tasks},
+		{"red run forged", `UPDATE features SET red_entry = (SELECT id FROM entries WHERE kind = 'inventory' LIMIT 1), red_commit = 'abc' WHERE id = 2`,
+			"feature 2: entry", item(2, func(it *ledger.ItemState) bool { return it.RedEntry == "" })},
 		{"bulk load", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2 is not_started in the view, but entry", bulk},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

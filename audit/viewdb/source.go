@@ -59,13 +59,16 @@ func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 }
 
 // checkItem checks an item row against the entries it cites: its moves
-// (ledger.CheckItemRow), that they are its last (checkLatest), and its
-// mapping and batch (checkDefinition).
+// (ledger.CheckItemRow), that they are its last (checkLatest), its red run
+// (checkRed), and its mapping and batch (checkDefinition).
 func (v *View) checkItem(it *ledger.ItemState) error {
 	if err := ledger.CheckItemRow(it, v.entry); err != nil {
 		return err
 	}
 	if err := v.checkLatest(it); err != nil {
+		return err
+	}
+	if err := v.checkRed(it); err != nil {
 		return err
 	}
 	return v.checkDefinition(it)
