@@ -69,6 +69,16 @@ func (in *integrity) invIndexOf(id string, e *ledger.Entry) *invIndex {
 	return x
 }
 
+// rowIndex returns the ledger index that a row a decision rests on is
+// checked against, or nil within a refresh, whose rows lag the head by what
+// it is replaying and are not checked.
+func (v *View) rowIndex() (*ledgerIndex, error) {
+	if v.q != v.db {
+		return nil, nil
+	}
+	return v.index()
+}
+
 // index returns the ledger index at the view's head, reading the head's
 // entries the first time it is asked for at that head.
 func (v *View) index() (*ledgerIndex, error) {

@@ -67,15 +67,11 @@ func (v *View) after(id, other string) (bool, error) {
 // the row cites, is outside their history. A row that says the item never
 // moved is held to it: no entry of the ledger moves it.
 func (v *View) checkLatest(it *ledger.ItemState) error {
-	if v.q != v.db {
-		// Within a refresh the rows lag the head by what it is replaying.
-		return nil
-	}
-	if err := v.checkPolicyLatest(); err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
-	idx, err := v.index()
-	if err != nil {
+	if err := v.checkPolicyLatest(); err != nil {
 		return err
 	}
 	moves := idx.moves[it.Key]
@@ -137,12 +133,9 @@ func (v *View) checkRed(it *ledger.ItemState) error {
 // otherwise. A row in no batch is held to it: no inventory entry lists the
 // item in one.
 func (v *View) checkDefinition(it *ledger.ItemState) error {
-	if v.q != v.db {
-		return nil
-	}
 	k := it.Key
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
 	same := func(d ledger.ItemDef) bool { return d.Mapping == it.Mapping && d.Removed == it.Removed }
@@ -196,11 +189,8 @@ func (v *View) checkDefinition(it *ledger.ItemState) error {
 // checkUndefined checks that an item the view has no row for is defined
 // by no inventory entry.
 func (v *View) checkUndefined(k ledger.ItemKey) error {
-	if v.q != v.db {
-		return nil
-	}
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
 	for _, id := range idx.inventory {
@@ -214,14 +204,11 @@ func (v *View) checkUndefined(k ledger.ItemKey) error {
 // checkBatchDef checks a batch row's name and dependencies against the
 // inventory entry that defined it (DefEntry) and those not in its history.
 func (v *View) checkBatchDef(b *ledger.BatchState) error {
-	if v.q != v.db {
-		return nil
-	}
-	if err := v.checkPolicyLatest(); err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
-	idx, err := v.index()
-	if err != nil {
+	if err := v.checkPolicyLatest(); err != nil {
 		return err
 	}
 	same := func(d ledger.BatchDef) bool { return d.Name == b.Name && sameInts(d.Depends, b.Depends) }
@@ -250,11 +237,8 @@ func (v *View) checkBatchDef(b *ledger.BatchState) error {
 // the candidates for its members, each of which a reader then loads (and
 // so checks) to see whether it is still there.
 func (v *View) listedIn(id int) ([]ledger.ItemKey, error) {
-	if v.q != v.db {
-		return nil, nil
-	}
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return nil, err
 	}
 	var out []ledger.ItemKey
@@ -334,11 +318,8 @@ func (v *View) checkPolicy(p *ledger.Policy, id string) error {
 // view has no policy). It runs with the first row a decision rests on, so
 // that commands which decide nothing do not pay for the ledger's index.
 func (v *View) checkPolicyLatest() error {
-	if v.q != v.db {
-		return nil
-	}
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
 	if v.integ.policyChecked == idx.head && !idx.head.IsZero() {
@@ -370,11 +351,8 @@ func (v *View) checkPolicyLatest() error {
 // has the entry that starts it at the clock the row gives and none that
 // completes it, a complete one an entry that completes it as well.
 func (v *View) checkBatchStatus(b *ledger.BatchState) error {
-	if v.q != v.db {
-		return nil
-	}
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
 	started, completed := false, false

@@ -21,11 +21,8 @@ type taskKey struct {
 // of a task's last move, which a task's completion compares checkpoints
 // with, is left to audit's full replay.)
 func (v *View) checkTasks(b *ledger.BatchState) error {
-	if v.q != v.db {
-		return nil
-	}
-	idx, err := v.index()
-	if err != nil {
+	idx, err := v.rowIndex()
+	if idx == nil {
 		return err
 	}
 	if b.Plan == "" {
