@@ -40,6 +40,7 @@ import (
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
@@ -269,7 +270,7 @@ func signerN(b *testing.B, dir string, n int) *sshkey.Signer {
 // the gates: open and refresh the view, check the move against the rules,
 // then write it through Writer.Append. view, when set, wraps the view the
 // writer is given. It returns how long the preflight and the write took.
-func update(dir string, sg *sshkey.Signer, t target, view func(*viewdb.View) ledger.View) (pre, write time.Duration, err error) {
+func update(dir string, sg *sshkey.Signer, t target, view func(*viewdb.View) branch.View) (pre, write time.Duration, err error) {
 	start := time.Now()
 	s, err := open(dir)
 	if err != nil {
@@ -292,8 +293,8 @@ func update(dir string, sg *sshkey.Signer, t target, view func(*viewdb.View) led
 		return 0, 0, err
 	}
 	mid := time.Now()
-	w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
-	var v ledger.View = s.view
+	w := &branch.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
+	var v branch.View = s.view
 	if view != nil {
 		v = view(s.view)
 	}
@@ -423,7 +424,7 @@ func BenchmarkRefreshOneEntry(b *testing.B) {
 	s := mustOpen(b, dir)
 	t := findTarget(b, s.view)
 	s.close()
-	if _, _, err := update(dir, signer(b, dir), t, func(v *viewdb.View) ledger.View { return saveOnlyHead{v} }); err != nil {
+	if _, _, err := update(dir, signer(b, dir), t, func(v *viewdb.View) branch.View { return saveOnlyHead{v} }); err != nil {
 		b.Fatal(err)
 	}
 	behind := filepath.Join(b.TempDir(), "behind.db")
@@ -602,7 +603,7 @@ func benchSync(b *testing.B, res *gen.Result, prepare func(local, other string))
 			b.Fatalf("verify: %v %v", err, findings)
 		}
 		t2 := time.Now()
-		w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
+		w := &branch.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 		m, err := w.Merge(rh)
 		if err != nil || m.FastForward || m.UpToDate {
 			b.Fatalf("merge: %v %+v", err, m)
@@ -785,7 +786,7 @@ func BenchmarkImport7500(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer v.Close()
-			w := &ledger.Writer{Store: s, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
+			w := &branch.Writer{Store: s, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 			if _, err := w.Init(v, "alice@example.com"); err != nil {
 				b.Fatal(err)
 			}
@@ -803,7 +804,7 @@ func BenchmarkImport7500(b *testing.B) {
 		if probe, err := ledger.BuildInventory(st, "import bench", features, tests, batches); err != nil || probe == nil {
 			b.Fatalf("inventory: %v", err)
 		}
-		w := &ledger.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
+		w := &branch.Writer{Store: s.store, Signer: sg, Author: gitstore.Author{Name: "alice", Email: "alice@example.com"}}
 		if _, err := w.Append(s.view, func(st *ledger.State) (*ledger.Entry, error) {
 			return ledger.BuildInventory(st, "import bench", features, tests, batches)
 		}); err != nil {

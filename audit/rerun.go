@@ -13,6 +13,7 @@ import (
 
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -52,7 +53,7 @@ func (e *UsageError) Error() string { return e.Msg }
 // with gate evidence, in replay order. Entries the replay refuses (audit
 // reports them) are not re-run.
 func RerunCases(store *gitstore.Store, head plumbing.Hash, sel RerunSelection) ([]RerunCase, error) {
-	col, err := ledger.Collect(store, head, nil)
+	col, err := branch.Collect(store, head, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -114,7 +115,7 @@ func TestRerunCases(t *testing.T) {
 	}
 
 	// An entry without evidence cannot be named.
-	col, err := ledger.Collect(store, head, nil)
+	col, err := branch.Collect(store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

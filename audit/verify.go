@@ -11,6 +11,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
@@ -59,7 +60,7 @@ type verified struct {
 
 func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc string) (bool, error)) (*Result, *verified, error) {
 	res := &Result{Head: head.String(), Findings: []ledger.Finding{}, Conflicts: []viewdb.Item{}}
-	col, err := ledger.Collect(store, head, nil)
+	col, err := branch.Collect(store, head, nil)
 	if err != nil {
 		return nil, nil, err
 	}

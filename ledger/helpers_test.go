@@ -4,43 +4,20 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"testing"
-	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
-// replayView is a View that replays the whole ledger for every write: the
-// simplest correct view, and the oracle the incremental one is held to.
-type replayView struct {
-	store *gitstore.Store
-	saved int
-}
+// The tests that write through git are ledger/branch's; these helpers make
+// the values the rules' own tests need.
 
-func (v *replayView) StateAt(head plumbing.Hash) (*State, error) {
-	st := NewState(nil)
-	if head.IsZero() {
-		return st, nil
-	}
-	col, err := Collect(v.store, head, nil)
-	if err != nil {
-		return nil, err
-	}
-	refused, err := Replay(col, head, st)
-	if err != nil {
-		return nil, err
-	}
-	if len(refused) > 0 {
-		return nil, &RuleError{Msg: refused[0].Msg}
-	}
-	return st, nil
+// history names made-up code commits: each is an ancestor of the next.
+var history = []string{
+	"1111111111111111111111111111111111111111",
+	"2222222222222222222222222222222222222222",
 }
-
-func (v *replayView) Save(*State, plumbing.Hash, ...*Record) error { v.saved++; return nil }
 
 func newKey(t testing.TB) *sshkey.Signer {
 	t.Helper()
@@ -55,67 +32,10 @@ func newKey(t testing.TB) *sshkey.Signer {
 	return sshkey.NewSigner(s, "test key")
 }
 
-// newLedger makes a repository with an initialized ledger whose first
-// signer is alice.
-func newLedger(t testing.TB) (dir string, w *Writer) {
-	t.Helper()
-	dir = t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	return dir, initLedger(t, dir, newKey(t))
+func evidenceAt(commit string, gates ...GateResult) *Evidence {
+	return &Evidence{CodeCommit: commit, Gates: gates}
 }
 
-func initLedger(t testing.TB, dir string, key *sshkey.Signer) *Writer {
-	t.Helper()
-	store, err := gitstore.Open(dir, DefaultBranch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	store.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
-	w := &Writer{Store: store, Signer: key, Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
-	if _, err := w.Init(&replayView{store: store}, "alice@example.com"); err != nil {
-		t.Fatal(err)
-	}
-	return w
-}
-
-// appendEntry appends a fixed entry.
-func appendEntry(t testing.TB, w *Writer, e *Entry) *Record {
-	t.Helper()
-	rec, err := w.Append(&replayView{store: w.Store}, func(*State) (*Entry, error) { cp := *e; return &cp, nil })
-	if err != nil {
-		t.Fatalf("append %s: %v", e.Summary, err)
-	}
-	return rec
-}
-
-// sampleInventory defines features 1-5 and test 1 in batch 1, and batch 2
-// (features 6-7) depending on it.
-func sampleInventory() *Entry {
-	e := &Entry{Kind: KindInventory, Summary: "inventory"}
-	for id := 1; id <= 7; id++ {
-		e.Features = append(e.Features, ItemDef{ID: id, Mapping: Mapping{SourceFile: "a.go", SourceSymbol: "F", TargetFile: "a.go", TargetSymbol: "F", TestFilter: "TestF"}})
-	}
-	e.Tests = []ItemDef{{ID: 1, Mapping: Mapping{SourceSymbol: "TestF", TargetFile: "a_test.go", TargetSymbol: "TestF"}}}
-	e.Batches = []BatchDef{{ID: 1, Name: "one", Features: "1-5", Tests: "1"}, {ID: 2, Name: "two", Depends: []int{1}, Features: "6-7"}}
-	return e
-}
-
-func passingEvidence(gates ...string) *Evidence {
-	ev := &Evidence{CodeCommit: "0123456789abcdef0123456789abcdef01234567"}
-	for _, g := range gates {
-		ev.Gates = append(ev.Gates, GateResult{Name: g, OK: true, Parsed: true, Passed: 1})
-	}
-	return ev
-}
-
-func mustHead(t testing.TB, w *Writer) plumbing.Hash {
-	t.Helper()
-	h, err := w.Store.Head()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
+func ok(name string) GateResult {
+	return GateResult{Name: name, OK: true, Parsed: true, Passed: 1}
 }

@@ -18,13 +18,19 @@ func BuildInventory(st *State, source string, features, tests []ItemDef, batches
 // two, each cheap to sign, store, fetch and replay.
 const InventoryChunk = 5000
 
-// InventoryEntries is the build function of Writer.AppendAll that brings
+// InventoryEntries is the build function of branch.Writer.AppendAll that brings
 // the state to the given definitions, leaving out what is already so: the
 // changed items, features first, InventoryChunk to an entry, and the
 // changed batches with the last of them (a batch may list items defined in
 // the entries before it).
 func InventoryEntries(source string, features, tests []ItemDef, batches []BatchDef) func(st *State, i int) (*Entry, error) {
-	return inventoryRun(source, features, tests, batches, InventoryChunk)
+	return ChunkedInventoryEntries(InventoryChunk, source, features, tests, batches)
+}
+
+// ChunkedInventoryEntries is InventoryEntries with at most chunk items to
+// an entry.
+func ChunkedInventoryEntries(chunk int, source string, features, tests []ItemDef, batches []BatchDef) func(st *State, i int) (*Entry, error) {
+	return inventoryRun(source, features, tests, batches, chunk)
 }
 
 func inventoryRun(source string, features, tests []ItemDef, batches []BatchDef, chunk int) func(st *State, i int) (*Entry, error) {

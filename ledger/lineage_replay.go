@@ -9,7 +9,7 @@ import (
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
-// Replay replays a whole ledger, read by Collect(s, head, nil), into st:
+// Replay replays a whole ledger, read by branch.Collect(s, head, nil), into st:
 // records whose clocks are not derived from their history are refused,
 // the signers in force for each entry come from its commit's ancestry, and
 // entries concurrent with their signer's revocation are refused (a first

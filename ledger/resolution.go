@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // KindResolution settles a revocation conflict: the entries a revoked
@@ -147,36 +143,6 @@ type ResolvedError struct{ Entry, Resolution string }
 
 func (e *ResolvedError) Error() string {
 	return fmt.Sprintf("entry %s: rejected by resolution %s", short(e.Entry), short(e.Resolution))
-}
-
-// resolutionSigners replays the ledger with the resolution rec committed on
-// tip (a commit that no ref names): a resolution that replay would refuse is
-// refused before it is written, and the allowed_signers its commit must
-// carry (the signers in force once its decisions apply) is returned.
-func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *Record, files map[string][]byte) ([]byte, error) {
-	trial, err := w.Store.CommitFiles(tip, files, rec.Entry.Summary, w.Author, w.Signer)
-	if err != nil {
-		return nil, err
-	}
-	col, err := Collect(w.Store, trial, nil)
-	if err != nil {
-		return nil, err
-	}
-	st := NewState(nil)
-	refused, err := Replay(col, trial, st)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range refused {
-		if f.Entry == rec.ID {
-			return nil, &RuleError{Msg: f.Msg}
-		}
-	}
-	signers, err := st.ActiveSigners()
-	if err != nil {
-		return nil, err
-	}
-	return sshkey.FormatAllowedSigners(signers), nil
 }
 
 // ConflictError is the refusal of an entry concurrent with its signer's

@@ -6,6 +6,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -25,7 +26,7 @@ func (v *View) TryNew(head plumbing.Hash, check func(col *ledger.Collected, st *
 		return false, err
 	}
 	defer known.Close()
-	col, err := ledger.Collect(v.store, head, func(h plumbing.Hash) bool {
+	col, err := branch.Collect(v.store, head, func(h plumbing.Hash) bool {
 		var one int
 		return known.QueryRow(h.String()).Scan(&one) == nil
 	})

@@ -14,6 +14,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -287,7 +288,7 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 		defer known.Close()
 		reached := false
 		var qerr error
-		col, err := ledger.Collect(v.store, head, func(h plumbing.Hash) bool {
+		col, err := branch.Collect(v.store, head, func(h plumbing.Hash) bool {
 			if h == cur {
 				reached = true
 			}
@@ -501,7 +502,7 @@ func (v *View) undo(tx *sql.Tx, entry string) error {
 
 // rebuild replays the whole ledger in memory and writes the view anew.
 func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
-	col, err := ledger.Collect(v.store, head, nil)
+	col, err := branch.Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
@@ -45,7 +46,7 @@ func clone(t *testing.T, f *viewtest.Fixture, identity string) *viewtest.Fixture
 		t.Fatal(err)
 	}
 	store.Now = f.W.Store.Now
-	g := &viewtest.Fixture{T: t, Now: f.Now, First: true, W: &ledger.Writer{Store: store, Signer: signer, Author: gitstore.Author{Name: identity, Email: identity}}}
+	g := &viewtest.Fixture{T: t, Now: f.Now, First: true, W: &branch.Writer{Store: store, Signer: signer, Author: gitstore.Author{Name: identity, Email: identity}}}
 	if g.V, err = viewdb.OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}

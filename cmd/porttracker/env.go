@@ -12,6 +12,7 @@ import (
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
@@ -172,12 +173,12 @@ func (e *env) requireLedger() error {
 }
 
 // writer loads the signing key and returns a ledger writer.
-func (e *env) writer() (*ledger.Writer, error) {
+func (e *env) writer() (*branch.Writer, error) {
 	signer, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: e.c.String("key"), RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	w := &ledger.Writer{Store: e.store, Signer: signer, Author: e.author(), Contains: e.contains}
+	w := &branch.Writer{Store: e.store, Signer: signer, Author: e.author(), Contains: e.contains}
 	return w, nil
 }
 

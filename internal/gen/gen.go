@@ -1,7 +1,7 @@
 // Package gen generates realistic porttracker ledgers, for benchmarks and
 // for trying porttracker at scale.
 //
-// Generate writes every entry through the real write path: ledger.Writer
+// Generate writes every entry through the real write path: branch.Writer
 // with an viewdb.View (porting.db) in each of several clones of one
 // repository, which exchange their ledgers the way porttracker sync does
 // (fetch, merge, push). The rules of the status model are checked at every
@@ -31,6 +31,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
@@ -194,7 +195,7 @@ type worker struct {
 	key      string
 	store    *gitstore.Store
 	view     *viewdb.View
-	w        *ledger.Writer
+	w        *branch.Writer
 	// known are the batches this clone's ledger has as complete.
 	known map[int]bool
 	// batch is the batch it works on (nil: none).
@@ -290,7 +291,7 @@ func (g *generator) setUp() error {
 			return err
 		}
 		wk.key = path
-		wk.w = &ledger.Writer{Signer: sg, Author: author(n)}
+		wk.w = &branch.Writer{Signer: sg, Author: author(n)}
 		pub := sshkey.AuthorizedKey(sg.PublicKey())
 		if err := g.append(main, func(*ledger.State) (*ledger.Entry, error) {
 			return ledger.BuildSigner(wk.identity, pub, ledger.ActionAdd)
@@ -366,7 +367,7 @@ func (g *generator) newWorker(n int, dir string) (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk := &worker{n: n, identity: identity(n), key: path, w: &ledger.Writer{Signer: sg, Author: author(n)}}
+	wk := &worker{n: n, identity: identity(n), key: path, w: &branch.Writer{Signer: sg, Author: author(n)}}
 	return wk, g.openWorker(wk, dir)
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
-// branch is the ledger branch of the tests' repositories.
-const branch = "porting-ledger"
+// ledgerBranch is the ledger branch of the tests' repositories.
+const ledgerBranch = "porting-ledger"
 
 // stockGit runs stock git with args and returns its trimmed output.
 func stockGit(t *testing.T, args ...string) string {
@@ -46,7 +46,7 @@ func newWriter(t *testing.T) *writer {
 	t.Helper()
 	dir := t.TempDir()
 	stockGit(t, "init", "-q", dir)
-	s, err := gitstore.Open(dir, branch)
+	s, err := gitstore.Open(dir, ledgerBranch)
 	if err != nil {
 		t.Fatal(err)
 	}

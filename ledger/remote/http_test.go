@@ -99,10 +99,10 @@ func TestHTTPRemote(t *testing.T) {
 	if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
 		t.Fatal(err)
 	}
-	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != head.String() {
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+ledgerBranch); got != head.String() {
 		t.Fatalf("the remote's branch is at %s, want %s", got, head)
 	}
-	if got := stockGit(t, "-C", w.dir, "rev-parse", "refs/remotes/origin/"+branch); got != head.String() {
+	if got := stockGit(t, "-C", w.dir, "rev-parse", "refs/remotes/origin/"+ledgerBranch); got != head.String() {
 		t.Fatalf("the tracking ref is at %s, want %s", got, head)
 	}
 	if h, err := r.Head(ctx); err != nil || h != head {
@@ -119,7 +119,7 @@ func TestHTTPRemote(t *testing.T) {
 	}
 	stockGit(t, "-C", other.dir, "cat-file", "-e", head.String()+"^{tree}")
 	// A URL is tracked under the name sync gives it.
-	if got := stockGit(t, "-C", other.dir, "rev-parse", "refs/remotes/"+syncRemoteName+"/"+branch); got != head.String() {
+	if got := stockGit(t, "-C", other.dir, "rev-parse", "refs/remotes/"+syncRemoteName+"/"+ledgerBranch); got != head.String() {
 		t.Fatalf("the fetched ledger is tracked at %s, want %s", got, head)
 	}
 
@@ -141,7 +141,7 @@ func TestHTTPRemote(t *testing.T) {
 		if !strings.Contains(said.String(), "remote: porttracker: entry refused") {
 			t.Errorf("the hook's words did not come back as remote: lines: %q", said.String())
 		}
-		if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != old.String() {
+		if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+ledgerBranch); got != old.String() {
 			t.Fatalf("a refused push moved the remote's branch to %s", got)
 		}
 	})

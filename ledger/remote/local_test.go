@@ -40,10 +40,10 @@ func TestLocalRemote(t *testing.T) {
 	if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
 		t.Fatal(err)
 	}
-	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != head.String() {
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+ledgerBranch); got != head.String() {
 		t.Fatalf("the remote's branch is at %s, want %s", got, head)
 	}
-	if got := stockGit(t, "-C", w.dir, "rev-parse", "refs/remotes/origin/"+branch); got != head.String() {
+	if got := stockGit(t, "-C", w.dir, "rev-parse", "refs/remotes/origin/"+ledgerBranch); got != head.String() {
 		t.Fatalf("the tracking ref is at %s, want %s", got, head)
 	}
 	stockGit(t, "--git-dir", bare, "fsck", "--strict")
@@ -80,7 +80,7 @@ func TestLocalRemote(t *testing.T) {
 	if !strings.Contains(said.String(), "remote: entry refused: no thanks") {
 		t.Errorf("the hook's words were not passed on as remote: lines: %q", said.String())
 	}
-	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != head.String() {
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+ledgerBranch); got != head.String() {
 		t.Fatalf("a refused push moved the remote's branch to %s", got)
 	}
 	// Without the hook the same push goes through.
@@ -90,7 +90,7 @@ func TestLocalRemote(t *testing.T) {
 	if err := r.Push(ctx, old, next); err != nil {
 		t.Fatal(err)
 	}
-	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+branch); got != next.String() {
+	if got := stockGit(t, "--git-dir", bare, "rev-parse", "refs/heads/"+ledgerBranch); got != next.String() {
 		t.Fatalf("the remote's branch is at %s, want %s", got, next)
 	}
 }

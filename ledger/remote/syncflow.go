@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -28,7 +29,7 @@ type Sync struct {
 	View   Verifier
 	// Writer gives the writer that signs a merge commit; it is called only
 	// when the remote has a ledger.
-	Writer func() (*ledger.Writer, error)
+	Writer func() (*branch.Writer, error)
 }
 
 // Fetched is what the fetch and merge half of a sync did.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 	"github.com/porttracker/porttracker/ledger/sshkey"
@@ -47,7 +48,7 @@ func (v *replayView) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
 }
 
 func (v *replayView) replay(head plumbing.Hash, st *ledger.State) ([]ledger.Finding, error) {
-	col, err := ledger.Collect(v.store, head, nil)
+	col, err := branch.Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (v *replayView) replay(head plumbing.Hash, st *ledger.State) ([]ledger.Find
 type clone struct {
 	dir  string
 	s    *gitstore.Store
-	w    *ledger.Writer
+	w    *branch.Writer
 	view *replayView
 }
 
@@ -85,13 +86,13 @@ func newClone(t *testing.T) *clone {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &ledger.Writer{Store: s, Signer: sshkey.NewSigner(k, "test key"), Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
+	w := &branch.Writer{Store: s, Signer: sshkey.NewSigner(k, "test key"), Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
 	return &clone{dir: dir, s: s, w: w, view: &replayView{store: s}}
 }
 
 func (c *clone) sync(t *testing.T, r remote.Remote) *remote.Sync {
 	t.Helper()
-	return &remote.Sync{Store: c.s, Remote: r, View: c.view, Writer: func() (*ledger.Writer, error) { return c.w, nil }}
+	return &remote.Sync{Store: c.s, Remote: r, View: c.view, Writer: func() (*branch.Writer, error) { return c.w, nil }}
 }
 
 func open(t *testing.T, c *clone, name string) remote.Remote {

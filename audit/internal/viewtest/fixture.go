@@ -1,5 +1,5 @@
 // Package viewtest is the test fixture shared by audit and its packages: a
-// real ledger in a temporary git repository, written through ledger.Writer
+// real ledger in a temporary git repository, written through branch.Writer
 // with a fixed key and a fixed clock, and its porting.db view.
 package viewtest
 
@@ -17,6 +17,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
@@ -24,7 +25,7 @@ import (
 // Fixture is a real ledger in a temporary git repository and its view.
 type Fixture struct {
 	T *testing.T
-	W *ledger.Writer
+	W *branch.Writer
 	V *viewdb.View
 	// Now is the time the store's clock gives next.
 	Now  time.Time
@@ -58,7 +59,7 @@ func New(t *testing.T) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.W = &ledger.Writer{Store: store, Signer: sshkey.NewSigner(key, "test key"), Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
+	f.W = &branch.Writer{Store: store, Signer: sshkey.NewSigner(key, "test key"), Author: gitstore.Author{Name: "Alice", Email: "alice@example.com"}}
 	if f.V, err = viewdb.OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -17,8 +18,8 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 	_, w := newLedger(t)
 	bob := newKey(t)
 	carol := newKey(t)
-	add := func(w *Writer, id string, k *sshkey.Signer) *Record {
-		e, err := BuildSigner(id, k.AuthorizedKey(), ActionAdd)
+	add := func(w *Writer, id string, k *sshkey.Signer) *ledger.Record {
+		e, err := ledger.BuildSigner(id, k.AuthorizedKey(), ledger.ActionAdd)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +27,7 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 	}
 	add(w, "bob@example.com", bob)
 	base := mustHead(t, w)
-	rev, err := BuildSigner("bob@example.com", "", ActionRevoke)
+	rev, err := ledger.BuildSigner("bob@example.com", "", ledger.ActionRevoke)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +58,8 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := NewState(nil)
-		refused, err := Replay(col, m.Head, st)
+		st := ledger.NewState(nil)
+		refused, err := ledger.Replay(col, m.Head, st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,13 +91,13 @@ func TestClockRules(t *testing.T) {
 		ok    bool
 	}{{2, true}, {1, false}, {3, false}, {9223372036854775807, false}} {
 		c := *col
-		c.Records = append([]*Record(nil), col.Records...)
+		c.Records = append([]*ledger.Record(nil), col.Records...)
 		last := *c.Records[len(c.Records)-1]
 		e := *last.Entry
 		e.Clock = tt.clock
 		last.Entry = &e
 		c.Records[len(c.Records)-1] = &last
-		_, valid, findings, err := NewLineage(&c, nil)
+		_, valid, findings, err := ledger.NewLineage(&c, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -57,7 +58,7 @@ func TestRecoverAfterKill(t *testing.T) {
 	if err := git("update-ref", "refs/heads/porting-ledger", head.String()); err == nil || !strings.Contains(err.Error(), ".lock") {
 		t.Fatalf("git moved the branch past the dead writer's lock: %v", err)
 	}
-	store, err := gitstore.Open(dir, DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +84,14 @@ func TestRecoverAfterKill(t *testing.T) {
 // dieMidWrite takes porttracker's lock in dir, the ref lock and a
 // temporary pack, as a writer does in the middle of a write, and is killed.
 func dieMidWrite(dir string) {
-	store, err := gitstore.Open(dir, DefaultBranch)
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		os.Exit(3)
 	}
 	if _, err := store.Lock(); err != nil {
 		os.Exit(4)
 	}
-	ref := filepath.Join(store.GitDir(), filepath.FromSlash(plumbing.NewBranchReferenceName(DefaultBranch).String())) + ".lock"
+	ref := filepath.Join(store.GitDir(), filepath.FromSlash(plumbing.NewBranchReferenceName(ledger.DefaultBranch).String())) + ".lock"
 	if err := os.WriteFile(ref, []byte("0000\n"), 0o644); err != nil {
 		os.Exit(5)
 	}
@@ -104,7 +105,7 @@ func dieMidWrite(dir string) {
 // failingView is a View whose Save fails, as it does when the disk is full.
 type failingView struct{ replayView }
 
-func (v *failingView) Save(*State, plumbing.Hash, ...*Record) error {
+func (v *failingView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error {
 	return syscall.ENOSPC
 }
 
@@ -112,7 +113,7 @@ func (v *failingView) Save(*State, plumbing.Hash, ...*Record) error {
 // written; a view that cannot be saved (no space left) is a warning.
 func TestWriteSucceedsWhenViewSaveFails(t *testing.T) {
 	_, w := newLedger(t)
-	rec, err := w.Append(&failingView{replayView{store: w.Store}}, func(*State) (*Entry, error) { return sampleInventory(), nil })
+	rec, err := w.Append(&failingView{replayView{store: w.Store}}, func(*ledger.State) (*ledger.Entry, error) { return sampleInventory(), nil })
 	if err != nil {
 		t.Fatalf("the write failed after its ref moved: %v", err)
 	}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"github.com/go-git/go-git/v5/plumbing"

@@ -1,4 +1,4 @@
-package ledger_test
+package branch_test
 
 // Benchmarks of the parts of a full replay (what audit and a view rebuild
 // do) on the generated ledger of audit/bench_test.go: walking the
@@ -20,6 +20,7 @@ import (
 
 	"github.com/porttracker/porttracker/internal/gen"
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -72,7 +73,7 @@ func BenchmarkCollect(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		col, err := ledger.Collect(store, head, nil)
+		col, err := branch.Collect(store, head, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -88,7 +89,7 @@ func BenchmarkCollect(b *testing.B) {
 // empty in-memory State: the rules alone.
 func BenchmarkApply(b *testing.B) {
 	store, head, res := benchStore(b)
-	col, err := ledger.Collect(store, head, nil)
+	col, err := branch.Collect(store, head, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -17,13 +18,13 @@ import (
 // none twice, and the rules are checked against the state each write saw.
 func TestConcurrentWriters(t *testing.T) {
 	dir, w := newLedger(t)
-	inv := &Entry{Kind: KindInventory}
+	inv := &ledger.Entry{Kind: ledger.KindInventory}
 	for id := 1; id <= 41; id++ {
-		inv.Features = append(inv.Features, ItemDef{ID: id})
+		inv.Features = append(inv.Features, ledger.ItemDef{ID: id})
 	}
-	inv.Batches = []BatchDef{{ID: 1, Name: "all", Features: "1-41"}}
+	inv.Batches = []ledger.BatchDef{{ID: 1, Name: "all", Features: "1-41"}}
 	appendEntry(t, w, inv)
-	appendEntry(t, w, BuildBatch(1, ActionStart))
+	appendEntry(t, w, ledger.BuildBatch(1, ledger.ActionStart))
 	const writers, each = 4, 10
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*each*2)
@@ -31,7 +32,7 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			store, err := gitstore.Open(dir, DefaultBranch)
+			store, err := gitstore.Open(dir, ledger.DefaultBranch)
 			if err != nil {
 				errs <- err
 				return
@@ -39,13 +40,13 @@ func TestConcurrentWriters(t *testing.T) {
 			mine := &Writer{Store: store, Signer: w.Signer, Author: w.Author}
 			for i := 0; i < each; i++ {
 				id := g*each + i + 1
-				if err := move(mine, Feature, []int{id}, Stub, "", nil, ""); err != nil {
+				if err := move(mine, ledger.Feature, []int{id}, ledger.Stub, "", nil, ""); err != nil {
 					errs <- fmt.Errorf("writer %d, feature %d: %w", g, id, err)
 				}
 				// Every writer also tries the same move of a shared item:
 				// exactly one may succeed, the others must see it done.
 				if i == 0 {
-					errs <- move(mine, Feature, []int{41}, Deferred, fmt.Sprintf("writer %d", g), nil, "")
+					errs <- move(mine, ledger.Feature, []int{41}, ledger.Deferred, fmt.Sprintf("writer %d", g), nil, "")
 				}
 			}
 		}(g)
@@ -56,7 +57,7 @@ func TestConcurrentWriters(t *testing.T) {
 	for err := range errs {
 		switch {
 		case err == nil:
-		case IsRule(err) && (errorsContain(err, "already deferred") || errorsContain(err, "cannot move from deferred")):
+		case ledger.IsRule(err) && (errorsContain(err, "already deferred") || errorsContain(err, "cannot move from deferred")):
 			shared++
 		default:
 			t.Error(err)
@@ -98,7 +99,7 @@ func contains(s, sub string) bool {
 func TestRefLockLeftByOthers(t *testing.T) {
 	_, w := newLedger(t)
 	head := mustHead(t, w)
-	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", DefaultBranch+".lock")
+	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", ledger.DefaultBranch+".lock")
 	if err := os.WriteFile(lock, []byte("0000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestRefLockLeftByOthers(t *testing.T) {
 	if err := os.Chtimes(lock, old, old); err != nil {
 		t.Fatal(err)
 	}
-	_, err := w.Append(&replayView{store: w.Store}, func(*State) (*Entry, error) { return sampleInventory(), nil })
+	_, err := w.Append(&replayView{store: w.Store}, func(*ledger.State) (*ledger.Entry, error) { return sampleInventory(), nil })
 	if err == nil || !strings.Contains(err.Error(), lock) {
 		t.Fatalf("a write past another program's ref lock: %v", err)
 	}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
@@ -15,10 +16,10 @@ import (
 // at a ledger head, and a place to record the state after a write.
 type View interface {
 	// StateAt brings the view up to head and returns a State backed by it.
-	StateAt(head plumbing.Hash) (*State, error)
+	StateAt(head plumbing.Hash) (*ledger.State, error)
 	// Save records st, to which recs were applied (in order, each in a
 	// commit of its own, the last at head), as the state at head.
-	Save(st *State, head plumbing.Hash, recs ...*Record) error
+	Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error
 }
 
 // Writer appends entries to a ledger.
@@ -60,7 +61,7 @@ Run porttracker audit to replay and verify the whole history.
 
 // Init writes the genesis entry that names the first signer and creates
 // the ledger branch. It fails if the branch exists.
-func (w *Writer) Init(v View, identity string) (*Record, error) {
+func (w *Writer) Init(v View, identity string) (*ledger.Record, error) {
 	if err := sshkey.CheckIdentity(identity); err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Entry{Kind: KindGenesis, Identity: identity, Key: w.Signer.AuthorizedKey(),
+	e := &ledger.Entry{Kind: ledger.KindGenesis, Identity: identity, Key: w.Signer.AuthorizedKey(),
 		Summary: "genesis: first signer " + identity}
 	rec, file, err := w.seal(st, e, identity)
 	if err != nil {
@@ -98,15 +99,15 @@ func (w *Writer) Init(v View, identity string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rec, w.publish(v, st, plumbing.ZeroHash, tip, []*Record{rec})
+	return rec, w.publish(v, st, plumbing.ZeroHash, tip, []*ledger.Record{rec})
 }
 
 // Append builds an entry from the current state with build, checks it
 // against every rule, signs it, commits it and moves the branch. Nothing
 // is written if build or a rule refuses. If the branch moves under it, the
 // whole write (state, build, rules) is redone.
-func (w *Writer) Append(v View, build func(st *State) (*Entry, error)) (*Record, error) {
-	recs, err := w.AppendAll(v, func(st *State, i int) (*Entry, error) {
+func (w *Writer) Append(v View, build func(st *ledger.State) (*ledger.Entry, error)) (*ledger.Record, error) {
+	recs, err := w.AppendAll(v, func(st *ledger.State, i int) (*ledger.Entry, error) {
 		if i > 0 {
 			return nil, nil
 		}
@@ -131,7 +132,7 @@ func (w *Writer) Append(v View, build func(st *State) (*Entry, error)) (*Record,
 // in order, none when build made no entry. The records of a run of more
 // than one entry keep no file bytes (Payload and Armored are nil; the
 // ledger has them): a run may write hundreds of megabytes.
-func (w *Writer) AppendAll(v View, build func(st *State, i int) (*Entry, error)) ([]*Record, error) {
+func (w *Writer) AppendAll(v View, build func(st *ledger.State, i int) (*ledger.Entry, error)) ([]*ledger.Record, error) {
 	unlock, err := w.Store.Lock()
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func (w *Writer) AppendAll(v View, build func(st *State, i int) (*Entry, error))
 	}
 }
 
-func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)) ([]*Record, error) {
+func (w *Writer) appendOnce(v View, build func(st *ledger.State, i int) (*ledger.Entry, error)) ([]*ledger.Record, error) {
 	head, err := w.Store.Head()
 	if err != nil {
 		return nil, err
@@ -161,9 +162,9 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 		return nil, err
 	}
 	if me == nil {
-		return nil, &RuleError{Msg: NotSignerMessage(w.Author.Email, w.Signer)}
+		return nil, &ledger.RuleError{Msg: NotSignerMessage(w.Author.Email, w.Signer)}
 	}
-	var recs []*Record
+	var recs []*ledger.Record
 	tip := head
 	for i := 0; ; i++ {
 		e, err := build(st, i)
@@ -178,12 +179,12 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 			return nil, err
 		}
 		files := map[string][]byte{gitstore.EntryPath(rec.ID): file}
-		if e.Kind == KindResolution {
+		if e.Kind == ledger.KindResolution {
 			if files[gitstore.AllowedSignersFile], err = w.resolutionSigners(tip, rec, files); err != nil {
 				return nil, err
 			}
 		}
-		if e.Kind == KindSigner {
+		if e.Kind == ledger.KindSigner {
 			signers, err := st.ActiveSigners()
 			if err != nil {
 				return nil, err
@@ -207,8 +208,8 @@ func (w *Writer) appendOnce(v View, build func(st *State, i int) (*Entry, error)
 }
 
 // seal completes, signs and checks an entry, applying it to st.
-func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, error) {
-	e.Version = FormatVersion
+func (w *Writer) seal(st *ledger.State, e *ledger.Entry, signer string) (*ledger.Record, []byte, error) {
+	e.Version = ledger.FormatVersion
 	e.Signer = signer
 	e.Time = w.Store.Now().UTC().Truncate(1e9)
 	e.Clock = st.Clock + 1
@@ -220,9 +221,9 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	file := AssembleFile(payload, armored)
+	file := ledger.AssembleFile(payload, armored)
 	// Read back what will be stored, exactly as an auditor will.
-	rec, err := ParseRecord("", file)
+	rec, err := ledger.ParseRecord("", file)
 	if err != nil {
 		return nil, nil, fmt.Errorf("entry does not read back: %w", err)
 	}
@@ -238,7 +239,7 @@ func (w *Writer) seal(st *State, e *Entry, signer string) (*Record, []byte, erro
 
 // commit writes the commit that adds rec's files on parent (zero: the
 // first commit) and records it in rec; it does not move the branch.
-func (w *Writer) commit(parent plumbing.Hash, rec *Record, files map[string][]byte) (plumbing.Hash, error) {
+func (w *Writer) commit(parent plumbing.Hash, rec *ledger.Record, files map[string][]byte) (plumbing.Hash, error) {
 	msg := rec.Entry.Summary + "\n\nPorttracker-Entry: " + gitstore.EntryPath(rec.ID) + "\n"
 	c, err := w.Store.CommitFiles(parent, files, msg, w.Author, w.Signer)
 	if err != nil {
@@ -250,7 +251,7 @@ func (w *Writer) commit(parent plumbing.Hash, rec *Record, files map[string][]by
 
 // publish moves the branch from head to tip, the commit of the last of
 // recs, and records st, to which recs were applied, in the view.
-func (w *Writer) publish(v View, st *State, head, tip plumbing.Hash, recs []*Record) error {
+func (w *Writer) publish(v View, st *ledger.State, head, tip plumbing.Hash, recs []*ledger.Record) error {
 	if err := w.Store.UpdateRef(head, tip); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"errors"
@@ -9,14 +9,15 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // defs makes n item definitions with IDs from 1.
-func defs(n int) []ItemDef {
-	out := make([]ItemDef, n)
+func defs(n int) []ledger.ItemDef {
+	out := make([]ledger.ItemDef, n)
 	for i := range out {
-		out[i] = ItemDef{ID: i + 1, Mapping: Mapping{SourceFile: "a.go", SourceSymbol: fmt.Sprintf("F%d", i+1)}}
+		out[i] = ledger.ItemDef{ID: i + 1, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: fmt.Sprintf("F%d", i+1)}}
 	}
 	return out
 }
@@ -27,7 +28,7 @@ func defs(n int) []ItemDef {
 // equal to that of the one-entry inventory.
 func TestInventoryRunChunks(t *testing.T) {
 	features, tests := defs(10), defs(3)
-	batches := []BatchDef{
+	batches := []ledger.BatchDef{
 		{ID: 2, Name: "two", Depends: []int{1}, Features: "1-4"}, // waits for batch 1
 		{ID: 1, Name: "one", Features: "5-10"},
 		{ID: 3, Name: "three", Tests: "1-3"},
@@ -43,7 +44,7 @@ func TestInventoryRunChunks(t *testing.T) {
 		t.Run(fmt.Sprint("chunk=", tc.chunk), func(t *testing.T) {
 			_, w := newLedger(t)
 			v := &replayView{store: w.Store}
-			recs, err := w.AppendAll(v, inventoryRun("test", features, tests, batches, tc.chunk))
+			recs, err := w.AppendAll(v, ledger.ChunkedInventoryEntries(tc.chunk, "test", features, tests, batches))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,16 +60,16 @@ func TestInventoryRunChunks(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, c := range []struct {
-				k     ItemKey
+				k     ledger.ItemKey
 				batch int
-			}{{ItemKey{Feature, 1}, 2}, {ItemKey{Feature, 10}, 1}, {ItemKey{Test, 3}, 3}} {
+			}{{ledger.ItemKey{Kind: ledger.Feature, ID: 1}, 2}, {ledger.ItemKey{Kind: ledger.Feature, ID: 10}, 1}, {ledger.ItemKey{Kind: ledger.Test, ID: 3}, 3}} {
 				it, err := st.Item(c.k)
 				if err != nil || it == nil || it.Batch != c.batch {
 					t.Errorf("%s: %+v (%v), want batch %d", c.k, it, err, c.batch)
 				}
 			}
 			// The same inventory again changes nothing.
-			again, err := w.AppendAll(v, inventoryRun("test", features, tests, batches, tc.chunk))
+			again, err := w.AppendAll(v, ledger.ChunkedInventoryEntries(tc.chunk, "test", features, tests, batches))
 			if err != nil || len(again) != 0 {
 				t.Fatalf("second import wrote %d entries (%v), want none", len(again), err)
 			}
@@ -83,30 +84,30 @@ func TestAppendAllAtomic(t *testing.T) {
 	_, w := newLedger(t)
 	v := &replayView{store: w.Store}
 	before := mustHead(t, w)
-	bad := func(st *State, i int) (*Entry, error) {
+	bad := func(st *ledger.State, i int) (*ledger.Entry, error) {
 		if i == 3 {
 			return nil, nil
 		}
-		e := &Entry{Kind: KindInventory, Summary: fmt.Sprint("part ", i), Features: defs(2)}
+		e := &ledger.Entry{Kind: ledger.KindInventory, Summary: fmt.Sprint("part ", i), Features: defs(2)}
 		if i == 2 {
-			e.Features = []ItemDef{{ID: -1}} // refused by the inventory rules
+			e.Features = []ledger.ItemDef{{ID: -1}} // refused by the inventory rules
 		} else {
 			e.Features = e.Features[i : i+1]
 		}
 		return e, nil
 	}
-	if _, err := w.AppendAll(v, bad); !IsRule(err) {
+	if _, err := w.AppendAll(v, bad); !ledger.IsRule(err) {
 		t.Fatalf("AppendAll with a bad entry: %v, want a rule error", err)
 	}
 	if h := mustHead(t, w); h != before {
 		t.Fatalf("the branch moved to %s after a refused run", h)
 	}
 	saved := v.saved
-	good := func(st *State, i int) (*Entry, error) {
+	good := func(st *ledger.State, i int) (*ledger.Entry, error) {
 		if i == 3 {
 			return nil, nil
 		}
-		return &Entry{Kind: KindInventory, Summary: fmt.Sprint("part ", i), Features: defs(3)[i : i+1]}, nil
+		return &ledger.Entry{Kind: ledger.KindInventory, Summary: fmt.Sprint("part ", i), Features: defs(3)[i : i+1]}, nil
 	}
 	recs, err := w.AppendAll(v, good)
 	if err != nil || len(recs) != 3 {
@@ -130,7 +131,7 @@ func TestAppendAllAtomic(t *testing.T) {
 	if h != before {
 		t.Fatalf("the run starts on %s, want %s", h, before)
 	}
-	if _, err := w.Append(v, func(*State) (*Entry, error) { return nil, nil }); err == nil || errors.Is(err, gitstore.ErrRefChanged) {
+	if _, err := w.Append(v, func(*ledger.State) (*ledger.Entry, error) { return nil, nil }); err == nil || errors.Is(err, gitstore.ErrRefChanged) {
 		t.Fatalf("Append of no entry: %v, want an error", err)
 	}
 }

@@ -1,4 +1,4 @@
-package ledger
+package branch
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
@@ -14,29 +15,29 @@ import (
 // and all, as porting.db does: the state a writer sees beside a conflict.
 type lenientView struct{ store *gitstore.Store }
 
-func (v *lenientView) StateAt(head plumbing.Hash) (*State, error) {
-	st := NewState(nil)
+func (v *lenientView) StateAt(head plumbing.Hash) (*ledger.State, error) {
+	st := ledger.NewState(nil)
 	col, err := Collect(v.store, head, nil)
 	if err != nil {
 		return nil, err
 	}
-	_, err = Replay(col, head, st)
+	_, err = ledger.Replay(col, head, st)
 	return st, err
 }
 
-func (v *lenientView) Save(*State, plumbing.Hash, ...*Record) error { return nil }
+func (v *lenientView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
 
 // forgeAs commits e on the branch head signed with key as identity, with
 // the clock a writer derives, the way an attacker who holds key (or a
 // script of stock tools) would: no porttracker check runs.
-func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *Entry) *Record {
+func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *ledger.Entry) *ledger.Record {
 	t.Helper()
 	head := mustHead(t, w)
 	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lin, _, _, err := NewLineage(col, nil)
+	lin, _, _, err := ledger.NewLineage(col, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *En
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Version, e.Signer, e.Time, e.Clock = FormatVersion, identity, w.Store.Now().UTC().Truncate(1e9), clock+1
+	e.Version, e.Signer, e.Time, e.Clock = ledger.FormatVersion, identity, w.Store.Now().UTC().Truncate(1e9), clock+1
 	payload, err := e.EncodePayload()
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +54,8 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *En
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := AssembleFile(payload, armored)
-	rec, err := ParseRecord("", file)
+	file := ledger.AssembleFile(payload, armored)
+	rec, err := ledger.ParseRecord("", file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,12 +73,12 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *En
 // conflictLedger builds the conflict of TestRevocationMergedWithConcurrentEntries:
 // alice revokes bob while bob, on a history without the revocation, adds
 // carol; the two are merged. It returns the revocation and bob's entry.
-func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bobAdd *Record) {
+func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bobAdd *ledger.Record) {
 	t.Helper()
 	_, w = newLedger(t)
 	bob, carol = newKey(t), newKey(t)
-	add := func(w *Writer, id string, k *sshkey.Signer) *Record {
-		e, err := BuildSigner(id, k.AuthorizedKey(), ActionAdd)
+	add := func(w *Writer, id string, k *sshkey.Signer) *ledger.Record {
+		e, err := ledger.BuildSigner(id, k.AuthorizedKey(), ledger.ActionAdd)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +86,7 @@ func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bo
 	}
 	add(w, "bob@example.com", bob)
 	base := mustHead(t, w)
-	e, err := BuildSigner("bob@example.com", "", ActionRevoke)
+	e, err := ledger.BuildSigner("bob@example.com", "", ledger.ActionRevoke)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,22 +106,22 @@ func conflictLedger(t *testing.T) (w *Writer, bob, carol *sshkey.Signer, rev, bo
 	return w, bob, carol, rev, bobAdd
 }
 
-func replayHead(t *testing.T, w *Writer) (*State, []Finding) {
+func replayHead(t *testing.T, w *Writer) (*ledger.State, []ledger.Finding) {
 	t.Helper()
 	head := mustHead(t, w)
 	col, err := Collect(w.Store, head, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := NewState(nil)
-	refused, err := Replay(col, head, st)
+	st := ledger.NewState(nil)
+	refused, err := ledger.Replay(col, head, st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return st, refused
 }
 
-func isSigner(st *State, id string) bool {
+func isSigner(st *ledger.State, id string) bool {
 	sg, _ := st.Signer(id)
 	return sg != nil && sg.Active
 }
@@ -140,11 +141,11 @@ func TestResolveRevocationConflict(t *testing.T) {
 		} else {
 			rej = []string{bobAdd.ID}
 		}
-		e, err := BuildResolution(rev.ID, acc, rej)
+		e, err := ledger.BuildResolution(rev.ID, acc, rej)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.Append(&lenientView{w.Store}, func(*State) (*Entry, error) { return e, nil }); err != nil {
+		if _, err := w.Append(&lenientView{w.Store}, func(*ledger.State) (*ledger.Entry, error) { return e, nil }); err != nil {
 			t.Fatalf("alice resolves: %v", err)
 		}
 		st, refused := replayHead(t, w)
@@ -170,7 +171,7 @@ func TestResolutionByWhoMayNot(t *testing.T) {
 		t.Run(who, func(t *testing.T) {
 			w, bob, carol, rev, bobAdd := conflictLedger(t)
 			key := map[string]*sshkey.Signer{"bob@example.com": bob, "carol@example.com": carol, "mallory@example.com": stranger}[who]
-			e, err := BuildResolution(rev.ID, []string{bobAdd.ID}, nil)
+			e, err := ledger.BuildResolution(rev.ID, []string{bobAdd.ID}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,9 +200,9 @@ func TestResolutionNamesOnlyConflicts(t *testing.T) {
 	w, _, _, rev, bobAdd := conflictLedger(t)
 	st, _ := replayHead(t, w)
 	bobAdded, _ := st.Signer("bob@example.com")
-	for name, e := range map[string]*Entry{
-		"not a conflict":   {Kind: KindResolution, Summary: "x", Resolution: &ResolutionPayload{Revocation: rev.ID, Reject: []string{bobAdded.AddedBy}}},
-		"not a revocation": {Kind: KindResolution, Summary: "x", Resolution: &ResolutionPayload{Revocation: bobAdd.ID, Accept: []string{bobAdd.ID}}},
+	for name, e := range map[string]*ledger.Entry{
+		"not a conflict":   {Kind: ledger.KindResolution, Summary: "x", Resolution: &ledger.ResolutionPayload{Revocation: rev.ID, Reject: []string{bobAdded.AddedBy}}},
+		"not a revocation": {Kind: ledger.KindResolution, Summary: "x", Resolution: &ledger.ResolutionPayload{Revocation: bobAdd.ID, Accept: []string{bobAdd.ID}}},
 	} {
 		res := forgeAs(t, w, w.Signer, "alice@example.com", e)
 		_, refused := replayHead(t, w)
@@ -213,7 +214,7 @@ func TestResolutionNamesOnlyConflicts(t *testing.T) {
 			t.Errorf("%s: the resolution was not refused: %v", name, refused)
 		}
 	}
-	if _, err := BuildResolution(rev.ID, []string{bobAdd.ID}, []string{bobAdd.ID}); err == nil {
+	if _, err := ledger.BuildResolution(rev.ID, []string{bobAdd.ID}, []string{bobAdd.ID}); err == nil {
 		t.Error("an entry both accepted and rejected was built")
 	}
 }
