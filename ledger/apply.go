@@ -25,50 +25,75 @@ func (r *Record) Verify() error {
 // Apply checks rec against every rule at this point of the ledger and, if
 // it passes, applies it. A rejected record changes nothing. rec must have
 // been verified (Verify) first.
+//
+// It prefetches the records rec touches (Touches), decides on them with
+// its kind's rule, which returns a Delta, and applies the delta.
 func (s *State) Apply(rec *Record) error {
 	if rec.SigKey == "" {
 		return rulef("entry %s: signature not verified", rec.ID)
 	}
-	e := rec.Entry
-	if err := s.checkSigner(rec); err != nil {
+	r, known := ruleOf(rec.Entry.Kind)
+	v, err := s.prefetch(rec.Entry.Touches())
+	if err != nil {
 		return err
 	}
-	if err := CheckEvidence(e.Evidence); err != nil {
-		return rulef("entry %s: %v", rec.ID, err)
+	if err := v.checkEntry(rec); err != nil {
+		return err
 	}
-	if err := s.checkCodeCommit(e.Evidence); err != nil {
-		return rulef("entry %s: %v", rec.ID, err)
+	if !known {
+		return rulef("entry %s: unknown kind %q", rec.ID, rec.Entry.Kind)
 	}
-	var apply func() error
-	var err error
-	switch e.Kind {
+	if r.legacy != nil {
+		return s.applyLegacy(rec, r.legacy)
+	}
+	d, err := r.decide(v, rec)
+	if err != nil {
+		return err
+	}
+	return s.applyDelta(rec, &d)
+}
+
+// kindRule is the rule of one entry kind: the keys it reads of the state
+// (added to k) and its decision on a snapshot of them.
+type kindRule struct {
+	keys   func(e *Entry, k *Keys)
+	decide func(v *snapshot, rec *Record) (Delta, error)
+	legacy func(s *State, rec *Record) (func() error, error)
+}
+
+// ruleOf is the rule of entries of kind.
+func ruleOf(kind EntryKind) (kindRule, bool) {
+	switch kind {
 	case KindGenesis:
-		apply, err = s.genesis(rec)
+		return kindRule{keys: genesisKeys, decide: genesisRule}, true
 	case KindSigner:
-		apply, err = s.signerChange(rec)
+		return kindRule{keys: signerKeys, decide: signerRule}, true
 	case KindInventory:
-		apply, err = s.inventory(rec)
+		return kindRule{legacy: (*State).inventory}, true
 	case KindTransition:
-		apply, err = s.transition(rec)
+		return kindRule{legacy: (*State).transition}, true
 	case KindBatch:
-		apply, err = s.batch(rec)
+		return kindRule{keys: batchKeys, decide: batchRule}, true
 	case KindCheckpoint:
-		apply, err = s.checkpoint(rec)
+		return kindRule{decide: checkpointRule}, true
 	case KindPolicy:
-		apply, err = s.policy(rec)
+		return kindRule{decide: policyRule}, true
 	case KindPlan:
-		apply, err = s.plan(rec)
+		return kindRule{legacy: (*State).plan}, true
 	case KindTask:
-		apply, err = s.task(rec)
+		return kindRule{legacy: (*State).task}, true
 	case KindBaseline:
-		apply, err = s.baseline(rec)
+		return kindRule{decide: baselineRule}, true
 	case KindRed:
-		apply, err = s.red(rec)
+		return kindRule{legacy: (*State).red}, true
 	case KindResolution:
-		apply, err = s.resolution(rec)
-	default:
-		err = rulef("entry %s: unknown kind %q", rec.ID, e.Kind)
+		return kindRule{legacy: (*State).resolution}, true
 	}
+	return kindRule{}, false
+}
+
+func (s *State) applyLegacy(rec *Record, rule func(s *State, rec *Record) (func() error, error)) error {
+	apply, err := rule(s, rec)
 	if err != nil {
 		return err
 	}
@@ -85,28 +110,44 @@ func (s *State) Apply(rec *Record) error {
 	return nil
 }
 
-func (s *State) checkSigner(rec *Record) error {
+// checkEntry checks what every entry must satisfy whatever its kind: its
+// signer may sign it, and its evidence is consistent and at a commit of
+// the code's history.
+func (v *snapshot) checkEntry(rec *Record) error {
+	if err := v.checkSigner(rec); err != nil {
+		return err
+	}
+	if err := CheckEvidence(rec.Entry.Evidence); err != nil {
+		return rulef("entry %s: %v", rec.ID, err)
+	}
+	if err := v.checkCodeCommit(rec.Entry.Evidence); err != nil {
+		return rulef("entry %s: %v", rec.ID, err)
+	}
+	return nil
+}
+
+func (v *snapshot) checkSigner(rec *Record) error {
 	e := rec.Entry
 	if e.Kind == KindGenesis {
-		if s.Genesis != "" {
-			return rulef("entry %s: a second genesis entry (the ledger began with %s)", rec.ID, s.Genesis)
+		if v.genesis != "" {
+			return rulef("entry %s: a second genesis entry (the ledger began with %s)", rec.ID, v.genesis)
 		}
 		if e.Key != rec.SigKey {
 			return rulef("entry %s: genesis is not signed by the key it names", rec.ID)
 		}
 		return nil
 	}
-	if s.Genesis == "" && s.src == nil {
+	if v.genesis == "" && !v.partial {
 		return rulef("entry %s comes before the genesis entry", rec.ID)
 	}
 	var sg *SignerState
-	if s.Authority != nil && rec.Commit != "" {
-		if s.Authority.decided[rec.ID] {
+	if v.authority != nil && rec.Commit != "" {
+		if v.authority.decided[rec.ID] {
 			return nil // a resolution judged before its decisions took effect
 		}
-		sg = s.Authority.SignerAt(rec, e.Signer)
-		if r := s.Authority.Concurrent(rec); r != nil && sg != nil && sg.Active {
-			d, ok := s.Authority.decisions[rec.ID]
+		sg = v.authority.SignerAt(rec, e.Signer)
+		if r := v.authority.Concurrent(rec); r != nil && sg != nil && sg.Active {
+			d, ok := v.authority.decisions[rec.ID]
 			switch {
 			case !ok || d.Revocation != r.ID:
 				return &ConflictError{Entry: rec.ID, Revocation: r.ID, RuleError: RuleError{Code: CodeSignerConflict, Entry: rec.ID, Msg: fmt.Sprintf("entry %s: conflict: signer %q was revoked by entry %s concurrently (neither is in the other's history), so the entry grants nothing until a current signer resolves it", rec.ID, e.Signer, short(r.ID))}}
@@ -115,10 +156,7 @@ func (s *State) checkSigner(rec *Record) error {
 			}
 		}
 	} else {
-		var err error
-		if sg, err = s.Signer(e.Signer); err != nil {
-			return err
-		}
+		sg = v.signer(e.Signer)
 	}
 	switch {
 	case sg == nil:

@@ -10,33 +10,29 @@ type BaselinePayload struct {
 	Label string `toml:"label"`
 }
 
-// baseline is the rule of a baseline entry: its evidence is at a code
+// baselineRule is the rule of a baseline entry: its evidence is at a code
 // commit and holds the full suite's run. It records; it does not judge, so
 // failing gates are kept as they are. A baseline is not a checkpoint: no
-// item is verified on one.
-func (s *State) baseline(rec *Record) (func() error, error) {
+// item is verified on one. It reads nothing of the state.
+func baselineRule(_ *snapshot, rec *Record) (Delta, error) {
 	e := rec.Entry
 	if e.BaselineRun == nil {
-		return nil, rulef("entry %s: a baseline entry without its [baseline_run] table", rec.ID)
+		return Delta{}, rulef("entry %s: a baseline entry without its [baseline_run] table", rec.ID)
 	}
 	ev := e.Evidence
 	if ev == nil || ev.CodeCommit == "" {
-		return nil, rulef("entry %s: a baseline needs evidence at a code commit", rec.ID)
+		return Delta{}, rulef("entry %s: a baseline needs evidence at a code commit", rec.ID)
 	}
 	if ev.Gate("full_test") == nil {
-		return nil, rulef("entry %s: a baseline needs the full suite's run (full_test gate)", rec.ID)
+		return Delta{}, rulef("entry %s: a baseline needs the full suite's run (full_test gate)", rec.ID)
 	}
 	for _, g := range ev.Gates {
 		if g.Name != "build" && g.Name != "full_test" {
-			return nil, rulef("entry %s: a baseline records the build and the full suite, not a %s gate", rec.ID, g.Name)
+			return Delta{}, rulef("entry %s: a baseline records the build and the full suite, not a %s gate", rec.ID, g.Name)
 		}
 	}
-	return func() error {
-		cp := &CheckpointState{Entry: rec.ID, Clock: e.Clock, CodeCommit: ev.CodeCommit, Dirty: ev.Dirty, Baseline: true}
-		s.checkpoints[rec.ID] = cp
-		s.newCkpts = append(s.newCkpts, cp)
-		return nil
-	}, nil
+	cp := &CheckpointState{Entry: rec.ID, Clock: e.Clock, CodeCommit: ev.CodeCommit, Dirty: ev.Dirty, Baseline: true}
+	return Delta{Checkpoints: []*CheckpointState{cp}}, nil
 }
 
 // BuildBaseline makes a baseline entry from the build and full suite's

@@ -63,11 +63,11 @@ func CheckEvidence(ev *Evidence) error {
 
 // checkCodeCommit demands, when the code's history is at hand, that the
 // evidence's code commit is a commit of it.
-func (s *State) checkCodeCommit(ev *Evidence) error {
-	if s.Contains == nil || ev == nil || ev.CodeCommit == "" {
+func (v *snapshot) checkCodeCommit(ev *Evidence) error {
+	if v.contains == nil || ev == nil || ev.CodeCommit == "" {
 		return nil
 	}
-	if ok, err := s.Contains(ev.CodeCommit, ev.CodeCommit); err != nil || !ok {
+	if ok, err := v.contains(ev.CodeCommit, ev.CodeCommit); err != nil || !ok {
 		return fmt.Errorf("the evidence's code commit %s is not a commit of this repository's code history (fetch the code if another clone made it)", short(ev.CodeCommit))
 	}
 	return nil

@@ -100,26 +100,20 @@ func BuildPolicy(p Policy) (*Entry, error) {
 		Summary: fmt.Sprintf("policy: at most %d IDs per update; complete needs %s", p.MaxIDsPerUpdate, strings.Join(p.RequiredGates, ", "))}, nil
 }
 
-func (s *State) policy(rec *Record) (func() error, error) {
+// policyRule is the rule of a policy entry: the policy it records is
+// usable. It reads nothing of the state.
+func policyRule(_ *snapshot, rec *Record) (Delta, error) {
 	p := rec.Entry.Policy
 	if p == nil {
-		return nil, rulef("entry %s: a policy entry without a policy", rec.ID)
+		return Delta{}, rulef("entry %s: a policy entry without a policy", rec.ID)
 	}
 	if err := p.Check(); err != nil {
-		return nil, rulef("entry %s: policy: %v", rec.ID, err)
+		return Delta{}, rulef("entry %s: policy: %v", rec.ID, err)
 	}
-	return func() error {
-		cp := *p
-		cp.RequiredGates = slices.Clone(p.RequiredGates)
-		s.Policy, s.PolicyEntry = &cp, rec.ID
-		s.policyDirty = true
-		return nil
-	}, nil
+	cp := *p
+	cp.RequiredGates = slices.Clone(p.RequiredGates)
+	return Delta{Policy: &cp}, nil
 }
-
-// PolicyChanged returns the policy in memory and whether Apply recorded a
-// new one, for a view to keep.
-func (s *State) PolicyChanged() (*Policy, bool) { return s.Policy, s.policyDirty }
 
 // checkPolicyMoves holds a transition to the policy's limit on IDs.
 func (s *State) checkPolicyMoves(rec *Record) error {

@@ -137,6 +137,15 @@ func (s *State) resolution(rec *Record) (func() error, error) {
 	}, nil
 }
 
+// record keeps the decisions of resolution entry id, to bind the final
+// replay.
+func (l *Lineage) record(id string, decisions map[string]Decision) {
+	for entry, d := range decisions {
+		l.pending[entry] = d
+	}
+	l.resolutions = append(l.resolutions, id)
+}
+
 // ResolvedError is the refusal of an entry that a resolution rejected: not
 // a finding, since a signer settled it.
 type ResolvedError struct{ Entry, Resolution string }

@@ -6,53 +6,45 @@ import (
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
-// signerChange is the rule of a signer entry, which adds or revokes a
+// signerKeys: a signer entry reads the signer it adds or revokes, and every
+// signer (whose its key is, who is left).
+func signerKeys(e *Entry, k *Keys) {
+	k.Signers = append(k.Signers, e.Identity)
+	k.AllSigners = true
+}
+
+// signerRule is the rule of a signer entry, which adds or revokes a
 // signer.
-func (s *State) signerChange(rec *Record) (func() error, error) {
+func signerRule(v *snapshot, rec *Record) (Delta, error) {
 	e := rec.Entry
-	cur, err := s.Signer(e.Identity)
-	if err != nil {
-		return nil, err
-	}
+	cur := v.signer(e.Identity)
 	switch e.Action {
 	case ActionAdd:
 		if err := sshkey.CheckIdentity(e.Identity); err != nil {
-			return nil, rulef("entry %s: %v", rec.ID, err)
+			return Delta{}, rulef("entry %s: %v", rec.ID, err)
 		}
 		if _, err := sshkey.ParsePublicKey(e.Key); err != nil {
-			return nil, rulef("entry %s: %v", rec.ID, err)
+			return Delta{}, rulef("entry %s: %v", rec.ID, err)
 		}
 		if cur != nil && cur.Active {
-			return nil, rulef("signer %q is already allowed", e.Identity)
+			return Delta{}, rulef("signer %q is already allowed", e.Identity)
 		}
-		if other, err := s.SignerForKey(e.Key); err != nil {
-			return nil, err
-		} else if other != nil {
-			return nil, rulef("that key already belongs to signer %q", other.Identity)
+		if other := v.signerForKey(e.Key); other != nil {
+			return Delta{}, rulef("that key already belongs to signer %q", other.Identity)
 		}
-		return func() error {
-			s.putSigner(&SignerState{Identity: e.Identity, Key: e.Key, Active: true, AddedBy: rec.ID})
-			return nil
-		}, nil
+		return Delta{Signers: []*SignerState{{Identity: e.Identity, Key: e.Key, Active: true, AddedBy: rec.ID}}}, nil
 	case ActionRevoke:
 		if cur == nil || !cur.Active {
-			return nil, refuse(RuleError{Code: CodeSignerUnknown}, "signer %q is not a current signer", e.Identity)
+			return Delta{}, refuse(RuleError{Code: CodeSignerUnknown}, "signer %q is not a current signer", e.Identity)
 		}
-		active, err := s.ActiveSigners()
-		if err != nil {
-			return nil, err
+		if len(v.activeSigners()) == 1 {
+			return Delta{}, rulef("signer %q is the last signer; add another before revoking it", e.Identity)
 		}
-		if len(active) == 1 {
-			return nil, rulef("signer %q is the last signer; add another before revoking it", e.Identity)
-		}
-		return func() error {
-			c := *cur
-			c.Active, c.RevokedBy = false, rec.ID
-			s.putSigner(&c)
-			return nil
-		}, nil
+		c := *cur
+		c.Active, c.RevokedBy = false, rec.ID
+		return Delta{Signers: []*SignerState{&c}}, nil
 	}
-	return nil, rulef("entry %s: signer action %q (want add or revoke)", rec.ID, e.Action)
+	return Delta{}, rulef("entry %s: signer action %q (want add or revoke)", rec.ID, e.Action)
 }
 
 // BuildSigner makes a signer add or revoke entry.

@@ -343,7 +343,7 @@ func (s *State) applyMove(rec *Record, old *ItemState, m Move) {
 		it.RedEntry, it.RedCommit = "", ""
 	}
 	s.putItem(&it)
-	s.moves[moveKey{rec.ID, it.Key}] = m.To
+	s.moves[MoveKey{rec.ID, it.Key}] = m.To
 	s.Transitions = append(s.Transitions, Transition{
 		Entry: rec.ID, Commit: rec.Commit, Item: it.Key, From: m.From, To: m.To,
 		Signer: e.Signer, Reason: e.Reason, Clock: e.Clock, Time: e.Time.UTC().Format("2006-01-02T15:04:05Z"),
