@@ -58,7 +58,7 @@ func RerunCases(store *gitstore.Store, head plumbing.Hash, sel RerunSelection) (
 		return nil, err
 	}
 	st := ledger.NewState(nil)
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		return nil, err
 	}

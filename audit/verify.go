@@ -52,7 +52,7 @@ func Verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc s
 
 // verified is what a full verification read and replayed.
 type verified struct {
-	col      *ledger.Collected
+	col      *branch.Collected
 	st       *ledger.State
 	reached  map[plumbing.Hash]bool
 	findings []ledger.Finding // of the replay alone, as the view records them
@@ -82,7 +82,7 @@ func verify(store *gitstore.Store, head plumbing.Hash, contains func(anc, desc s
 	// Replay in order, as the view does, with the code's history at hand.
 	st := ledger.NewState(nil)
 	st.Contains = contains
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +133,7 @@ func Audit(v *viewdb.View, contains func(anc, desc string) (bool, error)) (*Resu
 	st := ver.st
 	if contains != nil {
 		st = ledger.NewState(nil)
-		if _, err := ledger.Replay(ver.col, head, st); err != nil {
+		if _, err := ledger.Replay(&ver.col.History, head.String(), st); err != nil {
 			return nil, err
 		}
 	}
@@ -275,7 +275,7 @@ func checkRewind(store *gitstore.Store, head plumbing.Hash, reached map[plumbing
 // commits cost, not what the ledger does, and it writes nothing.
 func VerifyNew(v *viewdb.View, head plumbing.Hash) ([]ledger.Finding, error) {
 	findings := []ledger.Finding{}
-	inPlace, err := v.TryNew(head, func(col *ledger.Collected, st *ledger.State, refused []ledger.Finding) error {
+	inPlace, err := v.TryNew(head, func(col *branch.Collected, st *ledger.State, refused []ledger.Finding) error {
 		byCommit := map[string]*ledger.Record{}
 		for _, r := range col.Records {
 			byCommit[r.Commit] = r

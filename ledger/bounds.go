@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"path"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // filterPunct is the punctuation a test filter may hold besides letters,
@@ -64,20 +62,36 @@ func CheckRelPath(p string) error {
 	return nil
 }
 
-// CheckBranchName checks that name is a branch name git accepts.
+// CheckBranchName checks that name is a branch name git accepts: by git's
+// check-ref-format rules for refs/heads/NAME, and neither empty, nor
+// beginning with "-" or "refs/", nor ending with ".".
 func CheckBranchName(name string) error {
-	if name == "" || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "refs/") {
-		return fmt.Errorf("%q is not a valid branch name", name)
-	}
-	if err := plumbing.ReferenceName("refs/heads/" + name).Validate(); err != nil {
+	if name == "" || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "refs/") || strings.HasSuffix(name, ".") {
 		return fmt.Errorf("%q is not a valid branch name", name)
 	}
 	for _, part := range strings.Split(name, "/") {
-		if part == "." || part == ".." || part == "" {
+		if !refPartOK(part) {
 			return fmt.Errorf("%q is not a valid branch name", name)
 		}
 	}
 	return nil
+}
+
+// refPartOK reports whether one slash-separated part of a ref name follows
+// git's rules: not empty and not "@", no leading dot, no ".lock" at its
+// end, no ".." or "@{" in it, and no control character, space or any of
+// ~ ^ : ? * [ \.
+func refPartOK(part string) bool {
+	if part == "" || part == "@" || part[0] == '.' || strings.HasSuffix(part, ".lock") ||
+		strings.Contains(part, "..") || strings.Contains(part, "@{") {
+		return false
+	}
+	for i := 0; i < len(part); i++ {
+		if c := part[i]; c < 0x20 || c == 0x7f || strings.IndexByte(" ~^:?*[\\", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckMapping checks the paths and the filter of an item's mapping.

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // FormatVersion is the entry format this package writes and reads.
@@ -249,7 +247,7 @@ func ParseRecord(path string, file []byte) (*Record, error) {
 		return nil, err
 	}
 	id := EntryID(payload)
-	if want := gitstore.EntryPath(id); path != "" && path != want {
+	if want := EntryPath(id); path != "" && path != want {
 		return nil, fmt.Errorf("%w: content does not match its name (edited after signing? its content belongs at %s)", ErrMalformed, want)
 	}
 	e, err := DecodePayload(payload)

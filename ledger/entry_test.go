@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -44,7 +43,7 @@ func TestEntryRoundTrip(t *testing.T) {
 	if rec.Entry.Moves[0].To != Deferred || rec.Entry.Reason != "blocked: x" || rec.Entry.Evidence.Gates[0].Matches[0] != "a.go:1: x" {
 		t.Fatalf("decoded %+v", rec.Entry)
 	}
-	if _, err := ParseRecord(gitstore.EntryPath(rec.ID), file); err != nil {
+	if _, err := ParseRecord(EntryPath(rec.ID), file); err != nil {
 		t.Fatalf("at its own path: %v", err)
 	}
 	if !bytes.HasSuffix(file, []byte("-----END SSH SIGNATURE-----\n\"\"\"\n")) {
@@ -58,7 +57,7 @@ func TestEntryRoundTrip(t *testing.T) {
 func TestEntryTampering(t *testing.T) {
 	file := signedFile(t, sampleEntry())
 	rec, _ := ParseRecord("", file)
-	path := gitstore.EntryPath(rec.ID)
+	path := EntryPath(rec.ID)
 	edited := bytes.Replace(file, []byte(`to = "deferred"`), []byte(`to = "verified"`), 1)
 	if _, err := ParseRecord(path, edited); err == nil || !strings.Contains(err.Error(), "does not match its name") {
 		t.Errorf("edited entry at its old path: %v", err)
@@ -107,18 +106,6 @@ func TestDecodePayloadStrict(t *testing.T) {
 	} {
 		if _, err := DecodePayload([]byte(payload)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err = %v", name, err)
-		}
-	}
-}
-
-func TestEntryPath(t *testing.T) {
-	id := EntryID([]byte("x"))
-	if got := gitstore.EntryIDFromPath(gitstore.EntryPath(id)); got != id {
-		t.Fatalf("EntryIDFromPath(EntryPath(%s)) = %q", id, got)
-	}
-	for _, p := range []string{"entries/ab/cd.toml", "allowed_signers", "entries/" + id[:2] + "/" + id + ".txt", "entries/zz/" + id + ".toml", "x/" + id[:2] + "/" + id + ".toml"} {
-		if gitstore.EntryIDFromPath(p) != "" {
-			t.Errorf("EntryIDFromPath(%q) accepted", p)
 		}
 	}
 }

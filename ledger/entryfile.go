@@ -1,27 +1,8 @@
 package ledger
 
-import (
-	"fmt"
-
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-)
-
-// CheckEntryMode checks how an entry file is stored in the ledger tree:
-// only as a regular, non-executable file. A symbolic link (whose blob could
-// hold a valid entry), an executable, a submodule is a finding, and the
-// entry is not read.
-func CheckEntryMode(m filemode.FileMode) error {
-	if m == filemode.Regular {
-		return nil
-	}
-	what := "mode " + m.String()
-	switch m {
-	case filemode.Symlink:
-		what = "a symbolic link"
-	case filemode.Executable:
-		what = "an executable file"
-	case filemode.Submodule:
-		what = "a submodule"
-	}
-	return fmt.Errorf("entry is stored as %s, not a regular file (only porttracker's own writes add entries)", what)
-}
+// EntryPath is where the entry with the given ID is kept in the ledger
+// tree: entries/xx/ID.toml, xx being the ID's first two digits. The layout
+// is part of the format (a finding names an entry by it); ledger/gitstore,
+// which stores the tree, keeps the same layout without knowing what an
+// entry says, and ledger/branch's tests hold the two to agree.
+func EntryPath(id string) string { return "entries/" + id[:2] + "/" + id + ".toml" }

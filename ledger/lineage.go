@@ -3,10 +3,6 @@ package ledger
 import (
 	"fmt"
 	"slices"
-
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // Lineage is what replay knows of the ledger's history, so that order and
@@ -23,20 +19,20 @@ import (
 //
 // It decides on the commit graph and the entries alone.
 type Lineage struct {
-	parents map[plumbing.Hash][]plumbing.Hash
+	parents map[string][]string
 	// entry is the clock-valid record each plain commit added.
-	entry map[plumbing.Hash]*Record
-	clock map[plumbing.Hash]uint64
+	entry map[string]*Record
+	clock map[string]uint64
 	// known gives the clock of a commit outside the collected part.
-	known func(plumbing.Hash) (uint64, error)
+	known func(string) (uint64, error)
 	// applied are the signer entries that replay applied; events memoizes
 	// the applied signer entries reachable from each commit.
 	applied map[string]bool
-	events  map[plumbing.Hash][]*Record
+	events  map[string][]*Record
 	// revokes are applied revocations, by revoked identity, and reach the
 	// commits reachable from each of them (for the concurrency rule).
 	revokes map[string][]*Record
-	reach   map[string]map[plumbing.Hash]bool
+	reach   map[string]map[string]bool
 	// byID are the clock-valid records by entry ID. pending collects the
 	// decisions of the resolutions a replay applies; decisions and decided
 	// are those that bind the final replay, and the resolutions that made
@@ -50,45 +46,45 @@ type Lineage struct {
 
 	// While NewLineage runs: the record each commit added, and where
 	// findings go.
-	byCommit map[plumbing.Hash]*Record
+	byCommit map[string]*Record
 	findings *[]Finding
 }
 
-// NewLineage checks the clocks of the records of col, read from the commits
-// of col (and, when known is set, from commits outside it whose clocks
+// NewLineage checks the clocks of the records of h, read from the commits
+// of h (and, when known is set, from commits outside it whose clocks
 // known gives: the part of the ledger a view already holds). It returns
 // the records whose clocks are derived, in replay order, and a finding for
 // each other.
-func NewLineage(col *Collected, known func(plumbing.Hash) (uint64, error)) (*Lineage, []*Record, []Finding, error) {
+func NewLineage(h *History, known func(string) (uint64, error)) (*Lineage, []*Record, []Finding, error) {
 	l := &Lineage{
-		parents: map[plumbing.Hash][]plumbing.Hash{},
-		entry:   map[plumbing.Hash]*Record{},
-		clock:   map[plumbing.Hash]uint64{},
+		parents: map[string][]string{},
+		entry:   map[string]*Record{},
+		clock:   map[string]uint64{},
 		known:   known,
 		applied: map[string]bool{},
-		events:  map[plumbing.Hash][]*Record{},
-		reach:   map[string]map[plumbing.Hash]bool{},
+		events:  map[string][]*Record{},
+		reach:   map[string]map[string]bool{},
 		byID:    map[string]*Record{},
 		pending: map[string]Decision{},
 	}
-	byCommit := map[plumbing.Hash]*Record{}
-	for _, r := range col.Records {
-		byCommit[plumbing.NewHash(r.Commit)] = r
+	byCommit := map[string]*Record{}
+	for _, r := range h.Records {
+		byCommit[r.Commit] = r
 	}
-	for _, ci := range col.Commits {
-		l.parents[ci.Commit.Hash] = ci.Commit.ParentHashes
+	for _, c := range h.Graph {
+		l.parents[c.ID] = c.Parents
 	}
 	var findings []Finding
 	var valid []*Record
 	l.byCommit, l.findings = byCommit, &findings
-	for _, ci := range col.Commits {
-		if _, err := l.Clock(ci.Commit.Hash); err != nil {
+	for _, c := range h.Graph {
+		if _, err := l.Clock(c.ID); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	l.byCommit, l.findings = nil, nil
-	for _, r := range col.Records {
-		if l.entry[plumbing.NewHash(r.Commit)] == r {
+	for _, r := range h.Records {
+		if l.entry[r.Commit] == r {
 			valid = append(valid, r)
 			l.byID[r.ID] = r
 		}
@@ -99,7 +95,7 @@ func NewLineage(col *Collected, known func(plumbing.Hash) (uint64, error)) (*Lin
 
 // setClock computes the clock of commit h of the collected part, and
 // whether the entry it added has a derived clock.
-func (l *Lineage) setClock(h plumbing.Hash) error {
+func (l *Lineage) setClock(h string) error {
 	byCommit, findings := l.byCommit, l.findings
 	var base uint64
 	for _, p := range l.parents[h] {
@@ -115,7 +111,7 @@ func (l *Lineage) setClock(h plumbing.Hash) error {
 		return nil
 	}
 	if r.Entry.Clock != base+1 {
-		*findings = append(*findings, Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID,
+		*findings = append(*findings, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID,
 			Msg: fmt.Sprintf("clock %d is not derived from its history: the largest clock there is %d, so a writer writes %d; the entry is not replayed", r.Entry.Clock, base, base+1)})
 		return nil
 	}
@@ -126,7 +122,7 @@ func (l *Lineage) setClock(h plumbing.Hash) error {
 
 // Clock is the largest clock of the valid entries reachable from commit h:
 // the next entry written on h has this clock plus one.
-func (l *Lineage) Clock(h plumbing.Hash) (uint64, error) {
+func (l *Lineage) Clock(h string) (uint64, error) {
 	if c, ok := l.clock[h]; ok {
 		return c, nil
 	}
@@ -159,7 +155,7 @@ func (l *Lineage) Applied(rec *Record) {
 }
 
 // eventsAt lists the applied signer entries reachable from commit h.
-func (l *Lineage) eventsAt(h plumbing.Hash) []*Record {
+func (l *Lineage) eventsAt(h string) []*Record {
 	if ev, ok := l.events[h]; ok {
 		return ev
 	}
@@ -186,7 +182,7 @@ func (l *Lineage) eventsAt(h plumbing.Hash) []*Record {
 
 // before lists the applied signer entries in the ancestry of rec's commit.
 func (l *Lineage) before(rec *Record) []*Record {
-	h := plumbing.NewHash(rec.Commit)
+	h := rec.Commit
 	var out []*Record
 	for i, p := range l.parents[h] {
 		if i == 0 {
@@ -249,7 +245,7 @@ func (l *Lineage) SetRevocations(revs []*Record) {
 		l.revokes[r.Entry.Identity] = append(l.revokes[r.Entry.Identity], r)
 	}
 	l.applied = map[string]bool{}
-	l.events = map[plumbing.Hash][]*Record{}
+	l.events = map[string][]*Record{}
 }
 
 // setDecisions makes the decisions of the resolutions a replay applied
@@ -264,7 +260,7 @@ func (l *Lineage) setDecisions(refused map[string]string) {
 	l.resolutions = nil
 	l.resolutionErr = refused
 	l.applied = map[string]bool{}
-	l.events = map[plumbing.Hash][]*Record{}
+	l.events = map[string][]*Record{}
 }
 
 // revoking reports whether r is an applied revocation (SetRevocations).
@@ -274,7 +270,7 @@ func (l *Lineage) revoking(r *Record) bool {
 
 // inHistory reports whether r's commit is in the history of rec's commit.
 func (l *Lineage) inHistory(rec, r *Record) bool {
-	return l.reaches(rec, plumbing.NewHash(r.Commit))
+	return l.reaches(rec, r.Commit)
 }
 
 // Concurrent returns the revocation of rec's signer that rec is concurrent
@@ -286,7 +282,7 @@ func (l *Lineage) Concurrent(rec *Record) *Record {
 		if r.ID == rec.ID {
 			continue
 		}
-		if !l.reaches(r, plumbing.NewHash(rec.Commit)) && !slices.Contains(l.before(rec), r) {
+		if !l.reaches(r, rec.Commit) && !slices.Contains(l.before(rec), r) {
 			return r
 		}
 	}
@@ -294,11 +290,11 @@ func (l *Lineage) Concurrent(rec *Record) *Record {
 }
 
 // reaches reports whether commit h is in the history of record r's commit.
-func (l *Lineage) reaches(r *Record, h plumbing.Hash) bool {
+func (l *Lineage) reaches(r *Record, h string) bool {
 	set, ok := l.reach[r.ID]
 	if !ok {
-		set = map[plumbing.Hash]bool{}
-		stack := slices.Clone(l.parents[plumbing.NewHash(r.Commit)])
+		set = map[string]bool{}
+		stack := slices.Clone(l.parents[r.Commit])
 		for len(stack) > 0 {
 			c := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]

@@ -3,22 +3,18 @@ package ledger
 import (
 	"errors"
 	"slices"
-
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
-// Replay replays a whole ledger, read by branch.Collect(s, head, nil), into st:
-// records whose clocks are not derived from their history are refused,
+// Replay replays a whole ledger (its History as branch.Collect(s, head,
+// nil) reads it) into st, head being the branch's commit: records whose clocks are not derived from their history are refused,
 // the signers in force for each entry come from its commit's ancestry, and
 // entries concurrent with their signer's revocation are refused (a first
 // pass finds the revocations that apply) unless a resolution accepted them
 // (a second pass, where they grant nothing, judges the resolutions); the
 // ones a resolution rejected are left out without a finding. It returns the findings of the
 // refused records, in replay order, and sets st.Clock to the head's clock.
-func Replay(col *Collected, head plumbing.Hash, st *State) ([]Finding, error) {
-	lin, recs, findings, err := NewLineage(col, nil)
+func Replay(h *History, head string, st *State) ([]Finding, error) {
+	lin, recs, findings, err := NewLineage(h, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +58,7 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 	var out []Finding
 	for _, r := range recs {
 		if msg, ok := lin.resolutionErr[r.ID]; ok {
-			out = append(out, Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID, Msg: msg})
+			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: msg})
 			continue
 		}
 		if err := st.Apply(r); err != nil {
@@ -70,7 +66,7 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 			if errors.As(err, &rejected) {
 				continue
 			}
-			f := Finding{Commit: r.Commit, Path: gitstore.EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
+			f := Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
 			var conflict *ConflictError
 			if errors.As(err, &conflict) {
 				f.ConflictWith = conflict.Revocation

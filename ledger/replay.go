@@ -1,10 +1,6 @@
 package ledger
 
-import (
-	"slices"
-
-	"github.com/porttracker/porttracker/ledger/gitstore"
-)
+import "slices"
 
 // Finding is something wrong in the ledger, named by entry and commit.
 type Finding struct {
@@ -36,15 +32,22 @@ func (f Finding) String() string {
 	return where + ": " + f.Msg
 }
 
-// Collected is what branch.Collect read from the new part of the branch.
-type Collected struct {
-	// Records are the valid, signature-checked entries added by the new
+// History is the part of the ledger branch that replay reads: the entries
+// its commits added and the commits themselves.
+type History struct {
+	// Records are the valid, signature-checked entries added by the
 	// commits, sorted in replay order.
 	Records []*Record
-	// Commits are the new commits, newest first.
-	Commits []*gitstore.CommitInfo
-	// Findings are entries that could not be read or verified.
-	Findings []Finding
+	// Graph are the commits, newest first.
+	Graph []Commit
+}
+
+// Commit is a commit of the ledger branch as replay knows it: its object
+// name and its parents', in hexadecimal. Replay decides order and
+// authority on this graph alone.
+type Commit struct {
+	ID      string
+	Parents []string
 }
 
 // SortRecords sorts records in replay order.

@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/branch"
 )
 
 // knownClock is the clock of a ledger commit the view already holds (see
@@ -63,7 +64,7 @@ func (v *View) knownClock(tx *sql.Tx, cur, h plumbing.Hash) (uint64, error) {
 // other than the view's head while a signer entry the view holds is not in
 // that commit's history, or (c) a resolution among the new entries. A full
 // replay then decides from the ancestry.
-func (v *View) needsFullReplay(tx *sql.Tx, col *ledger.Collected, cur plumbing.Hash, lin *ledger.Lineage) error {
+func (v *View) needsFullReplay(tx *sql.Tx, col *branch.Collected, cur plumbing.Hash, lin *ledger.Lineage) error {
 	inside := map[plumbing.Hash]bool{}
 	merge := false
 	for _, ci := range col.Commits {
@@ -112,7 +113,7 @@ func (v *View) needsFullReplay(tx *sql.Tx, col *ledger.Collected, cur plumbing.H
 		return err
 	}
 	for _, k := range forks {
-		kc, err := lin.Clock(k)
+		kc, err := lin.Clock(k.String())
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ func (v *View) Store() *gitstore.Store { return v.store }
 // that state can still be read. When the new entries cannot be replayed in
 // place (the view would have to be rebuilt), check is not called and
 // TryNew reports false.
-func (v *View) TryNew(head plumbing.Hash, check func(col *ledger.Collected, st *ledger.State, refused []ledger.Finding) error) (bool, error) {
+func (v *View) TryNew(head plumbing.Hash, check func(col *branch.Collected, st *ledger.State, refused []ledger.Finding) error) (bool, error) {
 	known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
 	if err != nil {
 		return false, err

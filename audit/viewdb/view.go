@@ -330,7 +330,7 @@ var errRebuild = errors.New("the view must be rebuilt")
 // with the new ones, so that the result is what a full replay gives
 // whatever order the histories were merged in, at a cost that grows with
 // the entries since the merge base, not with the ledger.
-func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) error {
+func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *branch.Collected) error {
 	st, recs, findings, err := v.replay(tx, col)
 	if err != nil {
 		return err
@@ -341,12 +341,12 @@ func (v *View) advance(tx *sql.Tx, head plumbing.Hash, col *ledger.Collected) er
 // replay applies the entries of col on top of the view, within tx,
 // rewinding later entries first where merged ones sort before them, and
 // returns the resulting state, the records it applied and what they broke.
-func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledger.Record, []ledger.Finding, error) {
+func (v *View) replay(tx *sql.Tx, col *branch.Collected) (*ledger.State, []*ledger.Record, []ledger.Finding, error) {
 	cur, err := v.Head()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	lin, valid, clockFindings, err := ledger.NewLineage(col, func(h plumbing.Hash) (uint64, error) { return v.knownClock(tx, cur, h) })
+	lin, valid, clockFindings, err := ledger.NewLineage(&col.History, func(h string) (uint64, error) { return v.knownClock(tx, cur, plumbing.NewHash(h)) })
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -390,7 +390,7 @@ func (v *View) replay(tx *sql.Tx, col *ledger.Collected) (*ledger.State, []*ledg
 		}
 	}
 	if len(col.Commits) > 0 {
-		if st.Clock, err = lin.Clock(col.Commits[0].Commit.Hash); err != nil {
+		if st.Clock, err = lin.Clock(col.Commits[0].Commit.Hash.String()); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -507,7 +507,7 @@ func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
 		return nil, err
 	}
 	st := ledger.NewState(nil)
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		return nil, err
 	}
@@ -520,7 +520,7 @@ func (v *View) rebuild(head plumbing.Hash) (*ledger.State, error) {
 
 // WriteFull writes the view anew from a full replay: st, replayed from the
 // records and commits of col.
-func (v *View) WriteFull(head plumbing.Hash, col *ledger.Collected, st *ledger.State, findings []ledger.Finding) error {
+func (v *View) WriteFull(head plumbing.Hash, col *branch.Collected, st *ledger.State, findings []ledger.Finding) error {
 	// One transaction: readers see the old view or the new one, never an
 	// empty one.
 	err := v.inTx(func(tx *sql.Tx) error {
@@ -538,7 +538,7 @@ func (v *View) WriteFull(head plumbing.Hash, col *ledger.Collected, st *ledger.S
 }
 
 // commitHashes lists the commits Collect read.
-func commitHashes(col *ledger.Collected) []plumbing.Hash {
+func commitHashes(col *branch.Collected) []plumbing.Hash {
 	out := make([]plumbing.Hash, len(col.Commits))
 	for i, ci := range col.Commits {
 		out[i] = ci.Commit.Hash

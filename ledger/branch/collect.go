@@ -12,10 +12,23 @@ import (
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
+// Collected is what Collect read from the new part of the branch.
+type Collected struct {
+	// History holds what replay reads: the valid, signature-checked
+	// entries the new commits added, sorted in replay order, and the
+	// commits' graph.
+	ledger.History
+	// Commits are the new commits as the store read them, newest first,
+	// with their commit signatures checked.
+	Commits []*gitstore.CommitInfo
+	// Findings are entries that could not be read or verified.
+	Findings []ledger.Finding
+}
+
 // Collect walks the commits of s reachable from head that stop does not cut
 // off, reads every entry file they added, and checks each signature, in
 // parallel. Entries are deduplicated by ID.
-func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) bool) (*ledger.Collected, error) {
+func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) bool) (*Collected, error) {
 	type job struct {
 		path   string
 		blob   plumbing.Hash
@@ -23,15 +36,16 @@ func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) boo
 		info   *gitstore.CommitInfo
 	}
 	var jobs []job
-	out := &ledger.Collected{}
+	out := &Collected{}
 	err := s.Walk(head, stop, func(ci *gitstore.CommitInfo) error {
 		out.Commits = append(out.Commits, ci)
+		out.Graph = append(out.Graph, graphCommit(ci.Commit.Hash, ci.Commit.ParentHashes))
 		if len(ci.Commit.ParentHashes) > 1 {
 			return nil // a merge adds nothing of its own; audit checks that
 		}
 		for _, ch := range ci.Changes {
 			if ch.Old.IsZero() && gitstore.EntryIDFromPath(ch.Path) != "" {
-				if err := ledger.CheckEntryMode(ch.Mode); err != nil {
+				if err := gitstore.CheckEntryMode(ch.Mode); err != nil {
 					out.Findings = append(out.Findings, ledger.Finding{Commit: ci.Commit.Hash.String(), Path: ch.Path, Msg: err.Error()})
 					continue
 				}
@@ -113,6 +127,15 @@ func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) boo
 	}
 	ledger.SortRecords(out.Records)
 	return out, nil
+}
+
+// graphCommit is a commit as replay knows it.
+func graphCommit(h plumbing.Hash, parents []plumbing.Hash) ledger.Commit {
+	c := ledger.Commit{ID: h.String(), Parents: make([]string, len(parents))}
+	for i, p := range parents {
+		c.Parents[i] = p.String()
+	}
+	return c
 }
 
 // parallel runs fn(0..n-1) on every CPU.

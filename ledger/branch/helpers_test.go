@@ -31,7 +31,7 @@ func (v *replayView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func TestRevocationMergedWithConcurrentEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := ledger.NewState(nil)
-		refused, err := ledger.Replay(col, m.Head, st)
+		refused, err := ledger.Replay(&col.History, m.Head.String(), st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestClockRules(t *testing.T) {
 		e.Clock = tt.clock
 		last.Entry = &e
 		c.Records[len(c.Records)-1] = &last
-		_, valid, findings, err := ledger.NewLineage(&c, nil)
+		_, valid, findings, err := ledger.NewLineage(&c.History, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,7 @@ func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *ledger.Record, files 
 		return nil, err
 	}
 	st := ledger.NewState(nil)
-	refused, err := ledger.Replay(col, trial, st)
+	refused, err := ledger.Replay(&col.History, trial.String(), st)
 	if err != nil {
 		return nil, err
 	}

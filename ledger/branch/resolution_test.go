@@ -21,7 +21,7 @@ func (v *lenientView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = ledger.Replay(col, head, st)
+	_, err = ledger.Replay(&col.History, head.String(), st)
 	return st, err
 }
 
@@ -37,11 +37,11 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *le
 	if err != nil {
 		t.Fatal(err)
 	}
-	lin, _, _, err := ledger.NewLineage(col, nil)
+	lin, _, _, err := ledger.NewLineage(&col.History, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock, err := lin.Clock(head)
+	clock, err := lin.Clock(head.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func replayHead(t *testing.T, w *Writer) (*ledger.State, []ledger.Finding) {
 		t.Fatal(err)
 	}
 	st := ledger.NewState(nil)
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,11 @@
 package gitstore
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+)
 
 // AllowedSignersFile is where the ledger tree keeps the current
 // allowed-signers list.
@@ -31,4 +36,24 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// CheckEntryMode checks how an entry file is stored in the ledger tree:
+// only as a regular, non-executable file. A symbolic link (whose blob could
+// hold a valid entry), an executable, a submodule is a finding, and the
+// entry is not read.
+func CheckEntryMode(m filemode.FileMode) error {
+	if m == filemode.Regular {
+		return nil
+	}
+	what := "mode " + m.String()
+	switch m {
+	case filemode.Symlink:
+		what = "a symbolic link"
+	case filemode.Executable:
+		what = "an executable file"
+	case filemode.Submodule:
+		what = "a submodule"
+	}
+	return fmt.Errorf("entry is stored as %s, not a regular file (only porttracker's own writes add entries)", what)
 }

@@ -52,7 +52,7 @@ func (v *replayView) replay(head plumbing.Hash, st *ledger.State) ([]ledger.Find
 	if err != nil {
 		return nil, err
 	}
-	refused, err := ledger.Replay(col, head, st)
+	refused, err := ledger.Replay(&col.History, head.String(), st)
 	if err != nil {
 		return nil, err
 	}
