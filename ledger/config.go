@@ -133,7 +133,7 @@ var ErrNoConfig = errors.New("no " + ConfigFile)
 func LoadConfig(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return Config{}, fmt.Errorf("%s: %w (run porttracker init)", path, ErrNoConfig)
+		return Config{}, fmt.Errorf("%s: %w", path, ErrNoConfig)
 	}
 	if err != nil {
 		return Config{}, err

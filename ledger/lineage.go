@@ -42,7 +42,7 @@ type Lineage struct {
 	resolutions   []string
 	decisions     map[string]Decision
 	decided       map[string]bool
-	resolutionErr map[string]string
+	resolutionErr map[string]Finding
 
 	// While NewLineage runs: the record each commit added, and where
 	// findings go.
@@ -250,8 +250,8 @@ func (l *Lineage) SetRevocations(revs []*Record) {
 
 // setDecisions makes the decisions of the resolutions a replay applied
 // bind the next one, and remembers why the others were refused (refused
-// maps their IDs to the message).
-func (l *Lineage) setDecisions(refused map[string]string) {
+// maps their IDs to their findings).
+func (l *Lineage) setDecisions(refused map[string]Finding) {
 	l.decisions, l.pending = l.pending, map[string]Decision{}
 	l.decided = map[string]bool{}
 	for _, id := range l.resolutions {

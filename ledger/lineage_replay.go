@@ -38,10 +38,10 @@ func Replay(h *History, head string, st *State) ([]Finding, error) {
 			// Resolutions are judged where the conflicting entries grant
 			// nothing, so that none of them can vouch for its own
 			// resolution; their decisions then bind the final replay.
-			refused := map[string]string{}
+			refused := map[string]Finding{}
 			for _, f := range replayWith(lin, recs, NewState(nil)) {
 				if r := lin.byID[f.Entry]; r != nil && r.Entry.Kind == KindResolution {
-					refused[f.Entry] = f.Msg
+					refused[f.Entry] = f
 				}
 			}
 			lin.setDecisions(refused)
@@ -57,8 +57,8 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 	defer func() { st.Authority = nil }()
 	var out []Finding
 	for _, r := range recs {
-		if msg, ok := lin.resolutionErr[r.ID]; ok {
-			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: msg})
+		if f, ok := lin.resolutionErr[r.ID]; ok {
+			out = append(out, Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: f.Msg, Err: f.Err})
 			continue
 		}
 		if err := st.Apply(r); err != nil {
@@ -67,6 +67,9 @@ func replayWith(lin *Lineage, recs []*Record, st *State) []Finding {
 				continue
 			}
 			f := Finding{Commit: r.Commit, Path: EntryPath(r.ID), Entry: r.ID, Msg: err.Error()}
+			if IsRule(err) {
+				f.Err = err
+			}
 			var conflict *ConflictError
 			if errors.As(err, &conflict) {
 				f.ConflictWith = conflict.Revocation

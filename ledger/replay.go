@@ -11,6 +11,9 @@ type Finding struct {
 	// ConflictWith is, for an entry concurrent with its signer's
 	// revocation, that revocation's ID (see KindResolution).
 	ConflictWith string `json:"conflict_with,omitempty"`
+	// Err is, for an entry a rule refused, the refusal as replay met it
+	// (a RuleError, or a type that wraps one), with its code and facts.
+	Err error `json:"-"`
 }
 
 func (f Finding) String() string {

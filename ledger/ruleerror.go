@@ -75,6 +75,12 @@ const (
 	// CodeSignerConflict: Entry's signer was revoked concurrently and no
 	// resolution settled it.
 	CodeSignerConflict RuleCode = "signer_conflict"
+	// CodeNotSigner: the writer's key is not an allowed signer (see
+	// NotSignerError, which carries the key's facts).
+	CodeNotSigner RuleCode = "not_signer"
+	// CodeResolutionRefused: replay refuses the resolution Entry for a
+	// reason that is no rule of its own (its clock, its file).
+	CodeResolutionRefused RuleCode = "resolution_refused"
 	// CodePolicyTaskLimit: a plan's feature groups exceed the policy's
 	// limit.
 	CodePolicyTaskLimit RuleCode = "policy_task_limit"

@@ -114,7 +114,7 @@ func openConfigured(c *cli.Context) (*env, error) {
 	}
 	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	e.cfg = cfg
 	return e, nil

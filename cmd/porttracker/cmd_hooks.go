@@ -51,7 +51,7 @@ func runHooks(c *cli.Context, do func(gitDir string) ([]string, error)) error {
 	}
 	st, err := gitstore.Open(c.String("repo"), ledger.DefaultBranch)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	msgs, err := do(st.GitDir())
 	out := c.App.Writer
@@ -120,7 +120,7 @@ func hookEnv(c *cli.Context) (*env, error) {
 	}
 	e.cfg = cfg
 	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	return e, nil
 }
@@ -217,7 +217,7 @@ func runPrePush(c *cli.Context) error {
 		}
 		e.cfg = ledger.DefaultConfig()
 		if e.store, err = gitstore.Open(e.root, e.cfg.Ledger.Branch); err != nil {
-			return usagef("%v", err)
+			return usagef("%w", err)
 		}
 	}
 	problems, err := hooks.PrePush(c.App.Reader, e.cfg.RefName(), func(sha, remoteSHA string) ([]string, error) {

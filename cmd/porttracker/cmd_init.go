@@ -65,7 +65,7 @@ func runInit(c *cli.Context) error {
 	}
 	e.cfg = cfg
 	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	if _, herr := e.store.Head(); herr == nil {
 		if err := writeConfig(); err != nil {

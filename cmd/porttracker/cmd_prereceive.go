@@ -25,7 +25,7 @@ func runPreReceive(c *cli.Context) error {
 	}
 	probe, err := gitstore.Open(gitDir, ledger.DefaultBranch)
 	if err != nil {
-		return usagef("pre-receive: %v", err)
+		return usagef("pre-receive: %w", err)
 	}
 	serverHead := headCommit(probe)
 	cfg := ledger.DefaultConfig()

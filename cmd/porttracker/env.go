@@ -50,11 +50,11 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 		return nil, usagef("%s has no %s (run porttracker init)", e.root, ledger.ConfigFile)
 	}
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	e.cfg = cfg
 	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	e.recover()
 	if adopt {
@@ -74,7 +74,7 @@ func openRepo(c *cli.Context) (*env, error) {
 	dir := c.String("repo")
 	st, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	e.root = st.WorkTree()
 	st.Close()
@@ -174,9 +174,9 @@ func (e *env) requireLedger() error {
 
 // writer loads the signing key and returns a ledger writer.
 func (e *env) writer() (*branch.Writer, error) {
-	signer, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: e.c.String("key"), RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
+	signer, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: e.c.String("key"), KeyFileFrom: "--key", RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	w := &branch.Writer{Store: e.store, Signer: signer, Author: e.author(), Contains: e.contains}
 	return w, nil

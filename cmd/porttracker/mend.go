@@ -57,13 +57,19 @@ func mend(re *ledger.RuleError) string {
 	return ""
 }
 
-// mendOf is the mend of the rule err refuses, if it wraps one.
+// mendOf is the mend of the rule err refuses, if it wraps one, else that
+// of the fact it states about the repository, configuration or key
+// (factMend).
 func mendOf(err error) string {
+	var ns *ledger.NotSignerError
+	if errors.As(err, &ns) {
+		return notSignerMend(ns)
+	}
 	var re *ledger.RuleError
 	if errors.As(err, &re) {
 		return mend(re)
 	}
-	return ""
+	return factMend(err)
 }
 
 // ruleCode names the rule err refuses, if it wraps a RuleError with a

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/ledger/gitstore"
+	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
 // TestMend: a refused rule's message is its fact followed by the mend the
@@ -55,5 +58,50 @@ func TestMend(t *testing.T) {
 	}
 	if got := mendOf(fmt.Errorf("not a rule")); got != "" {
 		t.Errorf("an error that is no rule has the mend %q", got)
+	}
+}
+
+// TestFactMend: an error of the storage, the configuration or the signing
+// key states its fact; the command line words the mend from the error's
+// type, however it is wrapped, and from nothing else.
+func TestFactMend(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"no ledger", fmt.Errorf("read head: %w", gitstore.ErrNoLedger), "read head: no ledger branch (run porttracker init)"},
+		{"no config", fmt.Errorf("/r/porttracker.toml: %w", ledger.ErrNoConfig), "/r/porttracker.toml: no porttracker.toml (run porttracker init)"},
+		{"no repository", &gitstore.OpenError{Dir: "/r", Err: errors.New("repository does not exist")}, "open git repository at /r: repository does not exist (run porttracker inside a git repository, or pass --repo)"},
+		{"no key", sshkey.ErrNoKey, "no signing key: pass --key FILE, or set git config gpg.format ssh and user.signingkey"},
+		{"no agent", fmt.Errorf("--key k.pub names a public key but %w", sshkey.ErrNoAgent), "--key k.pub names a public key but SSH_AUTH_SOCK is not set: start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY"},
+		{"gpg format", &sshkey.FormatError{Format: "openpgp"}, `git config user.signingkey is set but gpg.format is "openpgp": porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE`},
+		{"same words, no type", errors.New("no ledger branch"), "no ledger branch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, msg := classify(usagef("%w", tc.err)); msg != tc.want {
+				t.Errorf("classify says %q, want %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+// TestNotSignerMend: the refusal of a key that is no signer ends with what
+// to send a signer and what each runs, from the refusal's facts.
+func TestNotSignerMend(t *testing.T) {
+	for _, tc := range []struct{ identity, who string }{{"bob@example.com", "bob@example.com"}, {"", "IDENTITY"}} {
+		ns := &ledger.NotSignerError{
+			RuleError: ledger.RuleError{Msg: "key SHA256:abc (test key) is not a signer of this ledger", Code: ledger.CodeNotSigner},
+			Identity:  tc.identity, Fingerprint: "SHA256:abc", KeySource: "test key", AuthorizedKey: "ssh-ed25519 AAAA",
+		}
+		code, msg := classify(fmt.Errorf("write: %w", ns))
+		want := "write: key SHA256:abc (test key) is not a signer of this ledger: send a signer your identity " + tc.who +
+			` and public key "ssh-ed25519 AAAA", they run porttracker signer add ` + tc.who + " KEYFILE and sync; then run porttracker sync (porttracker signer request prints this)"
+		if code != 1 || msg != want {
+			t.Errorf("classify: %d %q\nwant 1 %q", code, msg, want)
+		}
+		if got := ruleCode(ns); got != ledger.CodeNotSigner {
+			t.Errorf("rule code %q", got)
+		}
 	}
 }

@@ -26,9 +26,13 @@ func (w *Writer) resolutionSigners(tip plumbing.Hash, rec *ledger.Record, files 
 		return nil, err
 	}
 	for _, f := range refused {
-		if f.Entry == rec.ID {
-			return nil, &ledger.RuleError{Msg: f.Msg}
+		if f.Entry != rec.ID {
+			continue
 		}
+		if f.Err != nil {
+			return nil, f.Err
+		}
+		return nil, &ledger.RuleError{Msg: f.Msg, Code: ledger.CodeResolutionRefused, Entry: rec.ID}
 	}
 	signers, err := st.ActiveSigners()
 	if err != nil {

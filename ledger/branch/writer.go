@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -162,7 +161,7 @@ func (w *Writer) appendOnce(v View, build func(st *ledger.State, i int) (*ledger
 		return nil, err
 	}
 	if me == nil {
-		return nil, &ledger.RuleError{Msg: NotSignerMessage(w.Author.Email, w.Signer)}
+		return nil, ledger.NotSigner(w.Author.Email, w.Signer)
 	}
 	var recs []*ledger.Record
 	tip := head
@@ -274,15 +273,4 @@ func (w *Writer) publish(v View, st *ledger.State, head, tip plumbing.Hash, recs
 		last.Warnings = append(last.Warnings, fmt.Sprintf("the view was not updated (the next command brings it up to date): %v", err))
 	}
 	return nil
-}
-
-// NotSignerMessage is the refusal of a write by a key that is not an
-// allowed signer: it names what an existing signer runs to add the writer,
-// and the identity and public key to send them.
-func NotSignerMessage(identity string, signer *sshkey.Signer) string {
-	if identity == "" {
-		identity = "IDENTITY"
-	}
-	return fmt.Sprintf("key %s (%s) is not a signer of this ledger: send a signer your identity %s and public key %q, they run porttracker signer add %s KEYFILE and sync; then run porttracker sync (porttracker signer request prints this)",
-		ssh.FingerprintSHA256(signer.PublicKey()), signer.From, identity, signer.AuthorizedKey(), identity)
 }

@@ -49,7 +49,21 @@ type Store struct {
 }
 
 // ErrNoLedger says that the repository has no ledger branch yet.
-var ErrNoLedger = errors.New("no ledger branch (run porttracker init)")
+var ErrNoLedger = errors.New("no ledger branch")
+
+// OpenError is a directory in which no git repository could be opened:
+// Dir as the caller named it, and why.
+type OpenError struct {
+	Dir string
+	Err error
+}
+
+func (e *OpenError) Error() string {
+	return fmt.Sprintf("open git repository at %s: %v", e.Dir, e.Err)
+}
+
+// Unwrap gives the reason the repository could not be opened.
+func (e *OpenError) Unwrap() error { return e.Err }
 
 // Open opens the repository that contains dir and the ledger branch named
 // branch within it.
@@ -57,7 +71,7 @@ func Open(dir, branch string) (*Store, error) {
 	// A bare repository (a remote) is opened as it is.
 	repo, err := gitrepo.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open git repository at %s: %w (run porttracker inside a git repository, or pass --repo)", dir, err)
+		return nil, &OpenError{Dir: dir, Err: err}
 	}
 	plain, ok := repo.Storer.(*filesystem.Storage)
 	if !ok {

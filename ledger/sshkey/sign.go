@@ -95,8 +95,11 @@ func ParsePublicKey(s string) (ssh.PublicKey, error) {
 // KeyOptions say where to find the signing key.
 type KeyOptions struct {
 	// KeyFile is an explicit private key, or a public key whose private half
-	// is in ssh-agent (the --key flag).
+	// is in ssh-agent.
 	KeyFile string
+	// KeyFileFrom is how messages name where KeyFile came from (a command
+	// line gives its flag); "key file" when empty.
+	KeyFileFrom string
 	// RepoDir is the repository whose git configuration (user.signingkey
 	// with gpg.format=ssh) is read when KeyFile is empty.
 	RepoDir string
@@ -104,15 +107,32 @@ type KeyOptions struct {
 	AgentSocket string
 }
 
-// ErrNoKey says that no signing key was configured.
-var ErrNoKey = errors.New("no signing key: pass --key FILE, or set git config gpg.format ssh and user.signingkey")
+// ErrNoKey says that no signing key was configured: no key file was given
+// and git's configuration has no user.signingkey.
+var ErrNoKey = errors.New("no signing key")
 
-// LoadSigner finds the signing key: --key, else git's user.signingkey when
+// ErrNoAgent says that a key names a public key, whose private half only
+// an ssh-agent could hold, and that no agent socket is set.
+var ErrNoAgent = errors.New("SSH_AUTH_SOCK is not set")
+
+// FormatError is a user.signingkey in a git configuration whose gpg.format
+// is not ssh: Format is the format it names instead.
+type FormatError struct{ Format string }
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("git config user.signingkey is set but gpg.format is %q", e.Format)
+}
+
+// LoadSigner finds the signing key: KeyFile, else git's user.signingkey when
 // gpg.format is ssh. A private key file is used directly; a public key
 // (a .pub file or a "key::ssh-..." literal) is looked up in ssh-agent.
 func LoadSigner(opt KeyOptions) (*Signer, error) {
 	spec := opt.KeyFile
-	from := "--key " + spec
+	from := opt.KeyFileFrom
+	if from == "" {
+		from = "key file"
+	}
+	from += " " + spec
 	if spec == "" {
 		var err error
 		spec, err = gitSigningKey(opt.RepoDir)
@@ -189,7 +209,7 @@ func agentHolding(sock string, pub ssh.PublicKey) *Signer {
 
 func agentSigner(sock string, pub ssh.PublicKey, from string) (*Signer, error) {
 	if sock == "" {
-		return nil, fmt.Errorf("%s names a public key but SSH_AUTH_SOCK is not set: start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY", from)
+		return nil, fmt.Errorf("%s names a public key but %w", from, ErrNoAgent)
 	}
 	conn, err := net.Dial("unix", sock)
 	if err != nil {
@@ -232,7 +252,7 @@ func gitSigningKey(repoDir string) (string, error) {
 		return "", ErrNoKey
 	}
 	if f := cfg.Get("gpg", "format"); f != "ssh" {
-		return "", fmt.Errorf("git config user.signingkey is set but gpg.format is %q: porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE", f)
+		return "", &FormatError{Format: f}
 	}
 	return key, nil
 }
