@@ -16,7 +16,7 @@ import (
 // forged entry are each one problem.
 func TestCheckPush(t *testing.T) {
 	f := viewtest.New(t)
-	s := f.W.Store
+	s := f.Store
 	head, err := s.Head()
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func rerunLedger(t *testing.T) (*viewtest.Fixture, []string, plumbing.Hash) {
 	moved := viewtest.Feature(2, "")
 	moved.TargetFile = "dotnet/Moved.cs"
 	f.Inventory([]ledger.ItemDef{moved}, nil, nil)
-	before, err := f.W.Store.Head()
+	before, err := f.Store.Head()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func caseIDs(cs []RerunCase) []string {
 
 func TestRerunCases(t *testing.T) {
 	f, ids, before := rerunLedger(t)
-	store := f.W.Store
+	store := f.Store
 	head, err := store.Head()
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ func TestVerifyUpdate(t *testing.T) {
 	f := viewtest.New(t)
 	f.Inventory([]ledger.ItemDef{{ID: 1}, {ID: 2}}, nil, []ledger.BatchDef{{ID: 1, Name: "one", Features: "1-2"}})
 	f.Batch(1, ledger.ActionStart)
-	store := f.W.Store
+	store := f.Store
 	old, err := store.Head()
 	if err != nil {
 		t.Fatal(err)

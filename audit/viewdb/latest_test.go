@@ -111,7 +111,7 @@ func TestChecksBeforeDecision(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			v, err := viewdb.OpenView(f.V.Path, f.W.Store)
+			v, err := viewdb.OpenView(f.V.Path, f.Store)
 			if err != nil {
 				t.Fatal(err)
 			}

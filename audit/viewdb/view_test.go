@@ -45,8 +45,8 @@ func clone(t *testing.T, f *viewtest.Fixture, identity string) *viewtest.Fixture
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.Now = f.W.Store.Now
-	g := &viewtest.Fixture{T: t, Now: f.Now, First: true, W: &branch.Writer{Store: store, Signer: signer, Author: gitstore.Author{Name: identity, Email: identity}}}
+	store.Now = f.Store.Now
+	g := &viewtest.Fixture{T: t, Store: store, Now: f.Now, First: true, W: &branch.Writer{Store: store, Signer: signer, Author: gitstore.Author{Name: identity, Email: identity}}}
 	if g.V, err = viewdb.OpenView(filepath.Join(dir, "porting.db"), store); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func clone(t *testing.T, f *viewtest.Fixture, identity string) *viewtest.Fixture
 // pull fetches from's ledger into to and merges it, as sync does.
 func pull(t *testing.T, to, from *viewtest.Fixture) {
 	t.Helper()
-	remote, err := remote.Open(to.W.Store, from.W.Store.WorkTree())
+	remote, err := remote.Open(to.Store, from.Store.WorkTree())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func pull(t *testing.T, to, from *viewtest.Fixture) {
 	}
 	// Merged entries are replayed in place, never by replaying the ledger
 	// (but for a clone's very first view).
-	if to.V.Rebuilt && to.W.Store.WorkTree() != "" && !to.First {
+	if to.V.Rebuilt && to.Store.WorkTree() != "" && !to.First {
 		t.Fatal("the merge made the view replay the whole ledger")
 	}
 	to.First = false
@@ -85,7 +85,7 @@ func pull(t *testing.T, to, from *viewtest.Fixture) {
 func rebuilt(t *testing.T, f *viewtest.Fixture) *viewdb.Snapshot {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "fresh.db")
-	v, err := viewdb.OpenView(path, f.W.Store)
+	v, err := viewdb.OpenView(path, f.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestViewRepairs(t *testing.T) {
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		os.Remove(p)
 	}
-	v, err := viewdb.OpenView(path, f.W.Store)
+	v, err := viewdb.OpenView(path, f.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestViewRepairs(t *testing.T) {
 	}
 	os.Remove(path + "-wal")
 	os.Remove(path + "-shm")
-	if _, err := viewdb.OpenView(path, f.W.Store); !errors.Is(err, viewdb.ErrNotView) {
+	if _, err := viewdb.OpenView(path, f.Store); !errors.Is(err, viewdb.ErrNotView) {
 		t.Fatalf("a text file was opened as a view: %v", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "garbage" {

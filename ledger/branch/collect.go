@@ -28,7 +28,7 @@ type Collected struct {
 // Collect walks the commits of s reachable from head that stop does not cut
 // off, reads every entry file they added, and checks each signature, in
 // parallel. Entries are deduplicated by ID.
-func Collect(s *gitstore.Store, head plumbing.Hash, stop func(plumbing.Hash) bool) (*Collected, error) {
+func Collect(s Reader, head plumbing.Hash, stop func(plumbing.Hash) bool) (*Collected, error) {
 	type job struct {
 		path   string
 		blob   plumbing.Hash

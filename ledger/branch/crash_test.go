@@ -99,7 +99,7 @@ func contains(s, sub string) bool {
 func TestRefLockLeftByOthers(t *testing.T) {
 	_, w := newLedger(t)
 	head := mustHead(t, w)
-	lock := filepath.Join(w.Store.GitDir(), "refs", "heads", ledger.DefaultBranch+".lock")
+	lock := filepath.Join(gitStore(w).GitDir(), "refs", "heads", ledger.DefaultBranch+".lock")
 	if err := os.WriteFile(lock, []byte("0000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

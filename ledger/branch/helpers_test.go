@@ -18,7 +18,7 @@ import (
 // replayView is a View that replays the whole ledger for every write: the
 // simplest correct view, and the oracle the incremental one is held to.
 type replayView struct {
-	store *gitstore.Store
+	store Reader
 	saved int
 }
 
@@ -123,3 +123,6 @@ func mustHead(t testing.TB, w *Writer) plumbing.Hash {
 	}
 	return h
 }
+
+// gitStore is the real store under w.
+func gitStore(w *Writer) *gitstore.Store { return w.Store.(*gitstore.Store) }

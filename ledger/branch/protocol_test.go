@@ -35,7 +35,7 @@ func forge(t *testing.T, w *Writer, e *ledger.Entry) (before string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Version, e.Signer, e.Time, e.Clock = ledger.FormatVersion, "alice@example.com", w.Store.Now().UTC().Truncate(1e9), st.Last.Clock+1
+	e.Version, e.Signer, e.Time, e.Clock = ledger.FormatVersion, "alice@example.com", w.Store.Time().UTC().Truncate(1e9), st.Last.Clock+1
 	payload, err := e.EncodePayload()
 	if err != nil {
 		t.Fatal(err)

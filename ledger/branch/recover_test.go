@@ -31,7 +31,7 @@ func TestRecoverAfterKill(t *testing.T) {
 	dir, w := newLedger(t)
 	head := mustHead(t, w)
 	// A file git itself is writing, older than the dead writer: kept.
-	keep := filepath.Join(w.Store.GitDir(), "objects", "pack", "tmp_pack_git")
+	keep := filepath.Join(gitStore(w).GitDir(), "objects", "pack", "tmp_pack_git")
 	if err := os.WriteFile(keep, []byte("git's"), 0o644); err != nil {
 		t.Fatal(err)
 	}

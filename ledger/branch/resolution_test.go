@@ -13,7 +13,7 @@ import (
 
 // lenientView replays the whole ledger and keeps what applies, findings
 // and all, as porting.db does: the state a writer sees beside a conflict.
-type lenientView struct{ store *gitstore.Store }
+type lenientView struct{ store Reader }
 
 func (v *lenientView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	st := ledger.NewState(nil)
@@ -45,7 +45,7 @@ func forgeAs(t *testing.T, w *Writer, key *sshkey.Signer, identity string, e *le
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Version, e.Signer, e.Time, e.Clock = ledger.FormatVersion, identity, w.Store.Now().UTC().Truncate(1e9), clock+1
+	e.Version, e.Signer, e.Time, e.Clock = ledger.FormatVersion, identity, w.Store.Time().UTC().Truncate(1e9), clock+1
 	payload, err := e.EncodePayload()
 	if err != nil {
 		t.Fatal(err)

@@ -121,7 +121,7 @@ func TestAppendAllAtomic(t *testing.T) {
 		if h.String() != recs[i].Commit {
 			t.Fatalf("commit %d of the run is %s, want %s", i, h, recs[i].Commit)
 		}
-		out, err := exec.Command("git", "--git-dir", w.Store.GitDir(), "log", "-n1", "--format=%P", h.String()).Output()
+		out, err := exec.Command("git", "--git-dir", gitStore(w).GitDir(), "log", "-n1", "--format=%P", h.String()).Output()
 		parents := strings.Fields(string(out))
 		if err != nil || len(parents) != 1 {
 			t.Fatalf("commit %s: parents %q, %v", h, parents, err)

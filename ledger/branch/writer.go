@@ -23,7 +23,7 @@ type View interface {
 
 // Writer appends entries to a ledger.
 type Writer struct {
-	Store  *gitstore.Store
+	Store  Storage
 	Signer *sshkey.Signer
 	Author gitstore.Author
 	// Contains, if set, is given to the State so that verified moves are
@@ -210,7 +210,7 @@ func (w *Writer) appendOnce(v View, build func(st *ledger.State, i int) (*ledger
 func (w *Writer) seal(st *ledger.State, e *ledger.Entry, signer string) (*ledger.Record, []byte, error) {
 	e.Version = ledger.FormatVersion
 	e.Signer = signer
-	e.Time = w.Store.Now().UTC().Truncate(1e9)
+	e.Time = w.Store.Time().UTC().Truncate(1e9)
 	e.Clock = st.Clock + 1
 	payload, err := e.EncodePayload()
 	if err != nil {

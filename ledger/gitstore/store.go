@@ -542,3 +542,6 @@ func (s *Store) Objects() storer.EncodedObjectStorer { return s.objs }
 
 // Ref is the full name of the ledger branch (refs/heads/BRANCH).
 func (s *Store) Ref() plumbing.ReferenceName { return s.ref }
+
+// Time is the time of a new commit, as Now gives it.
+func (s *Store) Time() time.Time { return s.Now() }

@@ -25,8 +25,10 @@ import (
 // Fixture is a real ledger in a temporary git repository and its view.
 type Fixture struct {
 	T *testing.T
-	W *branch.Writer
-	V *viewdb.View
+	// Store is the ledger's store; W writes through it.
+	Store *gitstore.Store
+	W     *branch.Writer
+	V     *viewdb.View
 	// Now is the time the store's clock gives next.
 	Now  time.Time
 	code int
@@ -46,7 +48,7 @@ func New(t *testing.T) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &Fixture{T: t, Now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+	f := &Fixture{T: t, Store: store, Now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 	// Each call is half a minute after the one before: entries and commits
 	// get distinct, reproducible times.
 	store.Now = func() time.Time {
