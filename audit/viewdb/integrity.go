@@ -21,16 +21,13 @@ type integrity struct {
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
-	// index is the one pass over the head's entries (index.go); records
-	// the entries it parsed, by ID; invs what each inventory entry
-	// defines; anchors the commit that added each cited entry.
-	index   *ledgerIndex
-	records map[string]*ledger.Record
+	// invs is what each inventory entry read defines; anchors the commit
+	// that added each cited entry.
 	invs    map[string]*invIndex
 	anchors map[string]plumbing.Hash
-	// policyChecked is the head at which checkPolicyLatest found the
-	// view's policy to be the latest.
-	policyChecked plumbing.Hash
+	// vouched are the tables found whole to be what porttracker wrote
+	// since the view was last written (shadow.go).
+	vouched map[string]bool
 	// st is the last State the view handed out (state): a rebuild gives
 	// it the policy of the rebuilt view, which its decisions rest on.
 	st *ledger.State
@@ -54,16 +51,6 @@ func (v *View) entry(id string) (*ledger.Entry, error) {
 	}
 	if miss, ok := v.integ.missing[id]; ok && miss == head {
 		return nil, nil
-	}
-	if rec := v.integ.records[id]; rec != nil {
-		// Parsed by the index from the head's tree (an ID names its
-		// content): only its signature is left to check.
-		if has, err := v.store.HasEntry(head, id); err != nil {
-			return nil, err
-		} else if has && rec.Verify() == nil {
-			v.integ.entries[id] = rec.Entry
-			return rec.Entry, nil
-		}
 	}
 	data, ok, err := v.store.ReadEntry(head, id)
 	if err != nil {
@@ -118,5 +105,5 @@ func (v *View) checked(check func() error, reload func() error) error {
 }
 
 // ResetChecks forgets what the checks before a decision read in this
-// process (the ledger's index, the entries), as a new command starts.
+// process (the entries), as a new command starts.
 func (v *View) ResetChecks() { v.integ = integrity{} }

@@ -60,6 +60,9 @@ type ListFilter struct {
 
 // List returns the items of a kind, by ID.
 func (v *View) List(kind ledger.Kind, f ListFilter) ([]Item, error) {
+	if err := v.vouch(kind.Plural()); err != nil {
+		return nil, err
+	}
 	q := `SELECT ` + itemColumns + ` FROM ` + kind.Plural()
 	var conds []string
 	var args []any
@@ -127,6 +130,9 @@ type Batch struct {
 
 // Batches returns every batch with its counts, by ID.
 func (v *View) Batches() ([]Batch, error) {
+	if err := v.vouch("batches", "batch_deps", "features", "tests"); err != nil {
+		return nil, err
+	}
 	rows, err := v.db.Query(`SELECT id, name, status, depends FROM batches ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -223,6 +229,13 @@ type HistoryRow struct {
 
 // History returns the recorded moves of one item, oldest first.
 func (v *View) History(k ledger.ItemKey) ([]HistoryRow, error) {
+	what := "the moves of " + k.String()
+	if err := v.vouchRows(what, "transitions", "item_kind = ?1 AND item_id = ?2", string(k.Kind), k.ID); err != nil {
+		return nil, err
+	}
+	if err := v.vouchRows("the entries of "+what, "entries", "id IN (SELECT entry FROM main.transitions WHERE item_kind = ?1 AND item_id = ?2)", string(k.Kind), k.ID); err != nil {
+		return nil, err
+	}
 	out := []HistoryRow{}
 	err := v.scanHistory(`WHERE t.item_kind = ? AND t.item_id = ?`, []any{string(k.Kind), k.ID}, func(r HistoryRow) { out = append(out, r) })
 	return out, err
@@ -231,6 +244,9 @@ func (v *View) History(k ledger.ItemKey) ([]HistoryRow, error) {
 // allHistory returns the recorded moves of every item, oldest first; the
 // moves of one entry share its evidence.
 func (v *View) allHistory() (map[ledger.ItemKey][]HistoryRow, error) {
+	if err := v.vouch("transitions", "entries"); err != nil {
+		return nil, err
+	}
 	out := map[ledger.ItemKey][]HistoryRow{}
 	err := v.scanHistory("", nil, func(r HistoryRow) {
 		k := r.ItemKey
@@ -290,6 +306,9 @@ type EntryRow struct {
 // Entries returns the ledger's entries in replay order; limit 0 means all,
 // otherwise the last limit entries.
 func (v *View) Entries(limit int) ([]EntryRow, error) {
+	if err := v.vouch("entries"); err != nil {
+		return nil, err
+	}
 	q := `SELECT id, kind, signer, clock, time, commit_hash, summary, reason, evidence FROM entries ORDER BY clock DESC, id DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
@@ -334,6 +353,9 @@ func (v *View) LatestBaseline() (string, error) {
 }
 
 func (v *View) latestCheckpoint(baseline bool) (string, error) {
+	if err := v.vouch("checkpoints"); err != nil {
+		return "", err
+	}
 	var id string
 	err := v.db.QueryRow(`SELECT entry FROM checkpoints WHERE baseline = ? ORDER BY clock DESC, entry DESC LIMIT 1`, baseline).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

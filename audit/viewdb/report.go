@@ -106,6 +106,9 @@ const DayLayout = "2006-01-02"
 // or less: none). The drill-down into each batch's items is added by
 // AddDetail.
 func (v *View) Report(now time.Time, recent int) (*Report, error) {
+	if err := v.vouch(readTables...); err != nil {
+		return nil, err
+	}
 	now = now.UTC()
 	r := &Report{
 		Generated:       now.Format(time.RFC3339),

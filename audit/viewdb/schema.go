@@ -2,7 +2,7 @@ package viewdb
 
 // schemaVersion is PRAGMA user_version of porting.db; a view of another
 // version is rebuilt.
-const schemaVersion = 6
+const schemaVersion = 7
 
 // itemColumns are the columns of the features and tests tables, in the
 // order itemFields scans them.

@@ -18,6 +18,9 @@ type Snapshot struct {
 
 // Snapshot reads the view's Snapshot.
 func (v *View) Snapshot() (*Snapshot, error) {
+	if err := v.vouch("features", "tests", "batches", "tasks"); err != nil {
+		return nil, err
+	}
 	h, err := v.meta("head")
 	if err != nil {
 		return nil, err

@@ -42,30 +42,30 @@ func scanItem(kind ledger.Kind, row scanner) (*ledger.ItemState, error) {
 }
 
 // LoadItem implements ledger.Source.
-// The row is checked against the entries it cites (see ledger.CheckItemRow),
-// and they against the entries written after them (checkLatest).
+// The row is checked against the entries it cites (see ledger.CheckItemRow)
+// and against what porttracker wrote (sameRows): a row missing from the
+// view is missing from its shadow too.
 func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 	it, err := v.loadItem(k)
 	if err != nil {
 		return nil, err
 	}
 	err = v.checked(func() error {
-		if it == nil {
-			return v.checkUndefined(k)
+		if it != nil {
+			if err := v.checkItem(it); err != nil {
+				return err
+			}
 		}
-		return v.checkItem(it)
+		return v.sameRows(k.String(), k.Kind.Plural(), "id = ?1", k.ID)
 	}, func() error { it, err = v.loadItem(k); return err })
 	return it, err
 }
 
 // checkItem checks an item row against the entries it cites: its moves
-// (ledger.CheckItemRow), that they are its last (checkLatest), its red run
-// (checkRed), and its mapping and batch (checkDefinition).
+// (ledger.CheckItemRow), its red run (checkRed), and its mapping and batch
+// (checkDefinition).
 func (v *View) checkItem(it *ledger.ItemState) error {
 	if err := ledger.CheckItemRow(it, v.entry); err != nil {
-		return err
-	}
-	if err := v.checkLatest(it); err != nil {
 		return err
 	}
 	if err := v.checkRed(it); err != nil {
@@ -95,23 +95,41 @@ func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, erro
 		return nil, err
 	}
 	err = v.checked(func() error {
-		found := make(map[int]bool, len(out))
 		for _, it := range out {
-			found[it.Key.ID] = true
 			if err := v.checkItem(it); err != nil {
 				return err
 			}
 		}
-		for _, id := range ids {
-			if !found[id] {
-				if err := v.checkUndefined(ledger.ItemKey{Kind: kind, ID: id}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return v.sameItemRows(kind, ids)
 	}, func() error { out, err = v.loadItems(kind, ids); return err })
 	return out, err
+}
+
+// sameItemRows checks the rows of the items of one kind with the given IDs
+// against what porttracker wrote, a few hundred IDs per query.
+func (v *View) sameItemRows(kind ledger.Kind, ids []int) error {
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), loadItemsChunk)]
+		ids = ids[len(part):]
+		args := make([]any, len(part))
+		marks := make([]string, len(part))
+		for i, id := range part {
+			args[i] = id
+			marks[i] = "?" + strconv.Itoa(i+1)
+		}
+		if err := v.sameRows("the rows of "+kind.Plural()+" "+idRange(part), kind.Plural(), "id IN ("+strings.Join(marks, ",")+")", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idRange names a run of IDs by its first and last.
+func idRange(ids []int) string {
+	if len(ids) == 1 {
+		return strconv.Itoa(ids[0])
+	}
+	return fmt.Sprintf("%d..%d", slices.Min(ids), slices.Max(ids))
 }
 
 func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
@@ -144,24 +162,42 @@ func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, erro
 	return out, nil
 }
 
-// LoadBatch implements ledger.Source. A started or complete batch is
-// checked against the batch entries that started and completed it
-// (checkBatchStatus).
+// LoadBatch implements ledger.Source. The batch's row, dependencies and
+// tasks are checked against the entries they cite and against what
+// porttracker wrote (sameBatchRows).
 func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	b, err := v.loadBatch(id)
-	if err != nil || b == nil {
-		return b, err
+	if err != nil {
+		return nil, err
 	}
 	err = v.checked(func() error {
-		if err := v.checkBatchStatus(b); err != nil {
-			return err
+		if b != nil {
+			if err := v.checkBatchDef(b); err != nil {
+				return err
+			}
+			if err := v.checkTasks(b); err != nil {
+				return err
+			}
 		}
-		if err := v.checkBatchDef(b); err != nil {
-			return err
-		}
-		return v.checkTasks(b)
+		return v.sameBatchRows(id)
 	}, func() error { b, err = v.loadBatch(id); return err })
 	return b, err
+}
+
+// sameBatchRows checks batch id's row, dependencies and tasks against what
+// porttracker wrote.
+func (v *View) sameBatchRows(id int) error {
+	what := fmt.Sprintf("batch %d", id)
+	if err := v.sameRows(what, "batches", "id = ?1", id); err != nil {
+		return err
+	}
+	if err := v.sameRows("the dependencies of "+what, "batch_deps", "batch_id = ?1", id); err != nil {
+		return err
+	}
+	if err := v.sameRows("the tasks of "+what, "tasks", "batch_id = ?1", id); err != nil {
+		return err
+	}
+	return v.sameRows("the task members of "+what, "task_items", "batch_id = ?1", id)
 }
 
 func (v *View) loadBatch(id int) (*ledger.BatchState, error) {
@@ -220,8 +256,19 @@ func splitInts(s string) []int {
 	return out
 }
 
-// LoadSigner implements ledger.Source.
+// LoadSigner implements ledger.Source. The row is checked against what
+// porttracker wrote.
 func (v *View) LoadSigner(identity string) (*ledger.SignerState, error) {
+	s, err := v.loadSigner(identity)
+	if err != nil {
+		return nil, err
+	}
+	err = v.checked(func() error { return v.sameRows("signer "+identity, "signers", "identity = ?1", identity) },
+		func() error { s, err = v.loadSigner(identity); return err })
+	return s, err
+}
+
+func (v *View) loadSigner(identity string) (*ledger.SignerState, error) {
 	var s ledger.SignerState
 	err := v.q.QueryRow(`SELECT identity, key, active, added_by, revoked_by FROM signers WHERE identity = ?`, identity).
 		Scan(&s.Identity, &s.Key, &s.Active, &s.AddedBy, &s.RevokedBy)
@@ -248,13 +295,16 @@ func (v *View) Signers() ([]ledger.SignerState, error) {
 		}
 		data, err := v.store.ReadFile(head, gitstore.AllowedSignersFile)
 		if err != nil {
-			return nil // a ledger without the file: audit names it
+			// A ledger without the file: audit names it.
+			return v.sameRows("the signers", "signers", "1")
 		}
 		allowed, err := sshkey.ParseAllowedSigners(data)
-		if err != nil {
-			return nil
+		if err == nil {
+			if err := ledger.CheckSignerRows(out, allowed); err != nil {
+				return err
+			}
 		}
-		return ledger.CheckSignerRows(out, allowed)
+		return v.sameRows("the signers", "signers", "1")
 	}, func() error { out, err = v.signers(); return err })
 	return out, err
 }
@@ -277,14 +327,20 @@ func (v *View) signers() ([]ledger.SignerState, error) {
 }
 
 // LoadCheckpoint implements ledger.Source.
-// The row is checked against its entry.
+// The row is checked against its entry and against what porttracker wrote.
 func (v *View) LoadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 	c, err := v.loadCheckpoint(entry)
-	if err != nil || c == nil {
-		return c, err
+	if err != nil {
+		return nil, err
 	}
-	err = v.checked(func() error { return ledger.CheckCheckpointRow(c, v.entry) },
-		func() error { c, err = v.loadCheckpoint(entry); return err })
+	err = v.checked(func() error {
+		if c != nil {
+			if err := ledger.CheckCheckpointRow(c, v.entry); err != nil {
+				return err
+			}
+		}
+		return v.sameRows("checkpoint "+short(entry), "checkpoints", "entry = ?1", entry)
+	}, func() error { c, err = v.loadCheckpoint(entry); return err })
 	return c, err
 }
 
@@ -301,13 +357,26 @@ func (v *View) loadCheckpoint(entry string) (*ledger.CheckpointState, error) {
 }
 
 // BatchItems implements ledger.Source: the items whose rows say they are
-// in batch id, and those an inventory entry lists in it (the reader loads
-// each, and so checks its batch, before it counts it as a member).
+// in batch id, those rows checked against what porttracker wrote (an item
+// moved out of the batch in the view is in it in the shadow).
 func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
-	out, err := v.listedIn(id)
+	out, err := v.batchItems(id)
 	if err != nil {
 		return nil, err
 	}
+	err = v.checked(func() error {
+		for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
+			if err := v.sameRows(fmt.Sprintf("the %s of batch %d", k.Plural(), id), k.Plural(), "batch_id = ?1", id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func() error { out, err = v.batchItems(id); return err })
+	return out, err
+}
+
+func (v *View) batchItems(id int) ([]ledger.ItemKey, error) {
+	var out []ledger.ItemKey
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
 		rows, err := v.q.Query(`SELECT id FROM `+k.Plural()+` WHERE batch_id = ? ORDER BY id`, id)
 		if err != nil {
@@ -339,11 +408,17 @@ func (v *View) BatchItems(id int) ([]ledger.ItemKey, error) {
 // The row is checked against the entry.
 func (v *View) MoveTo(entry string, k ledger.ItemKey) (ledger.Status, error) {
 	to, err := v.moveTo(entry, k)
-	if err != nil || to == "" {
-		return to, err
+	if err != nil {
+		return "", err
 	}
-	err = v.checked(func() error { return ledger.CheckMoveRow(entry, k, to, v.entry) },
-		func() error { to, err = v.moveTo(entry, k); return err })
+	err = v.checked(func() error {
+		if to != "" {
+			if err := ledger.CheckMoveRow(entry, k, to, v.entry); err != nil {
+				return err
+			}
+		}
+		return v.sameRows(fmt.Sprintf("the move of %s by entry %s", k, short(entry)), "transitions", "entry = ?1 AND item_kind = ?2 AND item_id = ?3", entry, string(k.Kind), k.ID)
+	}, func() error { to, err = v.moveTo(entry, k); return err })
 	return to, err
 }
 

@@ -32,6 +32,11 @@ type View struct {
 	// ledger and was rebuilt.
 	Notice func(msg string)
 	integ  integrity
+	// shadowFile is the shadow's path (shadow.go); untrusted, when set,
+	// says why the shadow does not vouch for the view as opened, which the
+	// next refresh then rebuilds.
+	shadowFile string
+	untrusted  string
 }
 
 // OpenView opens the view at path for the ledger in store, creating it if
@@ -66,8 +71,14 @@ func (v *View) open() error {
 	if err != nil {
 		return err
 	}
+	// One connection, kept for the View's life: the shadow is attached to
+	// it and its temporary triggers mirror what it writes (shadow.go).
 	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
 	v.db, v.q = db, db
+	if err := v.attachShadow(); err != nil {
+		return err
+	}
 	var version int
 	if err := db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
 		return err
@@ -78,7 +89,15 @@ func (v *View) open() error {
 	if version == schemaVersion {
 		branch, err := v.meta("branch")
 		if err == nil && (branch == "" || branch == v.store.Branch()) {
-			return v.addIndexes()
+			why, err := v.shadowMismatch()
+			if err != nil {
+				return err
+			}
+			if why == "" {
+				return v.inTx(v.mirrorTx)
+			}
+			v.untrusted = why
+			return nil
 		}
 	}
 	return v.reset()
@@ -116,8 +135,18 @@ func (v *View) resetTx(tx *sql.Tx) error {
 	if _, err := tx.Exec(`PRAGMA application_id = ` + strconv.Itoa(applicationID)); err != nil {
 		return err
 	}
-	_, err = tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion))
-	return err
+	if _, err = tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion)); err != nil {
+		return err
+	}
+	if err := v.resetShadowTx(tx); err != nil {
+		return err
+	}
+	// The meta row above was written before the triggers that mirror it.
+	if _, err := tx.Exec(`INSERT INTO shadow.meta(key, value) VALUES ('branch', ?)`, v.store.Branch()); err != nil {
+		return err
+	}
+	v.untrusted = ""
+	return nil
 }
 
 // Close closes the database.
@@ -162,6 +191,7 @@ func (v *View) inTx(fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	v.q = tx
+	v.integ.vouched = nil
 	defer func() { v.q = v.db }()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
@@ -232,7 +262,12 @@ func (v *View) state() (*ledger.State, error) {
 	}
 	// The policy is checked against the entry it cites; after a rebuild
 	// the state is read again.
-	err = v.checked(func() error { return v.checkPolicy(st.Policy, st.PolicyEntry) },
+	err = v.checked(func() error {
+		if err := v.checkPolicy(st.Policy, st.PolicyEntry); err != nil {
+			return err
+		}
+		return v.sameRows("the meta table", "meta", "1")
+	},
 		func() error {
 			again, err := v.state()
 			if err == nil {
@@ -265,6 +300,16 @@ func (v *View) Refresh() error {
 // holds, the view is rebuilt so that the result is the one a full replay
 // gives, whatever order the histories were merged in.
 func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
+	if v.untrusted != "" {
+		// porting.db is not what porttracker wrote: replay the ledger
+		// before anything reads it.
+		why := v.untrusted
+		st, err := v.rebuild(head)
+		if err == nil && v.Notice != nil {
+			v.Notice(fmt.Sprintf("%s: %s; rebuilt it from the ledger", v.Path, why))
+		}
+		return st, err
+	}
 	cur, err := v.Head()
 	if err != nil {
 		return nil, err
@@ -281,7 +326,7 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	}
 	v.Rebuilt = false
 	if !cur.IsZero() {
-		known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
+		known, err := v.db.Prepare(`SELECT 1 FROM shadow.ledger_commits WHERE hash = ?`)
 		if err != nil {
 			return nil, err
 		}
@@ -358,7 +403,7 @@ func (v *View) replay(tx *sql.Tx, col *branch.Collected) (*ledger.State, []*ledg
 		// The same entry reached through another commit (a cherry-pick) is
 		// applied once.
 		var one int
-		if err := tx.QueryRow(`SELECT 1 FROM entries WHERE id = ?`, rec.ID).Scan(&one); err == nil {
+		if err := tx.QueryRow(`SELECT 1 FROM shadow.entries WHERE id = ?`, rec.ID).Scan(&one); err == nil {
 			continue
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, nil, err
@@ -401,7 +446,7 @@ func (v *View) replay(tx *sql.Tx, col *branch.Collected) (*ledger.State, []*ledg
 // first, restoring what each replaced, and returns their records, read
 // again from the ledger, for replay.
 func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
-	rows, err := tx.Query(`SELECT id, commit_hash, kind FROM entries WHERE clock > ? OR (clock = ? AND id >= ?) ORDER BY clock DESC, id DESC`,
+	rows, err := tx.Query(`SELECT id, commit_hash, kind FROM shadow.entries WHERE clock > ? OR (clock = ? AND id >= ?) ORDER BY clock DESC, id DESC`,
 		int64(p.Clock), int64(p.Clock), p.ID)
 	if err != nil {
 		return nil, err
@@ -445,7 +490,7 @@ func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
 	// The view's position is now its last remaining entry.
 	var clock int64
 	var id string
-	err = tx.QueryRow(`SELECT clock, id FROM entries ORDER BY clock DESC, id DESC LIMIT 1`).Scan(&clock, &id)
+	err = tx.QueryRow(`SELECT clock, id FROM shadow.entries ORDER BY clock DESC, id DESC LIMIT 1`).Scan(&clock, &id)
 	if err != nil {
 		return nil, errRebuild
 	}
@@ -458,7 +503,7 @@ func (v *View) rewind(tx *sql.Tx, p ledger.Position) ([]*ledger.Record, error) {
 // undo takes one entry back out: it restores the rows its changes replaced
 // and deletes the rows it added.
 func (v *View) undo(tx *sql.Tx, entry string) error {
-	rows, err := tx.Query(`SELECT kind, key, before FROM undo WHERE entry = ? ORDER BY seq DESC`, entry)
+	rows, err := tx.Query(`SELECT kind, key, before FROM shadow.undo WHERE entry = ? ORDER BY seq DESC`, entry)
 	if err != nil {
 		return err
 	}

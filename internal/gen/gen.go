@@ -567,13 +567,8 @@ func (g *generator) pull(wk *worker) error {
 		return err
 	}
 	path := filepath.Join(wk.dir, "porting.db")
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	if _, err := main.view.DB().Exec(`VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("copy the view to %s: %w", wk.dir, err)
+	if err := main.view.CopyTo(path, wk.store); err != nil {
+		return err
 	}
 	if wk.view, err = viewdb.OpenView(path, wk.store); err != nil {
 		return err

@@ -6,6 +6,7 @@ package viewtest
 import (
 	"bytes"
 	"crypto/ed25519"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -142,4 +143,19 @@ func Feature(id int, digest string) ledger.ItemDef {
 func Test(id int) ledger.ItemDef {
 	return ledger.ItemDef{ID: id, Mapping: ledger.Mapping{SourceFile: "server/stream_test.go", SourceSymbol: fmt.Sprintf("TestStream%d", id),
 		TargetFile: "dotnet/StreamTests.cs", TargetSymbol: fmt.Sprintf("StreamTests.Stream%d", id)}}
+}
+
+// EditOutside runs the SQL statements stmts on the view at path through a
+// connection of its own, as sqlite3 or any other program would: not
+// through porttracker's.
+func EditOutside(t *testing.T, path, stmts string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(stmts); err != nil {
+		t.Fatalf("%s: %v", stmts, err)
+	}
 }

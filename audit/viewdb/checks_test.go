@@ -13,7 +13,7 @@ import (
 )
 
 // TestChecksBeforeDecision edits one row of the view the way sqlite3
-// would, then loads what a decision rests on through a viewdb.View opened afresh
+// would (from a connection of its own), then loads what a decision rests on through a viewdb.View opened afresh
 // (a new command): the load must notice the disagreement, rebuild the view
 // and return the ledger's truth; an untouched view loads without notice.
 func TestChecksBeforeDecision(t *testing.T) {
@@ -83,7 +83,7 @@ func TestChecksBeforeDecision(t *testing.T) {
 		{"untouched", "", "", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},
 		{"depends erased", `UPDATE batches SET depends = '' WHERE id = 2`, "batch 2: its name or dependencies", batch},
 		{"batch renamed", `UPDATE batches SET name = 'other' WHERE id = 2`, "batch 2: its name or dependencies", batch},
-		{"planned batch started", `UPDATE batches SET status = 'planned' WHERE id = 1`, "batch 1 is planned in the view, but entry", func(v *viewdb.View) error {
+		{"planned batch started", `UPDATE batches SET status = 'planned' WHERE id = 1`, "batch 1: the view's rows are not the ones porttracker wrote", func(v *viewdb.View) error {
 			b, err := v.LoadBatch(1)
 			if err == nil && b.Status != ledger.BatchStarted {
 				err = errors.New("batch 1 loaded as planned")
@@ -91,25 +91,30 @@ func TestChecksBeforeDecision(t *testing.T) {
 			return err
 		}},
 		{"moved to another batch", `UPDATE features SET batch_id = 1 WHERE id = 3`, "feature 3 is in batch 1 in the view", item(3, func(it *ledger.ItemState) bool { return it.Batch == 2 })},
-		{"taken out of its batch", `UPDATE features SET batch_id = NULL, batch_entry = '' WHERE id = 1`, "feature 1 is in no batch in the view", members},
-		{"row deleted", `DELETE FROM features WHERE id = 1`, "feature 1 is missing from the view", item(1, func(it *ledger.ItemState) bool { return it != nil })},
+		{"taken out of its batch", `UPDATE features SET batch_id = NULL, batch_entry = '' WHERE id = 1`, "the features of batch 1: the view's rows are not", members},
+		{"row deleted", `DELETE FROM features WHERE id = 1`, "feature 1: the view's rows are not", item(1, func(it *ledger.ItemState) bool { return it != nil })},
 		{"filter changed", `UPDATE features SET test_filter = 'Other' WHERE id = 1`, "feature 1: its mapping in the view is not what", item(1, func(it *ledger.ItemState) bool { return it.TestFilter == "ATests" })},
 		{"mapping of an older entry", `UPDATE features SET target_file = '', def_entry = (SELECT id FROM entries WHERE kind = 'inventory' ORDER BY clock LIMIT 1) WHERE id = 2`,
-			"feature 2: inventory entry", item(2, func(it *ledger.ItemState) bool { return it.TargetFile == "b.cs" })},
-		{"never moved, citing the later remap", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2 is not_started in the view, but entry", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},
+			"feature 2: the view's rows are not", item(2, func(it *ledger.ItemState) bool { return it.TargetFile == "b.cs" })},
+		{"never moved, citing the later remap", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2: the view's rows are not", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},
 		{"task completed", `UPDATE tasks SET status = 'complete' WHERE batch_id = 2`, "batch 2: task A is complete in the view", tasks},
 		{"task IDs changed", `UPDATE tasks SET ids = '1,3' WHERE batch_id = 2`, "batch 2: its tasks in the view are not what plan entry", tasks},
 		{"plan uncited", `UPDATE batches SET plan_entry = '' WHERE id = 2`, "batch 2 has tasks in the view, but cites no plan entry", tasks},
-		{"tasks deleted", `UPDATE batches SET plan_entry = '' WHERE id = 2; DELETE FROM tasks WHERE batch_id = 2`, "batch 2 has no plan in the view, but entry", tasks},
+		{"tasks deleted", `UPDATE batches SET plan_entry = '' WHERE id = 2; DELETE FROM tasks WHERE batch_id = 2`, "batch 2: the view's rows are not", tasks},
 		{"red run forged", `UPDATE features SET red_entry = (SELECT id FROM entries WHERE kind = 'inventory' LIMIT 1), red_commit = 'abc' WHERE id = 2`,
 			"feature 2: entry", item(2, func(it *ledger.ItemState) bool { return it.RedEntry == "" })},
-		{"bulk load", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2 is not_started in the view, but entry", bulk},
+		{"task clock moved", `UPDATE tasks SET last_move_clock = 999 WHERE batch_id = 2`, "the tasks of batch 2: the view's rows are not", func(v *viewdb.View) error {
+			b, err := v.LoadBatch(2)
+			if err == nil && b.Tasks[0].LastMove == 999 {
+				err = errors.New("loaded batch 2's task with the clock the view was given")
+			}
+			return err
+		}},
+		{"bulk load", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "the rows of features 1..3: the view's rows are not", bulk},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.edit != "" {
-				if _, err := f.V.DB().Exec(tc.edit); err != nil {
-					t.Fatal(err)
-				}
+				viewtest.EditOutside(t, f.V.Path, tc.edit)
 			}
 			v, err := viewdb.OpenView(f.V.Path, f.Store)
 			if err != nil {

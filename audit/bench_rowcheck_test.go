@@ -8,14 +8,16 @@ import (
 	"github.com/porttracker/porttracker/ledger"
 )
 
-// BenchmarkLatestCheck is the cost of the checks a command runs on the
-// first row a decision rests on (a never-moved feature): "first" is the one
-// pass over the entries of the view's head that every check reads from,
-// with that row's check; "next" is the check of that row once the pass is
-// made (what each further row of the command costs). Beside them,
-// git-cat-file is stock git reading the same entries: git ls-tree of the
-// head's entries piped to git cat-file --batch, output discarded.
-func BenchmarkLatestCheck(b *testing.B) {
+// BenchmarkRowCheck is the cost of the checks a command runs on a row a
+// decision rests on (a never-moved feature): that it is the row porttracker
+// wrote (its shadow) and that the entries it cites bear it out. "first" is
+// the check of a command's first row, with nothing read before; "next" the
+// check of that row again (what each further row of the command costs).
+// Neither reads the ledger's other entries, so neither grows with the
+// ledger. Beside them, git-cat-file is stock git reading every entry of the
+// head (git ls-tree piped to git cat-file --batch, output discarded): what
+// one pass over the ledger, as the check made before the shadow, costs.
+func BenchmarkRowCheck(b *testing.B) {
 	res := benchLedger(b, benchOptions(b))
 	dir := copyLedger(b, res)
 	mustOpen(b, dir).close() // a view of this schema, so the next open does not rebuild
