@@ -81,8 +81,8 @@ func TestChecksBeforeDecision(t *testing.T) {
 		load               func(*viewdb.View) error
 	}{
 		{"untouched", "", "", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},
-		{"depends erased", `UPDATE batches SET depends = '' WHERE id = 2`, "batch 2: its name or dependencies", batch},
-		{"batch renamed", `UPDATE batches SET name = 'other' WHERE id = 2`, "batch 2: its name or dependencies", batch},
+		{"depends erased", `UPDATE batches SET depends = '' WHERE id = 2`, "batch 2: the view's rows are not", batch},
+		{"batch renamed", `UPDATE batches SET name = 'other' WHERE id = 2`, "batch 2: the view's rows are not", batch},
 		{"planned batch started", `UPDATE batches SET status = 'planned' WHERE id = 1`, "batch 1: the view's rows are not the ones porttracker wrote", func(v *viewdb.View) error {
 			b, err := v.LoadBatch(1)
 			if err == nil && b.Status != ledger.BatchStarted {
@@ -90,10 +90,10 @@ func TestChecksBeforeDecision(t *testing.T) {
 			}
 			return err
 		}},
-		{"moved to another batch", `UPDATE features SET batch_id = 1 WHERE id = 3`, "feature 3 is in batch 1 in the view", item(3, func(it *ledger.ItemState) bool { return it.Batch == 2 })},
+		{"moved to another batch", `UPDATE features SET batch_id = 1 WHERE id = 3`, "feature 3: the view's rows are not", item(3, func(it *ledger.ItemState) bool { return it.Batch == 2 })},
 		{"taken out of its batch", `UPDATE features SET batch_id = NULL, batch_entry = '' WHERE id = 1`, "the features of batch 1: the view's rows are not", members},
 		{"row deleted", `DELETE FROM features WHERE id = 1`, "feature 1: the view's rows are not", item(1, func(it *ledger.ItemState) bool { return it != nil })},
-		{"filter changed", `UPDATE features SET test_filter = 'Other' WHERE id = 1`, "feature 1: its mapping in the view is not what", item(1, func(it *ledger.ItemState) bool { return it.TestFilter == "ATests" })},
+		{"filter changed", `UPDATE features SET test_filter = 'Other' WHERE id = 1`, "feature 1: the view's rows are not", item(1, func(it *ledger.ItemState) bool { return it.TestFilter == "ATests" })},
 		{"mapping of an older entry", `UPDATE features SET target_file = '', def_entry = (SELECT id FROM entries WHERE kind = 'inventory' ORDER BY clock LIMIT 1) WHERE id = 2`,
 			"feature 2: the view's rows are not", item(2, func(it *ledger.ItemState) bool { return it.TargetFile == "b.cs" })},
 		{"never moved, citing the later remap", `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 2`, "feature 2: the view's rows are not", item(2, func(it *ledger.ItemState) bool { return it.Status == ledger.Stub })},

@@ -14,7 +14,12 @@ import (
 // The checks of a row against the entries it cites: that what it says is
 // what they record. Whether it cites the last of them is not asked of the
 // ledger here: a row is also the row porttracker wrote (its shadow,
-// shadow.go), which replay wrote from every entry it applied.
+// shadow.go), which replay wrote from every entry it applied. The checks
+// read the small entries a row cites (moves, red runs, plans, tasks,
+// checkpoints, the policy); an item's mapping and a batch's definition cite
+// an inventory entry, which holds a whole import (megabytes for a large
+// port), and reading it in every command would cost what the import costs
+// to parse: for those the shadow vouches alone.
 
 // anchor returns the ledger commit that added entry id: the one the view
 // names for it, checked to be a commit that adds it.
@@ -83,104 +88,10 @@ func (v *View) checkRed(it *ledger.ItemState) error {
 	return nil
 }
 
-// checkDefinition checks an item row's mapping and batch against the
-// inventory entries it cites (DefEntry, BatchEntry): the cited entry says
-// what the row says. A row in no batch cites no listing.
-func (v *View) checkDefinition(it *ledger.ItemState) error {
-	if v.refreshing() {
-		return nil
-	}
-	k := it.Key
-	def, err := v.invOf(it.DefEntry)
-	if err != nil {
-		return err
-	}
-	if d, ok := def.defs[k]; !ok || d.Mapping != it.Mapping || d.Removed != it.Removed {
-		return disagree("%s: its mapping in the view is not what inventory entry %s records", k, cited(it.DefEntry))
-	}
-	if it.Batch == 0 {
-		return nil
-	}
-	listing, err := v.invOf(it.BatchEntry)
-	if err != nil {
-		return err
-	}
-	if b, ok := listing.listed[k]; !ok || b != it.Batch {
-		return disagree("%s is in batch %d in the view, but inventory entry %s does not list it there", k, it.Batch, cited(it.BatchEntry))
-	}
-	return nil
-}
-
-// checkBatchDef checks a batch row's name and dependencies against the
-// inventory entry that defined it (DefEntry).
-func (v *View) checkBatchDef(b *ledger.BatchState) error {
-	if v.refreshing() {
-		return nil
-	}
-	def, err := v.invOf(b.DefEntry)
-	if err != nil {
-		return err
-	}
-	if d, ok := def.batches[b.ID]; !ok || d.Name != b.Name || !sameInts(d.Depends, b.Depends) {
-		return disagree("batch %d: its name or dependencies in the view (depends on %v) are not what inventory entry %s records", b.ID, b.Depends, cited(b.DefEntry))
-	}
-	return nil
-}
-
 // refreshing reports whether a refresh's transaction is open: its rows lag
 // the head by what it is replaying, so the checks against cited entries
 // wait for the rows a command reads after it.
 func (v *View) refreshing() bool { return v.q != v.db }
-
-// invIndex is what one inventory entry defines: items, the batches it
-// lists them in, and batches.
-type invIndex struct {
-	defs    map[ledger.ItemKey]ledger.ItemDef
-	listed  map[ledger.ItemKey]int
-	batches map[int]ledger.BatchDef
-}
-
-func newInvIndex(e *ledger.Entry) *invIndex {
-	x := &invIndex{defs: map[ledger.ItemKey]ledger.ItemDef{}, listed: map[ledger.ItemKey]int{}, batches: map[int]ledger.BatchDef{}}
-	for _, d := range e.Features {
-		x.defs[ledger.ItemKey{Kind: ledger.Feature, ID: d.ID}] = d
-	}
-	for _, d := range e.Tests {
-		x.defs[ledger.ItemKey{Kind: ledger.Test, ID: d.ID}] = d
-	}
-	for _, b := range e.Batches {
-		x.batches[b.ID] = b
-		keys, err := b.Members()
-		if err != nil {
-			continue // replay refuses the entry; it lists nothing
-		}
-		for _, k := range keys {
-			x.listed[k] = b.ID
-		}
-	}
-	return x
-}
-
-// invOf returns what the verified inventory entry id defines and lists; an
-// ID that names no such entry disagrees.
-func (v *View) invOf(id string) (*invIndex, error) {
-	e, err := v.entry(id)
-	if err != nil {
-		return nil, err
-	}
-	if e == nil || e.Kind != ledger.KindInventory {
-		return nil, disagree("entry %s, which the view cites as a definition, is not an inventory entry of the ledger", cited(id))
-	}
-	if x, ok := v.integ.invs[id]; ok {
-		return x, nil
-	}
-	x := newInvIndex(e)
-	if v.integ.invs == nil {
-		v.integ.invs = map[string]*invIndex{}
-	}
-	v.integ.invs[id] = x
-	return x, nil
-}
 
 func sameInts(a, b []int) bool {
 	a, b = slices.Clone(a), slices.Clone(b)

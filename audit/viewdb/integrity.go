@@ -21,9 +21,7 @@ type integrity struct {
 	// fresh says that this process rebuilt the view from the ledger: its
 	// rows need no further check.
 	fresh bool
-	// invs is what each inventory entry read defines; anchors the commit
-	// that added each cited entry.
-	invs    map[string]*invIndex
+	// anchors is the commit that added each cited entry.
 	anchors map[string]plumbing.Hash
 	// vouched are the tables found whole to be what porttracker wrote
 	// since the view was last written (shadow.go).

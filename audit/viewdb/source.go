@@ -62,16 +62,12 @@ func (v *View) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 }
 
 // checkItem checks an item row against the entries it cites: its moves
-// (ledger.CheckItemRow), its red run (checkRed), and its mapping and batch
-// (checkDefinition).
+// (ledger.CheckItemRow) and its red run (checkRed).
 func (v *View) checkItem(it *ledger.ItemState) error {
 	if err := ledger.CheckItemRow(it, v.entry); err != nil {
 		return err
 	}
-	if err := v.checkRed(it); err != nil {
-		return err
-	}
-	return v.checkDefinition(it)
+	return v.checkRed(it)
 }
 
 func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
@@ -172,9 +168,6 @@ func (v *View) LoadBatch(id int) (*ledger.BatchState, error) {
 	}
 	err = v.checked(func() error {
 		if b != nil {
-			if err := v.checkBatchDef(b); err != nil {
-				return err
-			}
 			if err := v.checkTasks(b); err != nil {
 				return err
 			}
