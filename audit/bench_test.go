@@ -43,6 +43,7 @@ import (
 	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
+	"github.com/porttracker/porttracker/ledger/signingkey"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -259,7 +260,7 @@ func signer(b *testing.B, dir string) *sshkey.Signer {
 // signerN loads the key of the generated ledger's signer n, in dir.
 func signerN(b *testing.B, dir string, n int) *sshkey.Signer {
 	b.Helper()
-	sg, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: filepath.Join(dir, ".git", gen.KeyDir, fmt.Sprintf("key-%d", n))})
+	sg, err := signingkey.LoadSigner(signingkey.KeyOptions{KeyFile: filepath.Join(dir, ".git", gen.KeyDir, fmt.Sprintf("key-%d", n))})
 	if err != nil {
 		b.Fatal(err)
 	}

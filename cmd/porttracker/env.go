@@ -14,7 +14,7 @@ import (
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/ledger/signingkey"
 )
 
 // env is what a command works with: the repository, its configuration,
@@ -174,7 +174,7 @@ func (e *env) requireLedger() error {
 
 // writer loads the signing key and returns a ledger writer.
 func (e *env) writer() (*branch.Writer, error) {
-	signer, err := sshkey.LoadSigner(sshkey.KeyOptions{KeyFile: e.c.String("key"), KeyFileFrom: "--key", RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
+	signer, err := signingkey.LoadSigner(signingkey.KeyOptions{KeyFile: e.c.String("key"), KeyFileFrom: "--key", RepoDir: e.root, AgentSocket: os.Getenv("SSH_AUTH_SOCK")})
 	if err != nil {
 		return nil, usagef("%w", err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/ledger/signingkey"
 )
 
 // factMend words what to do about an error of the storage, the
@@ -14,16 +14,16 @@ import (
 // follows err's message, chosen by the error's type, never by its words.
 // An error none of them explains gives "".
 func factMend(err error) string {
-	var format *sshkey.FormatError
+	var format *signingkey.FormatError
 	var open *gitstore.OpenError
 	switch {
 	case errors.Is(err, gitstore.ErrNoLedger), errors.Is(err, ledger.ErrNoConfig):
 		return " (run porttracker init)"
 	case errors.As(err, &open):
 		return " (run porttracker inside a git repository, or pass --repo)"
-	case errors.Is(err, sshkey.ErrNoKey):
+	case errors.Is(err, signingkey.ErrNoKey):
 		return ": pass --key FILE, or set git config gpg.format ssh and user.signingkey"
-	case errors.Is(err, sshkey.ErrNoAgent):
+	case errors.Is(err, signingkey.ErrNoAgent):
 		return ": start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY"
 	case errors.As(err, &format):
 		return ": porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/ledger/signingkey"
 )
 
 // TestMend: a refused rule's message is its fact followed by the mend the
@@ -73,9 +73,9 @@ func TestFactMend(t *testing.T) {
 		{"no ledger", fmt.Errorf("read head: %w", gitstore.ErrNoLedger), "read head: no ledger branch (run porttracker init)"},
 		{"no config", fmt.Errorf("/r/porttracker.toml: %w", ledger.ErrNoConfig), "/r/porttracker.toml: no porttracker.toml (run porttracker init)"},
 		{"no repository", &gitstore.OpenError{Dir: "/r", Err: errors.New("repository does not exist")}, "open git repository at /r: repository does not exist (run porttracker inside a git repository, or pass --repo)"},
-		{"no key", sshkey.ErrNoKey, "no signing key: pass --key FILE, or set git config gpg.format ssh and user.signingkey"},
-		{"no agent", fmt.Errorf("--key k.pub names a public key but %w", sshkey.ErrNoAgent), "--key k.pub names a public key but SSH_AUTH_SOCK is not set: start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY"},
-		{"gpg format", &sshkey.FormatError{Format: "openpgp"}, `git config user.signingkey is set but gpg.format is "openpgp": porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE`},
+		{"no key", signingkey.ErrNoKey, "no signing key: pass --key FILE, or set git config gpg.format ssh and user.signingkey"},
+		{"no agent", fmt.Errorf("--key k.pub names a public key but %w", signingkey.ErrNoAgent), "--key k.pub names a public key but SSH_AUTH_SOCK is not set: start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY"},
+		{"gpg format", &signingkey.FormatError{Format: "openpgp"}, `git config user.signingkey is set but gpg.format is "openpgp": porttracker signs with SSH keys (git config gpg.format ssh), or pass --key FILE`},
 		{"same words, no type", errors.New("no ledger branch"), "no ledger branch"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -132,3 +132,13 @@ func isTrue(v string) bool {
 	}
 	return false
 }
+
+// ExpandHome replaces a leading ~/ in p with the home directory.
+func ExpandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}

@@ -15,7 +15,7 @@ import (
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // credential is what git's credential helper protocol exchanges.
@@ -199,10 +199,10 @@ func storeHelperFiles(helper string) ([]string, bool) {
 	}
 	for i := 1; i < len(f); i++ {
 		if v, ok := strings.CutPrefix(f[i], "--file="); ok {
-			return []string{sshkey.ExpandHome(v)}, true
+			return []string{gitrepo.ExpandHome(v)}, true
 		}
 		if f[i] == "--file" && i+1 < len(f) {
-			return []string{sshkey.ExpandHome(f[i+1])}, true
+			return []string{gitrepo.ExpandHome(f[i+1])}, true
 		}
 	}
 	return credentialFiles(), true

@@ -16,7 +16,7 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // credentialFeedback tells the credential helpers how the credentials
@@ -105,7 +105,7 @@ func helperCommand(helper string) string {
 	switch {
 	case strings.HasPrefix(helper, "!"):
 		return helper[1:]
-	case filepath.IsAbs(sshkey.ExpandHome(strings.Fields(helper)[0])):
+	case filepath.IsAbs(gitrepo.ExpandHome(strings.Fields(helper)[0])):
 		return helper
 	}
 	return "git credential-" + helper

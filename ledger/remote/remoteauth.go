@@ -16,7 +16,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/porttracker/porttracker/ledger/sshkey"
+	"github.com/porttracker/porttracker/internal/gitrepo"
 )
 
 // ErrRemoteAccess marks a remote that could not be reached or that refused
@@ -67,7 +67,7 @@ func (r *netRemote) access(ctx context.Context) (*netAccess, error) {
 			ca = cfg.Get("http", "sslCAInfo")
 		}
 		if ca != "" {
-			if acc.caBundle, err = os.ReadFile(sshkey.ExpandHome(ca)); err != nil {
+			if acc.caBundle, err = os.ReadFile(gitrepo.ExpandHome(ca)); err != nil {
 				return nil, fmt.Errorf("%w: the certificates to trust for %s (GIT_SSL_CAINFO or http.sslCAInfo): %v", ErrRemoteAccess, r.name, err)
 			}
 		}

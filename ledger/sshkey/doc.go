@@ -1,5 +1,6 @@
-// Package sshkey finds the user's SSH signing key (a key file, git's
-// user.signingkey, an ssh-agent), signs and verifies SSHSIG signatures, and
-// reads and writes ssh-keygen's allowed-signers format. It knows nothing of
-// ledger entries, git storage or the network beyond the ssh-agent socket.
+// Package sshkey signs and verifies SSHSIG signatures, checks identities
+// and public keys, and reads and writes ssh-keygen's allowed-signers
+// format. It reads no files, git configuration or sockets (finding the
+// signing key is ledger/signingkey's) and knows nothing of ledger entries
+// or git storage.
 package sshkey

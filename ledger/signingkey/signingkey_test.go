@@ -1,4 +1,4 @@
-package sshkey
+package signingkey
 
 import (
 	"crypto/ed25519"
