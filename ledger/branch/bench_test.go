@@ -3,10 +3,11 @@ package branch_test
 // Benchmarks of the parts of a full replay (what audit and a view rebuild
 // do) on the generated ledger of audit/bench_test.go: walking the
 // branch's commits with their tree diffs, reading, parsing and verifying
-// every entry and commit signature, and applying the entries to a State.
+// every entry and commit signature, applying the entries to a State, and
+// replaying them (clocks and authority on the commit graph, then rules).
 // Run them with
 //
-//	go test -run '^$' -bench . -benchtime 1x -timeout 0 ./ledger/
+//	go test -run '^$' -bench . -benchtime 1x -timeout 0 ./ledger/branch/
 //
 // They share the cached ledger, sizes and PORTTRACKER_BENCH_ENTRIES with
 // the audit benchmarks, and only read it.
@@ -101,6 +102,27 @@ func BenchmarkApply(b *testing.B) {
 			if err := st.Apply(r); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+	perOp(b, time.Since(start))
+	b.ReportMetric(float64(res.Entries), "entries")
+}
+
+// BenchmarkReplay replays the collected ledger into an empty State as
+// audit's full replay does: the clock and authority checks on the commit
+// graph, then the rules.
+func BenchmarkReplay(b *testing.B) {
+	store, head, res := benchStore(b)
+	col, err := branch.Collect(store, head, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		refused, err := ledger.Replay(&col.History, head.String(), ledger.NewState(nil))
+		if err != nil || len(refused) > 0 {
+			b.Fatalf("replay: %v, %d refused", err, len(refused))
 		}
 	}
 	perOp(b, time.Since(start))
