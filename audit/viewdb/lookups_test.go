@@ -1,6 +1,7 @@
 package viewdb
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +13,8 @@ import (
 )
 
 // TestEntryLookupsUseIndexes: the look-ups of entries made on refreshes
-// search an index, in a new view and in one written before the
-// indexes were part of the schema, instead of scanning the entries table,
-// whose size grows with the ledger.
+// search an index instead of scanning the entries table, whose size grows
+// with the ledger.
 func TestEntryLookupsUseIndexes(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := git.PlainInit(dir, false); err != nil {
@@ -59,4 +59,54 @@ func TestEntryLookupsUseIndexes(t *testing.T) {
 		}
 	}
 	check("a new view")
+}
+
+// TestViewPathsAreFileNames: a view's path is a file name, whatever it
+// holds: views in directories whose names hold the characters that end a
+// URI's path ("#", "?") are files of their own, each with its shadow, and
+// neither is the file a truncated name would give.
+func TestViewPathsAreFileNames(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shadows []string
+	for _, sub := range []string{"a#1", "a#2", "b?x=1"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, sub, "porting.db")
+		v, err := OpenView(path, store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shadows = append(shadows, v.shadowFile)
+		if err := v.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("the view at %s was not made there: %v", path, err)
+		}
+		// Opened again, it is the view porttracker wrote.
+		v, err = OpenView(path, store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.untrusted != "" {
+			t.Errorf("%s opened again: %s", path, v.untrusted)
+		}
+		v.Close()
+	}
+	for _, p := range []string{"a", "b"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("a view was made at the truncated name %s", p)
+		}
+	}
+	if shadows[0] == shadows[1] || shadows[1] == shadows[2] {
+		t.Errorf("two views share a shadow: %v", shadows)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 
@@ -66,7 +67,9 @@ func removeDB(path string) error {
 }
 
 func (v *View) open() error {
-	dsn := "file:" + v.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_txlock=immediate"
+	// The path is escaped as a URI's: a "#" or "?" in it would otherwise
+	// end the file name, and another file would be opened.
+	dsn := "file:" + (&url.URL{Path: v.Path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return err
