@@ -43,9 +43,6 @@ func (s *State) Apply(rec *Record) error {
 	if !known {
 		return rulef("entry %s: unknown kind %q", rec.ID, rec.Entry.Kind)
 	}
-	if r.legacy != nil {
-		return s.applyLegacy(rec, r.legacy)
-	}
 	d, err := r.decide(v, rec)
 	if err != nil {
 		return err
@@ -58,7 +55,6 @@ func (s *State) Apply(rec *Record) error {
 type kindRule struct {
 	keys   func(e *Entry, k *Keys)
 	decide func(v *snapshot, rec *Record) (Delta, error)
-	legacy func(s *State, rec *Record) (func() error, error)
 }
 
 // ruleOf is the rule of entries of kind.
@@ -69,9 +65,9 @@ func ruleOf(kind EntryKind) (kindRule, bool) {
 	case KindSigner:
 		return kindRule{keys: signerKeys, decide: signerRule}, true
 	case KindInventory:
-		return kindRule{legacy: (*State).inventory}, true
+		return kindRule{keys: inventoryKeys, decide: inventoryRule}, true
 	case KindTransition:
-		return kindRule{legacy: (*State).transition}, true
+		return kindRule{keys: transitionKeys, decide: transitionRule}, true
 	case KindBatch:
 		return kindRule{keys: batchKeys, decide: batchRule}, true
 	case KindCheckpoint:
@@ -79,35 +75,17 @@ func ruleOf(kind EntryKind) (kindRule, bool) {
 	case KindPolicy:
 		return kindRule{decide: policyRule}, true
 	case KindPlan:
-		return kindRule{legacy: (*State).plan}, true
+		return kindRule{keys: planKeys, decide: planRule}, true
 	case KindTask:
-		return kindRule{legacy: (*State).task}, true
+		return kindRule{keys: taskKeys, decide: taskRule}, true
 	case KindBaseline:
 		return kindRule{decide: baselineRule}, true
 	case KindRed:
-		return kindRule{legacy: (*State).red}, true
+		return kindRule{keys: redKeys, decide: redRule}, true
 	case KindResolution:
-		return kindRule{legacy: (*State).resolution}, true
+		return kindRule{decide: resolutionRule}, true
 	}
 	return kindRule{}, false
-}
-
-func (s *State) applyLegacy(rec *Record, rule func(s *State, rec *Record) (func() error, error)) error {
-	apply, err := rule(s, rec)
-	if err != nil {
-		return err
-	}
-	s.before = &Undo{Entry: rec.ID, Items: map[ItemKey]*ItemState{}, Batches: map[int]*BatchState{}, Signers: map[string]*SignerState{}}
-	err = apply()
-	s.Undo = append(s.Undo, *s.before)
-	s.before = nil
-	if err != nil {
-		return err
-	}
-	if pos := rec.Position(); s.Last.Before(pos) {
-		s.Last = pos
-	}
-	return nil
 }
 
 // checkEntry checks what every entry must satisfy whatever its kind: its
@@ -167,34 +145,4 @@ func (v *snapshot) checkSigner(rec *Record) error {
 		return rulef("entry %s: signed with a key that is not %q's", rec.ID, e.Signer)
 	}
 	return nil
-}
-
-func (s *State) putSigner(sg *SignerState) {
-	if s.before != nil {
-		if _, ok := s.before.Signers[sg.Identity]; !ok {
-			s.before.Signers[sg.Identity] = s.signers[sg.Identity]
-		}
-	}
-	s.signers[sg.Identity] = sg
-	s.dirtySigners[sg.Identity] = true
-}
-
-func (s *State) putItem(it *ItemState) {
-	if s.before != nil {
-		if _, ok := s.before.Items[it.Key]; !ok {
-			s.before.Items[it.Key] = s.items[it.Key]
-		}
-	}
-	s.items[it.Key] = it
-	s.dirtyItems[it.Key] = true
-}
-
-func (s *State) putBatch(b *BatchState) {
-	if s.before != nil {
-		if _, ok := s.before.Batches[b.ID]; !ok {
-			s.before.Batches[b.ID] = s.batches[b.ID]
-		}
-	}
-	s.batches[b.ID] = b
-	s.dirtyBatches[b.ID] = true
 }

@@ -6,20 +6,71 @@ import (
 	"strings"
 )
 
-// inventory is the rule of an inventory entry, which defines or remaps
-// items and batches.
-func (s *State) inventory(rec *Record) (func() error, error) {
-	e := rec.Entry
-	type change struct {
-		def  ItemDef
-		kind Kind
-	}
-	var changes []change
-	defined := map[ItemKey]bool{}
+// inventoryKeys: an inventory entry reads the items it defines and lists
+// in batches, the batches it defines and those they depend on, through
+// their dependencies (a cycle).
+func inventoryKeys(e *Entry, k *Keys) {
 	for _, set := range []struct {
 		kind Kind
 		defs []ItemDef
 	}{{Feature, e.Features}, {Test, e.Tests}} {
+		for _, d := range set.defs {
+			k.Items = append(k.Items, ItemKey{set.kind, d.ID})
+		}
+	}
+	for _, b := range e.Batches {
+		keys, _ := b.Members() // the rule refuses a list that does not parse
+		k.Items = append(k.Items, keys...)
+		k.Batches = append(k.Batches, b.ID)
+		k.Batches = append(k.Batches, b.Depends...)
+	}
+	k.Depends = true
+}
+
+// inventoryRule is the rule of an inventory entry, which defines or remaps
+// items and batches.
+func inventoryRule(v *snapshot, rec *Record) (Delta, error) {
+	e := rec.Entry
+	defs, err := checkItemDefs(rec)
+	if err != nil {
+		return Delta{}, err
+	}
+	member, err := v.checkBatchDefs(rec, defs)
+	if err != nil {
+		return Delta{}, err
+	}
+	var d Delta
+	for _, def := range defs {
+		d.putItem(definedItem(rec, v.item(def.key), def))
+	}
+	for _, b := range e.Batches {
+		d.putBatch(definedBatch(rec, v.batch(b.ID), b))
+	}
+	for _, m := range member {
+		if it := d.item(v, m.key); it.Batch != m.batch || it.BatchEntry != rec.ID {
+			cp := *it
+			cp.Batch, cp.BatchEntry = m.batch, rec.ID
+			d.putItem(&cp)
+		}
+	}
+	return d, nil
+}
+
+// itemDef is one item an inventory entry defines.
+type itemDef struct {
+	key ItemKey
+	def ItemDef
+}
+
+// checkItemDefs checks the items an inventory entry defines and lists
+// them, features then tests.
+func checkItemDefs(rec *Record) ([]itemDef, error) {
+	var out []itemDef
+	defined := map[ItemKey]bool{}
+	for _, set := range []struct {
+		kind Kind
+		defs []ItemDef
+	}{{Feature, rec.Entry.Features}, {Test, rec.Entry.Tests}} {
 		for _, d := range set.defs {
 			if d.ID <= 0 {
 				return nil, rulef("entry %s: %s id %d is not positive", rec.ID, set.kind, d.ID)
@@ -32,11 +83,28 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 				return nil, rulef("entry %s: %s defined twice", rec.ID, k)
 			}
 			defined[k] = true
-			changes = append(changes, change{d, set.kind})
+			out = append(out, itemDef{k, d})
 		}
 	}
-	// Batches: membership, dependencies (known batches, no cycles).
-	member := map[ItemKey]int{}
+	return out, nil
+}
+
+// membership is an item an inventory entry lists in a batch.
+type membership struct {
+	key   ItemKey
+	batch int
+}
+
+// checkBatchDefs checks the batches an inventory entry defines: their
+// members are defined, in one batch each and not claimed by another batch;
+// their dependencies are defined and form no cycle. It lists the members,
+// in the entry's order.
+func (v *snapshot) checkBatchDefs(rec *Record, defs []itemDef) ([]membership, error) {
+	e := rec.Entry
+	defined := map[ItemKey]bool{}
+	for _, d := range defs {
+		defined[d.key] = true
+	}
 	newBatch := map[int]BatchDef{}
 	for _, b := range e.Batches {
 		if b.ID <= 0 || strings.TrimSpace(b.Name) == "" {
@@ -44,117 +112,87 @@ func (s *State) inventory(rec *Record) (func() error, error) {
 		}
 		newBatch[b.ID] = b
 	}
+	var out []membership
+	member := map[ItemKey]int{}
 	for _, b := range e.Batches {
 		keys, err := b.Members()
 		if err != nil {
 			return nil, rulef("entry %s: %v", rec.ID, err)
 		}
 		for _, k := range keys {
-			if prev, ok := member[k]; ok && prev != b.ID {
+			prev, ok := member[k]
+			switch {
+			case ok && prev != b.ID:
 				return nil, rulef("%s is listed in batch %d and batch %d", k, prev, b.ID)
-			}
-			if !defined[k] {
-				it, err := s.Item(k)
-				if err != nil {
-					return nil, err
-				}
-				if it == nil {
-					return nil, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", b.ID, k)
-				}
+			case !defined[k] && v.item(k) == nil:
+				return nil, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", b.ID, k)
+			case !ok:
+				out = append(out, membership{k, b.ID})
 			}
 			member[k] = b.ID
 		}
 		for _, d := range b.Depends {
-			if _, ok := newBatch[d]; ok {
-				continue
-			}
-			db, err := s.Batch(d)
-			if err != nil {
-				return nil, err
-			}
-			if db == nil {
+			if _, ok := newBatch[d]; !ok && v.batch(d) == nil {
 				return nil, rulef("batch %d depends on batch %d, which is not defined", b.ID, d)
 			}
 		}
 	}
-	if err := s.checkCycles(newBatch); err != nil {
+	if err := v.checkCycles(newBatch); err != nil {
 		return nil, err
 	}
 	// Moving a claimed item to another batch would take it out from under
 	// the batch that claimed it.
-	for k, bid := range member {
-		it, err := s.Item(k)
-		if err != nil {
-			return nil, err
-		}
-		if it != nil && it.Batch != 0 && it.Batch != bid && it.Status != NotStarted && it.Status != Deferred {
-			return nil, rulef("%s is %s in batch %d; it cannot move to batch %d until it is deferred", k, it.Status, it.Batch, bid)
+	for _, m := range out {
+		if it := v.item(m.key); it != nil && it.Batch != 0 && it.Batch != m.batch && it.Status != NotStarted && it.Status != Deferred {
+			return nil, rulef("%s is %s in batch %d; it cannot move to batch %d until it is deferred", m.key, it.Status, it.Batch, m.batch)
 		}
 	}
-	return func() error {
-		for _, c := range changes {
-			k := ItemKey{c.kind, c.def.ID}
-			old, err := s.Item(k)
-			if err != nil {
-				return err
-			}
-			it := &ItemState{Key: k, Status: NotStarted}
-			if old != nil {
-				cp := *old
-				it = &cp
-				promoted := old.Status == Complete || old.Status == Verified
-				if promoted && old.SourceDigest != "" && c.def.SourceDigest != "" && old.SourceDigest != c.def.SourceDigest {
-					it.UpstreamChanged = true
-				}
-			}
-			it.Mapping = c.def.Mapping
-			it.Removed = c.def.Removed
-			it.LastEntry, it.DefEntry = rec.ID, rec.ID
-			s.putItem(it)
+	return out, nil
+}
+
+// definedItem is item old (nil: new) as inventory entry rec defines or
+// remaps it.
+func definedItem(rec *Record, old *ItemState, d itemDef) *ItemState {
+	it := &ItemState{Key: d.key, Status: NotStarted}
+	if old != nil {
+		cp := *old
+		it = &cp
+		promoted := old.Status == Complete || old.Status == Verified
+		if promoted && old.SourceDigest != "" && d.def.SourceDigest != "" && old.SourceDigest != d.def.SourceDigest {
+			it.UpstreamChanged = true
 		}
-		for _, b := range e.Batches {
-			old, err := s.Batch(b.ID)
-			if err != nil {
-				return err
-			}
-			nb := &BatchState{ID: b.ID, Status: BatchPlanned}
-			if old != nil {
-				// A redefinition renames the batch or changes what it
-				// depends on; where it stands stays.
-				cp := *old
-				cp.Tasks = slices.Clone(old.Tasks)
-				nb = &cp
-			}
-			nb.Name, nb.Depends, nb.DefEntry = b.Name, slices.Clone(b.Depends), rec.ID
-			slices.Sort(nb.Depends)
-			s.putBatch(nb)
-		}
-		for k, bid := range member {
-			it, err := s.Item(k)
-			if err != nil {
-				return err
-			}
-			if it.Batch != bid || it.BatchEntry != rec.ID {
-				cp := *it
-				cp.Batch, cp.BatchEntry = bid, rec.ID
-				s.putItem(&cp)
-			}
-		}
-		return nil
-	}, nil
+	}
+	it.Mapping = d.def.Mapping
+	it.Removed = d.def.Removed
+	it.LastEntry, it.DefEntry = rec.ID, rec.ID
+	return it
+}
+
+// definedBatch is batch old (nil: new) as inventory entry rec defines it:
+// a redefinition renames the batch or changes what it depends on; where it
+// stands stays.
+func definedBatch(rec *Record, old *BatchState, b BatchDef) *BatchState {
+	nb := &BatchState{ID: b.ID, Status: BatchPlanned}
+	if old != nil {
+		cp := *old
+		cp.Tasks = slices.Clone(old.Tasks)
+		nb = &cp
+	}
+	nb.Name, nb.Depends, nb.DefEntry = b.Name, slices.Clone(b.Depends), rec.ID
+	slices.Sort(nb.Depends)
+	return nb
 }
 
 // checkCycles refuses batch dependencies that would form a cycle.
-func (s *State) checkCycles(changed map[int]BatchDef) error {
-	deps := func(id int) ([]int, error) {
+func (v *snapshot) checkCycles(changed map[int]BatchDef) error {
+	deps := func(id int) []int {
 		if b, ok := changed[id]; ok {
-			return b.Depends, nil
+			return b.Depends
 		}
-		b, err := s.Batch(id)
-		if err != nil || b == nil {
-			return nil, err
+		if b := v.batch(id); b != nil {
+			return b.Depends
 		}
-		return b.Depends, nil
+		return nil
 	}
 	for start := range changed {
 		seen := map[int]bool{}
@@ -162,11 +200,7 @@ func (s *State) checkCycles(changed map[int]BatchDef) error {
 		for len(stack) > 0 {
 			id := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			ds, err := deps(id)
-			if err != nil {
-				return err
-			}
-			for _, d := range ds {
+			for _, d := range deps(id) {
 				if d == start {
 					return rulef("batch dependencies form a cycle through batch %d", start)
 				}

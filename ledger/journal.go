@@ -18,8 +18,6 @@ type journal struct {
 	// Undo lists, for each entry applied to this State, what its changes
 	// replaced, so that a view can take entries back out in reverse order.
 	Undo []Undo
-	// before collects the before-images of the entry being applied.
-	before *Undo
 }
 
 // Undo is what one entry's changes replaced: the items, batches and

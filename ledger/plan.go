@@ -46,13 +46,37 @@ var taskName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$`)
 // than the limit, and the stated dependency is the batch's. The error
 // names the task and the IDs.
 func CheckPlan(st *State, p *PlanPayload) error {
-	if p == nil {
-		return rulef("a plan entry without its [plan] table")
-	}
-	b, err := st.Batch(p.Batch)
+	var k Keys
+	planKeys(&Entry{Plan: p}, &k)
+	v, err := st.prefetch(k)
 	if err != nil {
 		return err
 	}
+	return v.checkPlan(p)
+}
+
+// planKeys: a plan entry reads its batch, the batch's items and the items
+// its tasks list.
+func planKeys(e *Entry, k *Keys) {
+	p := e.Plan
+	if p == nil {
+		return
+	}
+	k.Batches = append(k.Batches, p.Batch)
+	k.Members = append(k.Members, p.Batch)
+	for _, t := range p.Tasks {
+		ids, _ := ParseIDs(t.IDs) // the rule refuses a list that does not parse
+		for _, id := range ids {
+			k.Items = append(k.Items, ItemKey{t.Kind, id})
+		}
+	}
+}
+
+func (v *snapshot) checkPlan(p *PlanPayload) error {
+	if p == nil {
+		return rulef("a plan entry without its [plan] table")
+	}
+	b := v.batch(p.Batch)
 	if b == nil {
 		return rulef("plan for batch %d: the batch is not defined (import the inventory first)", p.Batch)
 	}
@@ -73,7 +97,7 @@ func CheckPlan(st *State, p *PlanPayload) error {
 	if p.MaxTaskFeatures < 1 {
 		return rulef("plan for batch %d: max_task_features %d (want at least 1)", b.ID, p.MaxTaskFeatures)
 	}
-	if lim := st.InForce().TaskFeatureLimit(); p.MaxTaskFeatures > lim {
+	if lim := v.inForce().TaskFeatureLimit(); p.MaxTaskFeatures > lim {
 		return refuse(RuleError{Code: CodePolicyTaskLimit, Batch: b.ID}, "plan for batch %d holds feature groups to %d, but the policy in force allows at most %d", b.ID, p.MaxTaskFeatures, lim)
 	}
 	owner := map[ItemKey]string{}
@@ -108,11 +132,7 @@ func CheckPlan(st *State, p *PlanPayload) error {
 				continue
 			}
 			owner[k] = t.Name
-			it, err := st.Item(k)
-			if err != nil {
-				return err
-			}
-			switch {
+			switch it := v.item(k); {
 			case it == nil:
 				undefined = append(undefined, id)
 			case it.Batch != b.ID:
@@ -129,12 +149,8 @@ func CheckPlan(st *State, p *PlanPayload) error {
 			return rulef("%s lists %s %s, which do not belong to batch %d", label, t.Kind.Plural(), FormatIDs(foreign), b.ID)
 		}
 	}
-	members, err := st.BatchItems(b.ID)
-	if err != nil {
-		return err
-	}
 	left := map[Kind][]int{}
-	for _, k := range members {
+	for _, k := range v.batchItems(b.ID) {
 		if _, ok := owner[k]; !ok {
 			left[k.Kind] = append(left[k.Kind], k.ID)
 		}
@@ -177,28 +193,21 @@ func intsOrNone(s []int) string {
 	return strings.Join(parts, ", ")
 }
 
-// plan is the rule of a plan entry: CheckPlan, then the batch's tasks are
-// replaced by the plan's, none of them started.
-func (s *State) plan(rec *Record) (func() error, error) {
+// planRule is the rule of a plan entry: checkPlan, then the batch's tasks
+// are replaced by the plan's, none of them started.
+func planRule(v *snapshot, rec *Record) (Delta, error) {
 	p := rec.Entry.Plan
-	if err := CheckPlan(s, p); err != nil {
-		return nil, err
+	if err := v.checkPlan(p); err != nil {
+		return Delta{}, err
 	}
-	return func() error {
-		b, err := s.Batch(p.Batch)
-		if err != nil {
-			return err
-		}
-		c := *b
-		c.Plan = rec.ID
-		c.Tasks = make([]TaskState, len(p.Tasks))
-		for i, t := range p.Tasks {
-			ids, _ := ParseIDs(t.IDs)
-			c.Tasks[i] = TaskState{Name: t.Name, Kind: t.Kind, Title: t.Title, IDs: ids, Status: TaskPending}
-		}
-		s.putBatch(&c)
-		return nil
-	}, nil
+	c := *v.batch(p.Batch)
+	c.Plan = rec.ID
+	c.Tasks = make([]TaskState, len(p.Tasks))
+	for i, t := range p.Tasks {
+		ids, _ := ParseIDs(t.IDs) // checkPlan parsed them
+		c.Tasks[i] = TaskState{Name: t.Name, Kind: t.Kind, Title: t.Title, IDs: ids, Status: TaskPending}
+	}
+	return Delta{Batches: []*BatchState{&c}}, nil
 }
 
 // SamePlan reports whether batch b already has exactly the tasks of p.

@@ -116,8 +116,8 @@ func policyRule(_ *snapshot, rec *Record) (Delta, error) {
 }
 
 // checkPolicyMoves holds a transition to the policy's limit on IDs.
-func (s *State) checkPolicyMoves(rec *Record) error {
-	if n, max := len(rec.Entry.Moves), s.InForce().MaxIDsPerUpdate; n > max {
+func (v *snapshot) checkPolicyMoves(rec *Record) error {
+	if n, max := len(rec.Entry.Moves), v.inForce().MaxIDsPerUpdate; n > max {
 		return rulef("entry %s moves %d items; the policy allows at most %d in one update", rec.ID, n, max)
 	}
 	return nil

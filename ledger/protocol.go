@@ -11,7 +11,7 @@ import "strings"
 // checkProtocol checks move m of item it, in entry rec, against the plan's
 // protocol. With gatesPending the evidence (and so the complete's code
 // commit) is not known yet.
-func (s *State) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move, gatesPending bool) error {
+func (v *snapshot) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move, gatesPending bool) error {
 	if b == nil || len(b.Tasks) == 0 {
 		return nil
 	}
@@ -30,27 +30,23 @@ func (s *State) checkProtocol(rec *Record, b *BatchState, it *ItemState, m Move,
 	if m.To != Complete {
 		return nil
 	}
-	if err := s.checkBaselineSince(rec.Entry.Baseline, b, k); err != nil {
+	if err := v.checkBaselineSince(rec.Entry.Baseline, b, k); err != nil {
 		return err
 	}
 	if k.Kind == Feature {
-		return s.checkRedBefore(rec, it, gatesPending)
+		return v.checkRedBefore(rec, it, gatesPending)
 	}
 	return nil
 }
 
 // checkBaselineSince demands that baseline names a baseline recorded after
 // batch b started.
-func (s *State) checkBaselineSince(baseline string, b *BatchState, k ItemKey) error {
+func (v *snapshot) checkBaselineSince(baseline string, b *BatchState, k ItemKey) error {
 	facts := RuleError{Code: CodeBaselineMissing, Item: k, Batch: b.ID}
 	if baseline == "" {
 		return refuse(facts, "%s: no item of batch %d moves to complete before a baseline is recorded", k, b.ID)
 	}
-	cp, err := s.Checkpoint(baseline)
-	if err != nil {
-		return err
-	}
-	switch {
+	switch cp := v.checkpoint(baseline); {
 	case cp == nil || !cp.Baseline:
 		return refuse(facts, "%s: %s is not a baseline in the ledger", k, short(baseline))
 	case cp.Clock <= b.StartClock:
@@ -63,7 +59,7 @@ func (s *State) checkBaselineSince(baseline string, b *BatchState, k ItemKey) er
 // checkRedBefore demands a red run of feature it since its claim, at a
 // code commit older than the complete's, unless the entry gives an
 // override reason.
-func (s *State) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) error {
+func (v *snapshot) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) error {
 	k := it.Key
 	e := rec.Entry
 	if strings.TrimSpace(e.Reason) != "" {
@@ -79,8 +75,8 @@ func (s *State) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) er
 	if it.RedCommit == done {
 		return rulef("%s: the red run and the complete are at the same code commit %s; commit the implementation, then complete it", k, short(done))
 	}
-	if s.Contains != nil {
-		ok, err := s.Contains(it.RedCommit, done)
+	if v.contains != nil {
+		ok, err := v.contains(it.RedCommit, done)
 		if err != nil {
 			return rulef("%s: cannot tell whether the red run's code %s is older than %s: %v", k, short(it.RedCommit), short(done), err)
 		}
@@ -91,20 +87,16 @@ func (s *State) checkRedBefore(rec *Record, it *ItemState, gatesPending bool) er
 	return nil
 }
 
-// noteTaskMoves records, on the active task of each batch with tasks that
-// rec moved items of, the clock of that move.
-func (s *State) noteTaskMoves(rec *Record, batches map[int]bool) error {
+// noteTaskMoves records in d, on the active task of each batch with tasks
+// that rec moved items of, the clock of that move.
+func (v *snapshot) noteTaskMoves(d *Delta, rec *Record, batches map[int]bool) {
 	for id := range batches {
-		b, err := s.Batch(id)
-		if err != nil {
-			return err
-		}
+		b := d.batch(v, id)
 		if b == nil || b.ActiveTask() == nil {
 			continue
 		}
 		c := b.withTasks()
 		c.ActiveTask().LastMove = rec.Entry.Clock
-		s.putBatch(c)
+		d.putBatch(c)
 	}
-	return nil
 }

@@ -10,44 +10,58 @@ type RedPayload struct {
 	Feature int `toml:"feature"`
 }
 
-// red is the rule of a red entry: the feature is claimed (stub) in a
+// redKeys: a red entry reads its feature and the feature's batch.
+func redKeys(e *Entry, k *Keys) {
+	if e.Red != nil {
+		k.Items = append(k.Items, ItemKey{Feature, e.Red.Feature})
+		k.ItemBatches = true
+	}
+}
+
+// redRule is the rule of a red entry: the feature is claimed (stub) in a
 // started batch (in its active task, when the batch has tasks), and the
 // evidence shows its focused tests ran and failed at a code commit.
-func (s *State) red(rec *Record) (func() error, error) {
+func redRule(v *snapshot, rec *Record) (Delta, error) {
 	e := rec.Entry
 	if e.Red == nil {
-		return nil, rulef("entry %s: a red entry without its [red] table", rec.ID)
+		return Delta{}, rulef("entry %s: a red entry without its [red] table", rec.ID)
 	}
 	k := ItemKey{Feature, e.Red.Feature}
-	it, err := s.Item(k)
-	if err != nil {
-		return nil, err
-	}
+	it := v.item(k)
 	if it == nil {
-		return nil, rulef("%s is not defined", k)
+		return Delta{}, rulef("%s is not defined", k)
 	}
-	if err := s.CheckRed(it); err != nil {
-		return nil, err
+	if err := v.checkRed(it); err != nil {
+		return Delta{}, err
 	}
 	if err := checkRedEvidence(k, e.Evidence); err != nil {
-		return nil, err
+		return Delta{}, err
 	}
-	return func() error {
-		c := *it
-		c.RedEntry, c.RedCommit, c.LastEntry = rec.ID, e.Evidence.CodeCommit, rec.ID
-		s.putItem(&c)
-		return nil
-	}, nil
+	c := *it
+	c.RedEntry, c.RedCommit, c.LastEntry = rec.ID, e.Evidence.CodeCommit, rec.ID
+	return Delta{Items: []*ItemState{&c}}, nil
 }
 
 // CheckRed checks that a red run of feature it may be recorded now, before
 // its gate runs.
 func (s *State) CheckRed(it *ItemState) error {
+	var k Keys
+	if it.Batch != 0 {
+		k.Batches = []int{it.Batch}
+	}
+	v, err := s.prefetch(k)
+	if err != nil {
+		return err
+	}
+	return v.checkRed(it)
+}
+
+func (v *snapshot) checkRed(it *ItemState) error {
 	k := it.Key
 	if it.Status != Stub {
 		return refuse(RuleError{Code: CodeRedUnclaimed, Item: k}, "%s is %s; a red run belongs between its claim and its complete", k, it.Status)
 	}
-	b, err := s.checkBatchOpen(it, Move{ID: k.ID, From: it.Status, To: it.Status})
+	b, err := v.checkBatchOpen(it, Move{ID: k.ID, From: it.Status, To: it.Status})
 	if err != nil {
 		return err
 	}

@@ -84,57 +84,59 @@ func isEntryID(s string) bool {
 	return true
 }
 
-// resolution checks a resolution entry. At replay (s.Authority set) every
+// resolutionRule checks a resolution entry. At replay (the snapshot has the Lineage) every
 // entry it names must be one that conflicts with its revocation, in the
 // resolution's history, and not already resolved; the decisions then bind
 // the final replay (see Replay). Without the history at hand (a writer's
 // check on a view) only the payload is checked: the command checks the
 // conflicts on a full replay, and the view replays a resolution in full.
-func (s *State) resolution(rec *Record) (func() error, error) {
+func resolutionRule(v *snapshot, rec *Record) (Delta, error) {
 	p := rec.Entry.Resolution
 	if p == nil {
-		return nil, rulef("entry %s: a resolution entry without a resolution", rec.ID)
+		return Delta{}, rulef("entry %s: a resolution entry without a resolution", rec.ID)
 	}
 	if err := p.check(); err != nil {
-		return nil, rulef("entry %s: resolution: %v", rec.ID, err)
+		return Delta{}, rulef("entry %s: resolution: %v", rec.ID, err)
 	}
-	lin := s.Authority
-	if lin == nil {
-		return func() error { return nil }, nil
-	}
-	if lin.decided[rec.ID] {
-		return func() error { return nil }, nil
+	lin := v.authority
+	if lin == nil || lin.decided[rec.ID] {
+		return Delta{}, nil
 	}
 	rev := lin.byID[p.Revocation]
 	if rev == nil || !lin.revoking(rev) || !lin.inHistory(rec, rev) {
-		return nil, rulef("entry %s: resolution: %s is not a revocation in its history", rec.ID, short(p.Revocation))
+		return Delta{}, rulef("entry %s: resolution: %s is not a revocation in its history", rec.ID, short(p.Revocation))
 	}
-	named := map[string]bool{}
+	d := Delta{Resolution: true, Decisions: map[string]Decision{}}
 	for _, list := range [][]string{p.Accept, p.Reject} {
 		for _, id := range list {
-			named[id] = true
-			r := lin.byID[id]
-			if r == nil || !lin.inHistory(rec, r) {
-				return nil, rulef("entry %s: resolution: entry %s is not in its history", rec.ID, short(id))
-			}
-			if c := lin.Concurrent(r); c == nil || c.ID != rev.ID {
-				return nil, rulef("entry %s: resolution: entry %s does not conflict with revocation %s", rec.ID, short(id), short(rev.ID))
-			}
-			if d, ok := lin.pending[id]; ok {
-				return nil, rulef("entry %s: resolution: entry %s was resolved already, by %s", rec.ID, short(id), short(d.Resolution))
+			if err := lin.checkResolvable(rec, rev, id); err != nil {
+				return Delta{}, err
 			}
 		}
 	}
-	return func() error {
-		for _, id := range p.Accept {
-			lin.pending[id] = Decision{Resolution: rec.ID, Revocation: rev.ID, Accept: true}
-		}
-		for _, id := range p.Reject {
-			lin.pending[id] = Decision{Resolution: rec.ID, Revocation: rev.ID}
-		}
-		lin.resolutions = append(lin.resolutions, rec.ID)
-		return nil
-	}, nil
+	for _, id := range p.Accept {
+		d.Decisions[id] = Decision{Resolution: rec.ID, Revocation: rev.ID, Accept: true}
+	}
+	for _, id := range p.Reject {
+		d.Decisions[id] = Decision{Resolution: rec.ID, Revocation: rev.ID}
+	}
+	return d, nil
+}
+
+// checkResolvable demands that entry id, which resolution rec names, is in
+// rec's history, conflicts with revocation rev and is not resolved yet.
+func (l *Lineage) checkResolvable(rec, rev *Record, id string) error {
+	r := l.byID[id]
+	if r == nil || !l.inHistory(rec, r) {
+		return rulef("entry %s: resolution: entry %s is not in its history", rec.ID, short(id))
+	}
+	if c := l.Concurrent(r); c == nil || c.ID != rev.ID {
+		return rulef("entry %s: resolution: entry %s does not conflict with revocation %s", rec.ID, short(id), short(rev.ID))
+	}
+	if d, ok := l.pending[id]; ok {
+		return rulef("entry %s: resolution: entry %s was resolved already, by %s", rec.ID, short(id), short(d.Resolution))
+	}
+	return nil
 }
 
 // record keeps the decisions of resolution entry id, to bind the final

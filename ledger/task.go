@@ -3,7 +3,6 @@ package ledger
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // TaskPayload is the payload of a task entry: one task of a batch's plan
@@ -89,52 +88,57 @@ func (b *BatchState) withTasks() *BatchState {
 	return &c
 }
 
-// task is the rule of a task entry. A task starts in a started batch when
-// no other task is active and it has not run yet; it completes when each of
-// its items is verified, or deferred with a reason, and a checkpoint was
-// recorded after its last move.
-func (s *State) task(rec *Record) (func() error, error) {
+// taskKeys: a task entry reads its batch and, to complete the task, the
+// task's items and the checkpoint it cites.
+func taskKeys(e *Entry, k *Keys) {
+	if p := e.Task; p != nil {
+		k.Batches = append(k.Batches, p.Batch)
+		if p.Action == ActionComplete {
+			k.TaskItems = true
+			if p.Checkpoint != "" {
+				k.Checkpoints = append(k.Checkpoints, p.Checkpoint)
+			}
+		}
+	}
+}
+
+// taskRule is the rule of a task entry. A task starts in a started batch
+// when no other task is active and it has not run yet; it completes when
+// each of its items is verified, or deferred with a reason, and a
+// checkpoint was recorded after its last move.
+func taskRule(v *snapshot, rec *Record) (Delta, error) {
 	p := rec.Entry.Task
 	if p == nil {
-		return nil, rulef("entry %s: a task entry without its [task] table", rec.ID)
+		return Delta{}, rulef("entry %s: a task entry without its [task] table", rec.ID)
 	}
-	b, err := s.Batch(p.Batch)
-	if err != nil {
-		return nil, err
-	}
+	b := v.batch(p.Batch)
 	if b == nil {
-		return nil, rulef("task %s: batch %d is not defined", p.Name, p.Batch)
+		return Delta{}, rulef("task %s: batch %d is not defined", p.Name, p.Batch)
 	}
 	t := b.TaskNamed(p.Name)
 	if t == nil {
-		return nil, refuse(RuleError{Code: CodeTaskUndefined, Batch: b.ID, Task: p.Name}, "batch %d has no task %q", b.ID, p.Name)
+		return Delta{}, refuse(RuleError{Code: CodeTaskUndefined, Batch: b.ID, Task: p.Name}, "batch %d has no task %q", b.ID, p.Name)
 	}
+	c := b.withTasks()
+	ct := c.TaskNamed(p.Name)
 	switch p.Action {
 	case ActionStart:
-		if err := s.checkTaskStart(b, t); err != nil {
-			return nil, err
+		if err := checkTaskStart(b, t); err != nil {
+			return Delta{}, err
 		}
+		ct.Status, ct.StartedBy, ct.LastMove = TaskActive, rec.ID, rec.Entry.Clock
 	case ActionComplete:
-		if err := s.checkTaskComplete(b, t, p.Checkpoint); err != nil {
-			return nil, err
+		if err := v.checkTaskComplete(b, t, p.Checkpoint); err != nil {
+			return Delta{}, err
 		}
+		ct.Status, ct.CompletedBy = TaskComplete, rec.ID
 	default:
-		return nil, rulef("entry %s: task action %q (want start or complete)", rec.ID, p.Action)
+		return Delta{}, rulef("entry %s: task action %q (want start or complete)", rec.ID, p.Action)
 	}
-	return func() error {
-		c := b.withTasks()
-		ct := c.TaskNamed(p.Name)
-		if p.Action == ActionStart {
-			ct.Status, ct.StartedBy, ct.LastMove = TaskActive, rec.ID, rec.Entry.Clock
-		} else {
-			ct.Status, ct.CompletedBy = TaskComplete, rec.ID
-		}
-		s.putBatch(c)
-		return nil
-	}, nil
+	return Delta{Batches: []*BatchState{c}}, nil
 }
 
-func (s *State) checkTaskStart(b *BatchState, t *TaskState) error {
+func checkTaskStart(b *BatchState, t *TaskState) error {
 	if b.Status != BatchStarted {
 		return rulef("task %s cannot start: batch %d is %s, not started", t.Name, b.ID, b.Status)
 	}
@@ -147,41 +151,29 @@ func (s *State) checkTaskStart(b *BatchState, t *TaskState) error {
 	return nil
 }
 
-func (s *State) checkTaskComplete(b *BatchState, t *TaskState, checkpoint string) error {
+func (v *snapshot) checkTaskComplete(b *BatchState, t *TaskState, checkpoint string) error {
 	if t.Status != TaskActive {
 		return rulef("task %s of batch %d is %s, not active", t.Name, b.ID, t.Status)
 	}
-	var open []string
+	var open openList
 	for _, id := range t.IDs {
-		k := ItemKey{t.Kind, id}
-		it, err := s.Item(k)
-		if err != nil {
-			return err
-		}
-		if it != nil && (it.Status == Verified || (it.Status == Deferred && it.Reason != "")) {
+		it := v.item(ItemKey{t.Kind, id})
+		if settled(it) {
 			continue
 		}
 		st := Status("undefined")
 		if it != nil {
 			st = it.Status
 		}
-		if len(open) < 5 {
-			open = append(open, fmt.Sprintf("%d (%s)", id, st))
-		} else if len(open) == 5 {
-			open = append(open, "…")
-		}
+		open.add(fmt.Sprintf("%d (%s)", id, st))
 	}
 	if len(open) > 0 {
-		return rulef("task %s cannot complete: %s not verified or deferred: %s", t.Name, t.Kind.Plural(), strings.Join(open, ", "))
+		return rulef("task %s cannot complete: %s not verified or deferred: %s", t.Name, t.Kind.Plural(), open)
 	}
 	if checkpoint == "" {
 		return rulef("task %s cannot complete: it needs a checkpoint recorded after its last move (Mandatory checkpoint between all tasks)", t.Name)
 	}
-	cp, err := s.Checkpoint(checkpoint)
-	if err != nil {
-		return err
-	}
-	switch {
+	switch cp := v.checkpoint(checkpoint); {
 	case cp == nil:
 		return rulef("task %s: checkpoint %s is not in the ledger", t.Name, short(checkpoint))
 	case cp.Baseline:

@@ -50,51 +50,67 @@ func statusAfter(s Status) Status {
 	return s
 }
 
-// transition is the rule of a transition entry, which moves items of one
-// kind from one status to another.
-func (s *State) transition(rec *Record) (func() error, error) {
+// transitionKeys: a transition reads the items it moves, their batches,
+// the moves its writer saw, and the checkpoint and baseline it cites.
+func transitionKeys(e *Entry, k *Keys) {
+	for _, m := range e.Moves {
+		key := ItemKey{e.ItemKind, m.ID}
+		k.Items = append(k.Items, key)
+		for _, p := range m.Prev {
+			k.Moves = append(k.Moves, MoveKey{p, key})
+		}
+	}
+	k.ItemBatches = true
+	for _, c := range []string{e.Checkpoint, e.Baseline} {
+		if c != "" {
+			k.Checkpoints = append(k.Checkpoints, c)
+		}
+	}
+}
+
+// transitionRule is the rule of a transition entry, which moves items of
+// one kind from one status to another.
+func transitionRule(v *snapshot, rec *Record) (Delta, error) {
 	e := rec.Entry
 	if e.ItemKind != Feature && e.ItemKind != Test {
-		return nil, rulef("entry %s: item_kind %q", rec.ID, e.ItemKind)
+		return Delta{}, rulef("entry %s: item_kind %q", rec.ID, e.ItemKind)
 	}
 	if len(e.Moves) == 0 {
-		return nil, rulef("entry %s: a transition with no moves", rec.ID)
+		return Delta{}, rulef("entry %s: a transition with no moves", rec.ID)
 	}
-	if err := s.checkPolicyMoves(rec); err != nil {
-		return nil, err
+	if err := v.checkPolicyMoves(rec); err != nil {
+		return Delta{}, err
 	}
-	type planned struct {
-		it   *ItemState
-		move Move
-	}
-	var plan []planned
 	seen := map[int]bool{}
 	for _, m := range e.Moves {
-		k := ItemKey{e.ItemKind, m.ID}
 		if seen[m.ID] {
-			return nil, rulef("entry %s: %s moved twice", rec.ID, k)
+			return Delta{}, rulef("entry %s: %s moved twice", rec.ID, ItemKey{e.ItemKind, m.ID})
 		}
 		seen[m.ID] = true
-		it, err := s.Item(k)
-		if err != nil {
-			return nil, err
+		if err := v.checkMove(rec, m, false); err != nil {
+			return Delta{}, err
 		}
-		if it == nil {
-			return nil, refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
-		}
-		if err := s.checkItemMove(rec, it, m, false); err != nil {
-			return nil, err
-		}
-		plan = append(plan, planned{it, m})
 	}
-	return func() error {
-		batches := map[int]bool{}
-		for _, p := range plan {
-			s.applyMove(rec, p.it, p.move)
-			batches[p.it.Batch] = true
-		}
-		return s.noteTaskMoves(rec, batches)
-	}, nil
+	var d Delta
+	batches := map[int]bool{}
+	for _, m := range e.Moves {
+		it := v.item(ItemKey{e.ItemKind, m.ID})
+		d.putItem(movedItem(rec, it, m))
+		d.Moves = append(d.Moves, ItemMove{Item: it.Key, From: m.From, To: m.To})
+		batches[it.Batch] = true
+	}
+	v.noteTaskMoves(&d, rec, batches)
+	return d, nil
+}
+
+// checkMove checks move m of transition rec against the item it moves.
+func (v *snapshot) checkMove(rec *Record, m Move, gatesPending bool) error {
+	k := ItemKey{rec.Entry.ItemKind, m.ID}
+	it := v.item(k)
+	if it == nil {
+		return refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
+	}
+	return v.checkItemMove(rec, it, m, gatesPending)
 }
 
 // CheckTransition checks a transition entry against the rules without
@@ -102,17 +118,15 @@ func (s *State) transition(rec *Record) (func() error, error) {
 // is checked for everything but its evidence, which the gates have yet to
 // produce: commands call it before they spend minutes on gates.
 func (s *State) CheckTransition(e *Entry, gatesPending bool) error {
+	var k Keys
+	transitionKeys(e, &k)
+	v, err := s.prefetch(k)
+	if err != nil {
+		return err
+	}
 	rec := &Record{ID: "(new entry)", Entry: e}
 	for _, m := range e.Moves {
-		k := ItemKey{e.ItemKind, m.ID}
-		it, err := s.Item(k)
-		if err != nil {
-			return err
-		}
-		if it == nil {
-			return refuse(RuleError{Code: CodeItemUndefined, Item: k}, "%s is not defined", k)
-		}
-		if err := s.checkItemMove(rec, it, m, gatesPending); err != nil {
+		if err := v.checkMove(rec, m, gatesPending); err != nil {
 			return err
 		}
 	}
@@ -122,16 +136,13 @@ func (s *State) CheckTransition(e *Entry, gatesPending bool) error {
 // seenStatus is the status the writer of a move saw: the status its
 // previous entries moved the item to. It does not depend on the order in
 // which concurrent entries are replayed.
-func (s *State) seenStatus(k ItemKey, prev []string) (Status, error) {
+func (v *snapshot) seenStatus(k ItemKey, prev []string) (Status, error) {
 	if len(prev) == 0 {
 		return NotStarted, nil
 	}
 	var st Status
 	for _, p := range prev {
-		to, err := s.moveTo(p, k)
-		if err != nil {
-			return "", err
-		}
+		to := v.moveTo(p, k)
 		if to == "" {
 			return "", rulef("%s: previous entry %s is unknown or did not move it", k, p)
 		}
@@ -144,10 +155,10 @@ func (s *State) seenStatus(k ItemKey, prev []string) (Status, error) {
 	return st, nil
 }
 
-func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending bool) error {
+func (v *snapshot) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending bool) error {
 	e := rec.Entry
 	k := it.Key
-	seen, err := s.seenStatus(k, m.Prev)
+	seen, err := v.seenStatus(k, m.Prev)
 	if err != nil {
 		return err
 	}
@@ -174,11 +185,11 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 	if it.Removed && m.To != Deferred && m.To != NotStarted {
 		return rulef("%s: its source declaration was removed; it can only be deferred", k)
 	}
-	b, err := s.checkBatchOpen(it, m)
+	b, err := v.checkBatchOpen(it, m)
 	if err != nil {
 		return err
 	}
-	if err := s.checkProtocol(rec, b, it, m, gatesPending); err != nil {
+	if err := v.checkProtocol(rec, b, it, m, gatesPending); err != nil {
 		return err
 	}
 	switch m.To {
@@ -186,12 +197,12 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 		if gatesPending {
 			break
 		}
-		if err := checkCompleteEvidence(k, e.Evidence, s.InForce().RequiredGates); err != nil {
+		if err := checkCompleteEvidence(k, e.Evidence, v.inForce().RequiredGates); err != nil {
 			return err
 		}
 	case Verified:
 		if m.From == Complete {
-			if err := s.checkVerified(rec, it); err != nil {
+			if err := v.checkVerified(rec, it); err != nil {
 				return err
 			}
 		}
@@ -202,15 +213,12 @@ func (s *State) checkItemMove(rec *Record, it *ItemState, m Move, gatesPending b
 // checkBatchOpen demands that an item moves only while its batch is
 // started; a verified item of a complete batch may still be demoted.
 // It returns the batch.
-func (s *State) checkBatchOpen(it *ItemState, m Move) (*BatchState, error) {
+func (v *snapshot) checkBatchOpen(it *ItemState, m Move) (*BatchState, error) {
 	k := it.Key
 	if it.Batch == 0 {
 		return nil, rulef("%s belongs to no batch (add it to one with inventory import)", k)
 	}
-	b, err := s.Batch(it.Batch)
-	if err != nil {
-		return nil, err
-	}
+	b := v.batch(it.Batch)
 	st := BatchPlanned
 	if b != nil {
 		st = b.Status
@@ -273,7 +281,7 @@ func checkCompleteEvidence(k ItemKey, ev *Evidence, required []string) error {
 	return nil
 }
 
-func (s *State) checkVerified(rec *Record, it *ItemState) error {
+func (v *snapshot) checkVerified(rec *Record, it *ItemState) error {
 	k := it.Key
 	if it.CompleteEntry == "" {
 		return rulef("%s: verified needs its complete record (loop evidence)", k)
@@ -281,10 +289,7 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 	if rec.Entry.Checkpoint == "" {
 		return refuse(RuleError{Code: CodeCheckpointMissing, Item: k}, "%s: verified needs a checkpoint recorded after it was completed", k)
 	}
-	cp, err := s.Checkpoint(rec.Entry.Checkpoint)
-	if err != nil {
-		return err
-	}
+	cp := v.checkpoint(rec.Entry.Checkpoint)
 	if cp == nil {
 		return rulef("%s: checkpoint %s is not in the ledger", k, rec.Entry.Checkpoint)
 	}
@@ -294,8 +299,8 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 	if cp.Clock <= it.CompleteClock {
 		return refuse(RuleError{Code: CodeCheckpointStale, Item: k}, "%s: checkpoint %s was recorded before the item was completed", k, short(cp.Entry))
 	}
-	if s.Contains != nil && it.CompleteCommit != "" {
-		ok, err := s.Contains(it.CompleteCommit, cp.CodeCommit)
+	if v.contains != nil && it.CompleteCommit != "" {
+		ok, err := v.contains(it.CompleteCommit, cp.CodeCommit)
 		if err != nil {
 			return rulef("%s: cannot tell whether checkpoint code %s contains the work completed at %s: %v", k, short(cp.CodeCommit), short(it.CompleteCommit), err)
 		}
@@ -306,7 +311,8 @@ func (s *State) checkVerified(rec *Record, it *ItemState) error {
 	return nil
 }
 
-func (s *State) applyMove(rec *Record, old *ItemState, m Move) {
+// movedItem is item old after move m of entry rec.
+func movedItem(rec *Record, old *ItemState, m Move) *ItemState {
 	e := rec.Entry
 	it := *old
 	var heads []Head
@@ -342,12 +348,7 @@ func (s *State) applyMove(rec *Record, old *ItemState, m Move) {
 		it.CompleteEntry, it.CompleteClock, it.CompleteCommit, it.Checkpoint = "", 0, "", ""
 		it.RedEntry, it.RedCommit = "", ""
 	}
-	s.putItem(&it)
-	s.moves[MoveKey{rec.ID, it.Key}] = m.To
-	s.Transitions = append(s.Transitions, Transition{
-		Entry: rec.ID, Commit: rec.Commit, Item: it.Key, From: m.From, To: m.To,
-		Signer: e.Signer, Reason: e.Reason, Clock: e.Clock, Time: e.Time.UTC().Format("2006-01-02T15:04:05Z"),
-	})
+	return &it
 }
 
 // Move is one item's status change within a transition entry.

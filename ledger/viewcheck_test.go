@@ -114,10 +114,10 @@ func TestPolicyRules(t *testing.T) {
 	if err := checkCompleteEvidence(k, ev, withBuild.RequiredGates); err == nil || !strings.Contains(err.Error(), "no build gate") {
 		t.Fatalf("a complete without the build gate the policy requires: %v", err)
 	}
-	st := NewState(nil)
-	st.Policy = &withBuild
+	v := newSnapshot()
+	v.policy = &withBuild
 	rec := &Record{ID: "e", Entry: &Entry{Moves: make([]Move, 4)}}
-	if err := st.checkPolicyMoves(rec); err == nil {
+	if err := v.checkPolicyMoves(rec); err == nil {
 		t.Fatal("4 moves passed a policy of 3")
 	}
 	if err := (Policy{MaxIDsPerUpdate: 5, RequiredGates: []string{"stub"}}).Check(); err == nil {
