@@ -221,17 +221,16 @@ func (s *State) BatchItems(id int) ([]ItemKey, error) {
 			set[k] = true
 		}
 	}
+	keys := slices.SortedFunc(maps.Keys(set), compareKeys)
+	if err := s.loadItems(keys); err != nil {
+		return nil, err
+	}
 	var out []ItemKey
-	for k := range set {
-		it, err := s.Item(k)
-		if err != nil {
-			return nil, err
-		}
-		if it != nil && it.Batch == id {
+	for _, k := range keys {
+		if it := s.items[k]; it != nil && it.Batch == id {
 			out = append(out, k)
 		}
 	}
-	slices.SortFunc(out, compareKeys)
 	return out, nil
 }
 
