@@ -3,8 +3,6 @@ package ledger
 import (
 	"strings"
 	"testing"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // hexID is a 40-hex-digit ID made of digit d.
@@ -15,13 +13,13 @@ func hexID(d string) string { return strings.Repeat(d, 40) }
 // concurrently (commit 2, entry "2…"), then the resolution (commit 3, both
 // its parents).
 func revocationLineage() (l *Lineage, rev, bobs *Record) {
-	h := func(d string) plumbing.Hash { return plumbing.NewHash(hexID(d)) }
+	h := hexID
 	rev = &Record{ID: hexID("1"), Commit: hexID("1"), Entry: &Entry{Kind: KindSigner, Action: ActionRevoke, Identity: "bob", Signer: "alice"}}
 	bobs = &Record{ID: hexID("2"), Commit: hexID("2"), Entry: &Entry{Kind: KindTransition, Signer: "bob"}}
 	l = &Lineage{
-		parents: map[plumbing.Hash][]plumbing.Hash{h("1"): {h("0")}, h("2"): {h("0")}, h("3"): {h("1"), h("2")}},
-		entry:   map[plumbing.Hash]*Record{h("1"): rev, h("2"): bobs},
-		applied: map[string]bool{}, events: map[plumbing.Hash][]*Record{}, reach: map[string]map[plumbing.Hash]bool{},
+		parents: map[string][]string{h("1"): {h("0")}, h("2"): {h("0")}, h("3"): {h("1"), h("2")}},
+		entry:   map[string]*Record{h("1"): rev, h("2"): bobs},
+		applied: map[string]bool{}, events: map[string][]*Record{}, reach: map[string]map[string]bool{},
 		revokes: map[string][]*Record{"bob": {rev}},
 		byID:    map[string]*Record{rev.ID: rev, bobs.ID: bobs},
 		pending: map[string]Decision{},
