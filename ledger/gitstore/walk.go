@@ -15,9 +15,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// Change is one path that differs between two trees: Old or New is zero
+// PathChange is one path that differs between two trees: Old or New is zero
 // when the path is absent on that side.
-type Change struct {
+type PathChange struct {
 	Path     string
 	Old, New plumbing.Hash
 	// Mode is the file mode on the New side (zero when New is zero).
@@ -31,7 +31,7 @@ type CommitInfo struct {
 	// empty tree for a root commit). For a merge commit, Changes lists the
 	// paths whose content in the merge matches no parent's: an entry that
 	// neither parent had, or an entry edited or deleted by the merge.
-	Changes []Change
+	Changes []PathChange
 	// SigKey is the key that signed the commit ("" if unsigned), and
 	// SigErr what was wrong with its signature; Collect sets both.
 	SigKey string
@@ -167,7 +167,7 @@ func (s *Store) setChanges(info *CommitInfo, trees map[plumbing.Hash]plumbing.Ha
 // commitChanges lists what commit c changed; trees, when it has a parent
 // of c, gives that parent's tree (a commit's tree as its commit object
 // names it).
-func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing.Hash) ([]Change, error) {
+func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing.Hash) ([]PathChange, error) {
 	parentTree := func(ph plumbing.Hash) (plumbing.Hash, error) {
 		if t, ok := trees[ph]; ok {
 			return t, nil
@@ -198,8 +198,8 @@ func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing
 		}
 		parentTrees = append(parentTrees, pt)
 	}
-	own := map[string]Change{}
-	var dropped []Change
+	own := map[string]PathChange{}
+	var dropped []PathChange
 	for i, pt := range parentTrees {
 		diff, err := s.DiffTrees(pt, c.TreeHash)
 		if err != nil {
@@ -227,7 +227,7 @@ func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing
 	for _, ch := range dropped {
 		own[ch.Path] = ch
 	}
-	out := make([]Change, 0, len(own))
+	out := make([]PathChange, 0, len(own))
 	for _, ch := range own {
 		out = append(out, ch)
 	}
@@ -238,8 +238,8 @@ func (s *Store) commitChanges(c *object.Commit, trees map[plumbing.Hash]plumbing
 // DiffTrees lists the files that differ between trees a and b (either may
 // be zero, the empty tree), descending only into subtrees whose hashes
 // differ.
-func (s *Store) DiffTrees(a, b plumbing.Hash) ([]Change, error) {
-	var out []Change
+func (s *Store) DiffTrees(a, b plumbing.Hash) ([]PathChange, error) {
+	var out []PathChange
 	err := s.diffTrees(a, b, "", &out)
 	return out, err
 }
@@ -259,7 +259,7 @@ func (s *Store) treeEntries(h plumbing.Hash) (map[string]object.TreeEntry, error
 	return m, nil
 }
 
-func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]Change) error {
+func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]PathChange) error {
 	if a == b {
 		return nil
 	}
@@ -358,7 +358,7 @@ func entryNameEnd(name string, n int, mode filemode.FileMode) int {
 // diffTreesByName compares two trees entry by name, whatever the order
 // their entries come in: the slower way, for trees that are not in git's
 // order.
-func (s *Store) diffTreesByName(a, b plumbing.Hash, prefix string, out *[]Change) error {
+func (s *Store) diffTreesByName(a, b plumbing.Hash, prefix string, out *[]PathChange) error {
 	ea, err := s.treeEntries(a)
 	if err != nil {
 		return err
@@ -392,7 +392,7 @@ func (s *Store) diffTreesByName(a, b plumbing.Hash, prefix string, out *[]Change
 	return nil
 }
 
-func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Hash, bMode filemode.FileMode, out *[]Change) error {
+func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Hash, bMode filemode.FileMode, out *[]PathChange) error {
 	bDir := bMode == filemode.Dir
 	switch {
 	case aDir && bDir:
@@ -402,15 +402,15 @@ func (s *Store) diffEntry(path string, a plumbing.Hash, aDir bool, b plumbing.Ha
 			return err
 		}
 		if !b.IsZero() {
-			*out = append(*out, Change{Path: path, New: b, Mode: bMode})
+			*out = append(*out, PathChange{Path: path, New: b, Mode: bMode})
 		}
 	case bDir:
 		if !a.IsZero() {
-			*out = append(*out, Change{Path: path, Old: a})
+			*out = append(*out, PathChange{Path: path, Old: a})
 		}
 		return s.diffTrees(plumbing.ZeroHash, b, path+"/", out)
 	default:
-		*out = append(*out, Change{Path: path, Old: a, New: b, Mode: bMode})
+		*out = append(*out, PathChange{Path: path, Old: a, New: b, Mode: bMode})
 	}
 	return nil
 }
