@@ -91,7 +91,7 @@ func RerunCases(store *gitstore.Store, head plumbing.Hash, sel RerunSelection) (
 					continue // the checkpoint command scans mapped items only
 				}
 				c.Items = append(c.Items, k)
-				c.Targets = append(c.Targets, gates.Target{Kind: k.Kind, ID: k.ID, File: m.TargetFile, Symbol: m.TargetSymbol, Filter: m.TestFilter})
+				c.Targets = append(c.Targets, gates.Target{ItemKey: k, File: m.TargetFile, Symbol: m.TargetSymbol, Filter: m.TestFilter})
 			}
 			if before == nil || !before[plumbing.NewHash(rec.Commit)] {
 				all = append(all, c)

@@ -30,7 +30,7 @@ func manyRepo(t testing.TB, n int, broken ...int) (r *Runner, targets []Target, 
 		}
 		fmt.Fprintf(&code, "\n// F%d adds %d.\nfunc F%d(x int) int {\n\treturn x %s %d\n}\n", i, i, i, op, i)
 		fmt.Fprintf(&tests, "\nfunc TestF%d(t *testing.T) {\n\tif got := F%d(1); got != 1+%d {\n\t\tt.Errorf(\"F%d(1) = %%d, want %d\", got)\n\t}\n}\n", i, i, i, i, 1+i)
-		targets = append(targets, Target{Kind: ledger.Feature, ID: i, File: "tiny.go", Symbol: fmt.Sprintf("F%d", i), Filter: fmt.Sprintf("TestF%d", i)})
+		targets = append(targets, Target{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: i}, File: "tiny.go", Symbol: fmt.Sprintf("F%d", i), Filter: fmt.Sprintf("TestF%d", i)})
 	}
 	files["tiny.go"], files["tiny_test.go"] = code.String(), tests.String()
 	dir := newRepo(t, files)

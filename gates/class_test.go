@@ -26,10 +26,10 @@ func TestClassOf(t *testing.T) {
 func TestClassCommands(t *testing.T) {
 	r := &Runner{Config: ledger.Config{Gates: ledger.GatesConfig{ClassTest: `dotnet test --filter "FullyQualifiedName~{class}"`}}}
 	targets := []Target{
-		{Kind: ledger.Test, ID: 1, Symbol: "A.One"},
-		{Kind: ledger.Test, ID: 2, Symbol: "A.Two"},
-		{Kind: ledger.Feature, ID: 3, Symbol: "B.Three"},
-		{Kind: ledger.Test, ID: 4, Symbol: "C.Four"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 1}, Symbol: "A.One"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 2}, Symbol: "A.Two"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 3}, Symbol: "B.Three"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 4}, Symbol: "C.Four"},
 	}
 	cmds, err := r.classCommands("/repo", targets)
 	if err != nil {
@@ -41,7 +41,7 @@ func TestClassCommands(t *testing.T) {
 	if !strings.Contains(SubstituteFilter(cmds[0].Command), "${"+FilterEnv+"}") {
 		t.Fatalf("{class} does not travel as the filter does: %q", cmds[0].Command)
 	}
-	if _, err := r.classCommands("/repo", []Target{{Kind: ledger.Test, ID: 5, Symbol: "TestPushPop"}}); err == nil || !strings.Contains(err.Error(), "names no class") {
+	if _, err := r.classCommands("/repo", []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 5}, Symbol: "TestPushPop"}}); err == nil || !strings.Contains(err.Error(), "names no class") {
 		t.Fatalf("a test without a class: %v", err)
 	}
 	none := &Runner{}

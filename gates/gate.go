@@ -17,8 +17,7 @@ import (
 // Target is an item to be promoted: its mapped target code and focused
 // tests.
 type Target struct {
-	Kind ledger.Kind
-	ID   int
+	ledger.ItemKey
 	// File is the target file, relative to the repository root; Symbol the
 	// target symbol in it (Class.Method, (*T).m, ...).
 	File, Symbol string

@@ -66,7 +66,7 @@ func TestPromotePasses(t *testing.T) {
 	r := tinyRepo(t, tinyOther)
 	var out strings.Builder
 	r.Out = &out
-	ev, err := r.Promote(context.Background(), []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}})
+	ev, err := r.Promote(context.Background(), []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}})
 	if err != nil {
 		t.Fatalf("Promote: %v", err)
 	}
@@ -87,7 +87,7 @@ func TestPromotePasses(t *testing.T) {
 
 func TestPromoteTestKindUsesItsSymbol(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
-	ev, err := r.Promote(context.Background(), []Target{{Kind: ledger.Test, ID: 7, File: "tiny_test.go", Symbol: "TestAdd"}})
+	ev, err := r.Promote(context.Background(), []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 7}, File: "tiny_test.go", Symbol: "TestAdd"}})
 	if err != nil {
 		t.Fatalf("Promote: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestPromoteTestKindUsesItsSymbol(t *testing.T) {
 func TestPromoteRefusesStub(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
 	writeFiles(t, r.RepoDir, map[string]string{"tiny.go": tinyStub})
-	target := []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}}
+	target := []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}}
 	var dirty *DirtyError
 	if _, err := r.Promote(context.Background(), target); !errors.As(err, &dirty) || !slices.Equal(dirty.Paths, []string{"tiny.go"}) {
 		t.Fatalf("Promote on a dirty tree: error %v, want a DirtyError naming tiny.go", err)
@@ -124,7 +124,7 @@ func TestPromoteRefusesStub(t *testing.T) {
 
 func TestPromoteTestNotFound(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
-	ev, err := r.Promote(context.Background(), []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestNothing"}})
+	ev, err := r.Promote(context.Background(), []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "tiny.go", Symbol: "Add", Filter: "TestNothing"}})
 	if err != nil {
 		t.Fatalf("Promote: %v", err)
 	}
@@ -137,14 +137,14 @@ func TestPromoteTestNotFound(t *testing.T) {
 func TestPromoteMappingProblems(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
 	ctx := context.Background()
-	if _, err := r.Promote(ctx, []Target{{Kind: ledger.Feature, ID: 3, File: "tiny.go", Symbol: "Add"}}); err == nil ||
+	if _, err := r.Promote(ctx, []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 3}, File: "tiny.go", Symbol: "Add"}}); err == nil ||
 		!strings.Contains(err.Error(), "feature 3 needs a focused test") {
 		t.Errorf("Promote without a filter: error %v", err)
 	}
 	ev, err := r.Promote(ctx, []Target{
-		{Kind: ledger.Feature, ID: 1, File: "missing.go", Symbol: "Add", Filter: "TestAdd"},
-		{Kind: ledger.Feature, ID: 2, File: "tiny.go", Symbol: "(*calc).Add", Filter: "TestAdd"},
-		{Kind: ledger.Feature, ID: 4, Filter: "TestAdd"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "missing.go", Symbol: "Add", Filter: "TestAdd"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 2}, File: "tiny.go", Symbol: "(*calc).Add", Filter: "TestAdd"},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 4}, Filter: "TestAdd"},
 	})
 	if err != nil {
 		t.Fatalf("Promote: %v", err)
@@ -162,7 +162,7 @@ func TestPromoteMappingProblems(t *testing.T) {
 func TestCheckpoint(t *testing.T) {
 	r := tinyRepo(t, tinyCode)
 	ctx := context.Background()
-	targets := []Target{{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add"}}
+	targets := []Target{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "tiny.go", Symbol: "Add"}}
 	ev, err := r.Checkpoint(ctx, targets)
 	if err != nil {
 		t.Fatalf("Checkpoint: %v", err)

@@ -170,7 +170,7 @@ func storeTree(t *testing.T, repo *git.Repository, entries ...object.TreeEntry) 
 func TestRerun(t *testing.T) {
 	const broken = "package tiny\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a - b\n}\n"
 	const fake = "[gates]\nbuild = \"true\"\ntest = \"echo '--- PASS: {filter} (0.00s)'\"\n"
-	target := Target{Kind: ledger.Feature, ID: 1, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}
+	target := Target{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, File: "tiny.go", Symbol: "Add", Filter: "TestAdd"}
 	claim := []ledger.GateResult{
 		{Name: GateStub, OK: true},
 		{Name: GateBuild, OK: true},

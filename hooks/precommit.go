@@ -10,8 +10,7 @@ import (
 
 // Item is a promoted item whose target body a commit must not re-stub.
 type Item struct {
-	Kind   ledger.Kind
-	ID     int
+	ledger.ItemKey
 	Status ledger.Status
 	// File is the target file, relative to the repository root.
 	File string

@@ -28,11 +28,11 @@ func stubCheck(calls *[]string) CheckFunc {
 }
 
 func TestPreCommit(t *testing.T) {
-	add := Item{Kind: ledger.Feature, ID: 1636, Status: ledger.Complete, File: "pkg/add.go", Symbol: "Add"}
-	sub := Item{Kind: ledger.Feature, ID: 1637, Status: ledger.Verified, File: "pkg/add.go", Symbol: "Sub"}
-	test := Item{Kind: ledger.Test, ID: 757, Status: ledger.Verified, File: "pkg/add_test.go", Symbol: "TestAdd"}
-	stub := Item{Kind: ledger.Feature, ID: 1638, Status: ledger.Stub, File: "pkg/add.go", Symbol: "Mul"}
-	unmapped := Item{Kind: ledger.Feature, ID: 1639, Status: ledger.Complete}
+	add := Item{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1636}, Status: ledger.Complete, File: "pkg/add.go", Symbol: "Add"}
+	sub := Item{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1637}, Status: ledger.Verified, File: "pkg/add.go", Symbol: "Sub"}
+	test := Item{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 757}, Status: ledger.Verified, File: "pkg/add_test.go", Symbol: "TestAdd"}
+	stub := Item{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1638}, Status: ledger.Stub, File: "pkg/add.go", Symbol: "Mul"}
+	unmapped := Item{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1639}, Status: ledger.Complete}
 	good := "package pkg\n\nfunc Add() {}\nfunc Sub() {}\n"
 	tests := []struct {
 		name      string
@@ -80,8 +80,8 @@ func TestPreCommit(t *testing.T) {
 		},
 		{
 			name: "target file written with ./", staged: map[string][]byte{"pkg/add.go": []byte(good + "// STUB\n")},
-			items:     []Item{{Kind: ledger.Feature, ID: 1, Status: ledger.Complete, File: "./pkg/add.go", Symbol: "Add"}},
-			want:      []Problem{{Item: Item{Kind: ledger.Feature, ID: 1, Status: ledger.Complete, File: "./pkg/add.go", Symbol: "Add"}, Msg: "./pkg/add.go:3: stub"}},
+			items:     []Item{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, Status: ledger.Complete, File: "./pkg/add.go", Symbol: "Add"}},
+			want:      []Problem{{Item: Item{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 1}, Status: ledger.Complete, File: "./pkg/add.go", Symbol: "Add"}, Msg: "./pkg/add.go:3: stub"}},
 			wantCalls: []string{"./pkg/add.go Add"},
 		},
 	}

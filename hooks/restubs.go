@@ -70,7 +70,7 @@ func PushedCode(store *gitstore.Store, st *ledger.State, cfg ledger.Config, old,
 		if it.Removed || (it.Status != ledger.Complete && it.Status != ledger.Verified) || it.TargetFile == "" || it.TargetSymbol == "" {
 			continue
 		}
-		items = append(items, Item{Kind: it.Key.Kind, ID: it.Key.ID, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
+		items = append(items, Item{ItemKey: ledger.ItemKey{Kind: it.Key.Kind, ID: it.Key.ID}, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
 		paths = append(paths, it.TargetFile)
 	}
 	if len(items) == 0 {

@@ -18,7 +18,7 @@ func TestRestubs(t *testing.T) {
 	stub := "package a\n\nfunc F() int {\n\tpanic(\"not implemented\")\n}\n"
 	gone := "package a\n\nfunc G() int {\n\treturn 1\n}\n"
 	item := func(st ledger.Status) []Item {
-		return []Item{{Kind: ledger.Feature, ID: 7, Status: st, File: "a.go", Symbol: "F"}}
+		return []Item{{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 7}, Status: st, File: "a.go", Symbol: "F"}}
 	}
 	for _, tc := range []struct {
 		name   string

@@ -159,7 +159,7 @@ func runCheckpoint(c *cli.Context) error {
 		}
 		for _, it := range items {
 			if it.Mapping.TargetFile != "" && it.Mapping.TargetSymbol != "" {
-				targets = append(targets, gates.Target{Kind: k, ID: it.ID, File: it.Mapping.TargetFile, Symbol: it.Mapping.TargetSymbol})
+				targets = append(targets, gates.Target{ItemKey: ledger.ItemKey{Kind: k, ID: it.ID}, File: it.Mapping.TargetFile, Symbol: it.Mapping.TargetSymbol})
 			}
 		}
 	}

@@ -189,7 +189,7 @@ func stagedPromoted(e *env, staged map[string][]byte) ([]hooks.Item, error) {
 			if it == nil || (it.Status != ledger.Complete && it.Status != ledger.Verified) {
 				continue
 			}
-			items = append(items, hooks.Item{Kind: k, ID: it.Key.ID, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
+			items = append(items, hooks.Item{ItemKey: ledger.ItemKey{Kind: k, ID: it.Key.ID}, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
 		}
 	}
 	return items, nil

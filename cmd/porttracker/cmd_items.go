@@ -439,7 +439,7 @@ func verifiedCodeState(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		if err != nil {
 			return nil, err
 		}
-		targets = append(targets, gates.Target{Kind: k, ID: id, File: it.TargetFile, Symbol: it.TargetSymbol})
+		targets = append(targets, gates.Target{ItemKey: ledger.ItemKey{Kind: k, ID: id}, File: it.TargetFile, Symbol: it.TargetSymbol})
 	}
 	r := &gates.Runner{Config: e.cfg, RepoDir: e.root}
 	dirty, err := r.DirtyGatePaths(targets)
@@ -466,7 +466,7 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 		if err != nil {
 			return nil, err
 		}
-		t := gates.Target{Kind: k, ID: id, File: it.TargetFile, Symbol: it.TargetSymbol}
+		t := gates.Target{ItemKey: ledger.ItemKey{Kind: k, ID: id}, File: it.TargetFile, Symbol: it.TargetSymbol}
 		switch k {
 		case ledger.Feature:
 			t.Filter = c.String("filter")

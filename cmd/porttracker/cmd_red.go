@@ -51,7 +51,7 @@ func runRed(c *cli.Context) error {
 	if err := st.CheckRed(it); err != nil {
 		return err
 	}
-	t := gates.Target{Kind: ledger.Feature, ID: id, File: it.TargetFile, Symbol: it.TargetSymbol, Filter: c.String("filter")}
+	t := gates.Target{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: id}, File: it.TargetFile, Symbol: it.TargetSymbol, Filter: c.String("filter")}
 	if t.Filter == "" {
 		t.Filter = it.TestFilter
 	}

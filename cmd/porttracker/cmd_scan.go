@@ -412,8 +412,9 @@ func planScan(place scanPlace, res *inventory.ScanResult, listed viewItems) (*sc
 	known := make([]inventory.Known, 0, n)
 	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
 		for _, it := range listed.items[kind] {
-			p.items[ledger.ItemKey{Kind: kind, ID: it.ID}] = it
-			known = append(known, inventory.Known{Kind: kind, ID: it.ID, Mapping: it.Mapping, Removed: it.Removed})
+			key := ledger.ItemKey{Kind: kind, ID: it.ID}
+			p.items[key] = it
+			known = append(known, inventory.Known{ItemKey: key, Mapping: it.Mapping, Removed: it.Removed})
 		}
 	}
 	p.Plan = inventory.NewPlan(known, res, scope)
@@ -465,7 +466,7 @@ func (p *scanPlan) printDetails(e *env) {
 			}
 			notes = append(notes, what+": "+at(prev)+" -> "+at(now))
 		}
-		it := p.items[c.Key()]
+		it := p.items[c.ItemKey]
 		if c.UpstreamChanged && (it.Status == ledger.Complete || it.Status == ledger.Verified) {
 			notes = append(notes, fmt.Sprintf("changed upstream after it was %s: %s (check and re-verify it)", it.Status, at(now)))
 		}

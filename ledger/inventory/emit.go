@@ -24,10 +24,10 @@ func EmitFile(changes []Change, suggestions map[ledger.ItemKey]ledger.Mapping) *
 	}
 	for _, c := range changes {
 		m := c.Mapping
-		if s, ok := suggestions[c.Key()]; ok && !c.Removed {
+		if s, ok := suggestions[c.ItemKey]; ok && !c.Removed {
 			m.TargetFile, m.TargetSymbol = s.TargetFile, s.TargetSymbol
 		}
-		seen[c.Key()] = true
+		seen[c.ItemKey] = true
 		add(c.Kind, Item{ID: c.ID, Mapping: m, Removed: c.Removed})
 	}
 	for key, m := range suggestions {

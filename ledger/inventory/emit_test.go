@@ -12,9 +12,9 @@ func TestEmitFile(t *testing.T) {
 		return ledger.Mapping{SourceFile: file, SourceSymbol: sym, SourceStart: 3, SourceEnd: 5, SourceCommit: "abc", SourceDigest: "sha256:00"}
 	}
 	changes := []Change{
-		{Kind: ledger.Feature, ID: 9, New: true, Mapping: m("b.go", "g")},
-		{Kind: ledger.Feature, ID: 2, Removed: true, Mapping: m("a.go", "gone")},
-		{Kind: ledger.Test, ID: 757, New: true, Mapping: m("a_test.go", "TestA")},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 9}, New: true, Mapping: m("b.go", "g")},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 2}, Removed: true, Mapping: m("a.go", "gone")},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 757}, New: true, Mapping: m("a_test.go", "TestA")},
 	}
 	withTarget := func(mp ledger.Mapping, file, sym string) ledger.Mapping {
 		mp.TargetFile, mp.TargetSymbol = file, sym
@@ -68,18 +68,18 @@ func equalFiles(a, b *File) bool {
 
 func TestApply(t *testing.T) {
 	known := []Known{
-		{Kind: ledger.Test, ID: 1, Mapping: ledger.Mapping{SourceSymbol: "TestA"}},
-		{Kind: ledger.Feature, ID: 2, Mapping: ledger.Mapping{SourceSymbol: "b"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 1}, Mapping: ledger.Mapping{SourceSymbol: "TestA"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 2}, Mapping: ledger.Mapping{SourceSymbol: "b"}},
 	}
 	changes := []Change{
-		{Kind: ledger.Feature, ID: 2, Removed: true, Mapping: ledger.Mapping{SourceSymbol: "b"}},
-		{Kind: ledger.Feature, ID: 3, New: true, Mapping: ledger.Mapping{SourceSymbol: "c"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 2}, Removed: true, Mapping: ledger.Mapping{SourceSymbol: "b"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 3}, New: true, Mapping: ledger.Mapping{SourceSymbol: "c"}},
 	}
 	got := Apply(known, changes)
 	want := []Known{
-		{Kind: ledger.Feature, ID: 2, Mapping: ledger.Mapping{SourceSymbol: "b"}, Removed: true},
-		{Kind: ledger.Feature, ID: 3, Mapping: ledger.Mapping{SourceSymbol: "c"}},
-		{Kind: ledger.Test, ID: 1, Mapping: ledger.Mapping{SourceSymbol: "TestA"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 2}, Mapping: ledger.Mapping{SourceSymbol: "b"}, Removed: true},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Feature, ID: 3}, Mapping: ledger.Mapping{SourceSymbol: "c"}},
+		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 1}, Mapping: ledger.Mapping{SourceSymbol: "TestA"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("Apply = %+v", got)

@@ -57,7 +57,7 @@ func (l *memLedger) move(to ledger.Status, reason string, ids ...int) {
 func (l *memLedger) known() []Known {
 	var out []Known
 	for _, it := range l.st.Items() {
-		out = append(out, Known{Kind: it.Key.Kind, ID: it.Key.ID, Mapping: it.Mapping, Removed: it.Removed})
+		out = append(out, Known{ItemKey: ledger.ItemKey{Kind: it.Key.Kind, ID: it.Key.ID}, Mapping: it.Mapping, Removed: it.Removed})
 	}
 	return out
 }

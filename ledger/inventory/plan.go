@@ -42,7 +42,7 @@ func NewPlan(items []Known, res *ScanResult, scope PlanScope) *Plan {
 	next := map[ledger.Kind]int{ledger.Feature: 1, ledger.Test: 1}
 	var known []Known
 	for _, it := range items {
-		p.before[it.Key()] = it
+		p.before[it.ItemKey] = it
 		next[it.Kind] = max(next[it.Kind], it.ID+1)
 		if scope.in(it.SourceFile) {
 			known = append(known, it)
@@ -90,7 +90,7 @@ func (e *ChangedError) Error() string {
 func (p *Plan) CheckCurrent(st *ledger.State) error {
 	ids := map[ledger.Kind][]int{}
 	for _, c := range p.Changes {
-		ids[c.Key().Kind] = append(ids[c.Key().Kind], c.Key().ID)
+		ids[c.ItemKey.Kind] = append(ids[c.ItemKey.Kind], c.ItemKey.ID)
 	}
 	for kind, list := range ids {
 		if err := st.Preload(kind, list); err != nil {
@@ -98,18 +98,18 @@ func (p *Plan) CheckCurrent(st *ledger.State) error {
 		}
 	}
 	for _, c := range p.Changes {
-		cur, err := st.Item(c.Key())
+		cur, err := st.Item(c.ItemKey)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", c.Key(), err)
+			return fmt.Errorf("read %s: %w", c.ItemKey, err)
 		}
-		old, known := p.before[c.Key()]
+		old, known := p.before[c.ItemKey]
 		switch {
 		case !known && cur == nil:
 			continue
 		case known && cur != nil && cur.Mapping == old.Mapping && cur.Removed == old.Removed:
 			continue
 		}
-		return &ChangedError{Key: c.Key()}
+		return &ChangedError{Key: c.ItemKey}
 	}
 	return nil
 }

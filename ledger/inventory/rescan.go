@@ -10,22 +10,17 @@ import (
 
 // Known is an item the ledger already defines.
 type Known struct {
-	Kind ledger.Kind
-	ID   int
+	ledger.ItemKey
 	ledger.Mapping
 	// Removed says that an earlier scan found the declaration gone.
 	Removed bool
 }
 
-// Key names the item.
-func (k Known) Key() ledger.ItemKey { return ledger.ItemKey{Kind: k.Kind, ID: k.ID} }
-
 // Change is what a scan changes about one item. Its Mapping is the item's
 // whole mapping after the scan: the source fields as scanned and the target
 // fields and test filter as the ledger had them.
 type Change struct {
-	Kind ledger.Kind
-	ID   int
+	ledger.ItemKey
 	// New marks an item defined by this scan.
 	New bool
 	// Removed marks an item whose declaration disappeared; its Mapping is
@@ -47,9 +42,6 @@ type Change struct {
 	// Previous is the item's mapping before the scan (zero for a new item).
 	Previous ledger.Mapping
 }
-
-// Key names the item.
-func (c Change) Key() ledger.ItemKey { return ledger.ItemKey{Kind: c.Kind, ID: c.ID} }
 
 // Reconcile matches a scan's declarations with the items the ledger knows
 // and returns what changed, ordered by kind (features first) and ID; an
@@ -96,7 +88,7 @@ func Reconcile(known []Known, decls []Decl, commit string, nextFeatureID, nextTe
 		if m.matchOf[i] < 0 {
 			id := next[d.Kind]
 			next[d.Kind]++
-			changes = append(changes, Change{Kind: d.Kind, ID: id, New: true, Mapping: sourceMapping(ledger.Mapping{}, d, commit)})
+			changes = append(changes, Change{ItemKey: ledger.ItemKey{Kind: d.Kind, ID: id}, New: true, Mapping: sourceMapping(ledger.Mapping{}, d, commit)})
 			continue
 		}
 		if c, ok := compare(known[m.matchOf[i]], d, commit); ok {
@@ -105,7 +97,7 @@ func Reconcile(known []Known, decls []Decl, commit string, nextFeatureID, nextTe
 	}
 	for j, k := range known {
 		if !m.used[j] && !k.Removed {
-			changes = append(changes, Change{Kind: k.Kind, ID: k.ID, Removed: true, Mapping: k.Mapping, Previous: k.Mapping})
+			changes = append(changes, Change{ItemKey: k.ItemKey, Removed: true, Mapping: k.Mapping, Previous: k.Mapping})
 		}
 	}
 	slices.SortFunc(changes, func(a, b Change) int {
@@ -278,8 +270,7 @@ func (m *matcher) pairGroup(ds, ks []int, lone bool, rules []pairRule) {
 func compare(k Known, d Decl, commit string) (c Change, ok bool) {
 	m := sourceMapping(k.Mapping, d, commit)
 	c = Change{
-		Kind:            k.Kind,
-		ID:              k.ID,
+		ItemKey:         k.ItemKey,
 		Restored:        k.Removed,
 		Moved:           k.SourceFile != m.SourceFile,
 		Renamed:         k.SourceSymbol != m.SourceSymbol,
@@ -308,10 +299,10 @@ func sourceMapping(m ledger.Mapping, d Decl, commit string) ledger.Mapping {
 func Apply(known []Known, changes []Change) []Known {
 	byKey := make(map[ledger.ItemKey]Known, len(known)+len(changes))
 	for _, k := range known {
-		byKey[k.Key()] = k
+		byKey[k.ItemKey] = k
 	}
 	for _, c := range changes {
-		byKey[c.Key()] = Known{Kind: c.Kind, ID: c.ID, Mapping: c.Mapping, Removed: c.Removed}
+		byKey[c.ItemKey] = Known{ItemKey: c.ItemKey, Mapping: c.Mapping, Removed: c.Removed}
 	}
 	out := make([]Known, 0, len(byKey))
 	for _, k := range byKey {

@@ -82,7 +82,7 @@ func TestReconcileAcrossCommits(t *testing.T) {
 	checkChanges(t, first, wantFirst)
 	for _, c := range first {
 		if c.Mapping.SourceCommit != c1 || c.Mapping.SourceDigest == "" || c.Mapping.SourceStart == 0 {
-			t.Errorf("%v: mapping %+v lacks commit, digest or span", c.Key(), c.Mapping)
+			t.Errorf("%v: mapping %+v lacks commit, digest or span", c.ItemKey, c.Mapping)
 		}
 	}
 	known := knownFrom(first)
@@ -106,7 +106,7 @@ func TestReconcileAcrossCommits(t *testing.T) {
 	})
 	for _, c := range second {
 		if !c.Removed && c.Mapping.SourceCommit != c2 {
-			t.Errorf("%v: commit %q, want %q", c.Key(), c.Mapping.SourceCommit, c2)
+			t.Errorf("%v: commit %q, want %q", c.ItemKey, c.Mapping.SourceCommit, c2)
 		}
 	}
 	after := Apply(known, second)
@@ -173,7 +173,7 @@ func decl(kind ledger.Kind, file, sym string, start int, digest string) Decl {
 
 // known is a known live item for the unit tests of Reconcile.
 func known(kind ledger.Kind, id int, file, sym string, start int, digest string) Known {
-	return Known{Kind: kind, ID: id, Mapping: ledger.Mapping{
+	return Known{ItemKey: ledger.ItemKey{Kind: kind, ID: id}, Mapping: ledger.Mapping{
 		SourceFile: file, SourceSymbol: sym, SourceStart: start, SourceEnd: start + 2,
 		SourceCommit: "c0", SourceDigest: digest,
 	}}
@@ -240,7 +240,7 @@ func TestReconcile(t *testing.T) {
 		known: []Known{removed(known(F, 1, "x.go", "a", 3, "d1"))},
 	}, {
 		name:  "imported item gets its digest",
-		known: []Known{{Kind: F, ID: 5, Mapping: ledger.Mapping{SourceFile: "x.go", SourceSymbol: "a"}}},
+		known: []Known{{ItemKey: ledger.ItemKey{Kind: F, ID: 5}, Mapping: ledger.Mapping{SourceFile: "x.go", SourceSymbol: "a"}}},
 		decls: []Decl{decl(F, "x.go", "a", 3, "d1")},
 		want:  []string{"feature 5 x.go a shifted"},
 	}, {

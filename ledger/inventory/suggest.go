@@ -92,7 +92,7 @@ func Suggest(items []Known, targetRoot, lang string) (map[ledger.ItemKey]ledger.
 		if m.Class != "" {
 			mapping.TargetSymbol = m.Class + "." + m.Name
 		}
-		out[it.Key()] = mapping
+		out[it.ItemKey] = mapping
 	}
 	return out, nil
 }

@@ -110,7 +110,7 @@ func TestSuggestCSharp(t *testing.T) {
 	writeTree(t, filepath.Join(r.dir, "dotnet"), csTree())
 	F, T := ledger.Feature, ledger.Test
 	item := func(kind ledger.Kind, id int, file, sym string) Known {
-		return Known{Kind: kind, ID: id, Mapping: ledger.Mapping{SourceFile: file, SourceSymbol: sym, SourceStart: 1, SourceEnd: 2}}
+		return Known{ItemKey: ledger.ItemKey{Kind: kind, ID: id}, Mapping: ledger.Mapping{SourceFile: file, SourceSymbol: sym, SourceStart: 1, SourceEnd: 2}}
 	}
 	mapped := item(F, 7, "jetstream.go", "(*jetStream).afterNested")
 	mapped.TargetSymbol = "Somewhere.Else"
@@ -173,11 +173,11 @@ func TestSuggestGo(t *testing.T) {
 	})
 	F, T := ledger.Feature, ledger.Test
 	items := []Known{
-		{Kind: F, ID: 1, Mapping: ledger.Mapping{SourceFile: "server.go", SourceSymbol: "(*Server).Start"}},
-		{Kind: F, ID: 2, Mapping: ledger.Mapping{SourceFile: "y/dup.go", SourceSymbol: "dup"}},
-		{Kind: F, ID: 3, Mapping: ledger.Mapping{SourceFile: "z/dup.go", SourceSymbol: "twice"}},
-		{Kind: F, ID: 4, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: "TestStart"}},
-		{Kind: T, ID: 1, Mapping: ledger.Mapping{SourceFile: "server_test.go", SourceSymbol: "TestStart"}},
+		{ItemKey: ledger.ItemKey{Kind: F, ID: 1}, Mapping: ledger.Mapping{SourceFile: "server.go", SourceSymbol: "(*Server).Start"}},
+		{ItemKey: ledger.ItemKey{Kind: F, ID: 2}, Mapping: ledger.Mapping{SourceFile: "y/dup.go", SourceSymbol: "dup"}},
+		{ItemKey: ledger.ItemKey{Kind: F, ID: 3}, Mapping: ledger.Mapping{SourceFile: "z/dup.go", SourceSymbol: "twice"}},
+		{ItemKey: ledger.ItemKey{Kind: F, ID: 4}, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: "TestStart"}},
+		{ItemKey: ledger.ItemKey{Kind: T, ID: 1}, Mapping: ledger.Mapping{SourceFile: "server_test.go", SourceSymbol: "TestStart"}},
 	}
 	got, err := Suggest(items, root, LangGo)
 	if err != nil {
@@ -200,7 +200,7 @@ func checkSuggestions(t *testing.T, items []Known, got map[ledger.ItemKey]ledger
 	byKey := map[ledger.ItemKey]Known{}
 	for _, it := range items {
 		if !it.Removed {
-			byKey[it.Key()] = it
+			byKey[it.ItemKey] = it
 		}
 	}
 	for key, w := range want {
