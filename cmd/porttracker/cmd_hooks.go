@@ -148,7 +148,7 @@ func runPreCommit(c *cli.Context) error {
 		return err
 	}
 	defer e.close()
-	items, err := stagedPromoted(e, staged)
+	items, err := hooks.Promoted(hookItems{e.view}, staged)
 	if err != nil {
 		return err
 	}
@@ -166,34 +166,27 @@ func runPreCommit(c *cli.Context) error {
 	return failf("pre-commit: commit refused: it would undo %d promoted item(s); fix the body, demote the item with an --override reason, or bypass the hook with git commit --no-verify", len(problems))
 }
 
-// stagedPromoted lists the complete and verified items whose target file
-// is staged. Every item mapped to a staged file is read through the view's
-// ledger check, whatever status the view gives it, so that a view edited to
-// call a promoted item not_started is caught and rebuilt before the hook
-// decides.
-func stagedPromoted(e *env, staged map[string][]byte) ([]hooks.Item, error) {
-	var items []hooks.Item
+// hookItems gives the hooks the view's items: its listing, and each item
+// read through its ledger check (see hooks.Items).
+type hookItems struct{ v *viewdb.View }
+
+func (h hookItems) Mapped() ([]hooks.Item, error) {
+	var out []hooks.Item
 	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		list, err := e.view.List(k, viewdb.ListFilter{})
+		list, err := h.v.List(k, viewdb.ListFilter{})
 		if err != nil {
 			return nil, err
 		}
 		for _, row := range list {
-			if _, ok := staged[row.Mapping.TargetFile]; !ok {
-				continue
+			if row.Mapping.TargetFile != "" {
+				out = append(out, hooks.Item{ItemKey: ledger.ItemKey{Kind: k, ID: row.ID}, Status: row.Status, File: row.Mapping.TargetFile, Symbol: row.Mapping.TargetSymbol})
 			}
-			it, err := e.view.LoadItem(ledger.ItemKey{Kind: k, ID: row.ID})
-			if err != nil {
-				return nil, err
-			}
-			if it == nil || (it.Status != ledger.Complete && it.Status != ledger.Verified) {
-				continue
-			}
-			items = append(items, hooks.Item{ItemKey: ledger.ItemKey{Kind: k, ID: it.Key.ID}, Status: it.Status, File: it.TargetFile, Symbol: it.TargetSymbol})
 		}
 	}
-	return items, nil
+	return out, nil
 }
+
+func (h hookItems) LoadItem(k ledger.ItemKey) (*ledger.ItemState, error) { return h.v.LoadItem(k) }
 
 // runPrePush refuses a push of ledger commits that fail verification.
 // Without porttracker.toml the default ledger branch is checked.
@@ -238,11 +231,8 @@ func runPrePush(c *cli.Context) error {
 	return failf("pre-push: push refused: it would undo promoted work (%d problems above); fix the body, or demote the item with an --override reason first", len(problems))
 }
 
-// pushedRestubs is pre-commit's check at a pushed code commit sha: the
-// complete and verified items (read through the view's ledger check) whose
-// target file differs from the remote's commit remoteSHA (every one when
-// the remote has none, or one this clone has not seen). Commits git makes
-// without a hook (git cherry-pick) are caught here before they leave.
+// pushedRestubs is hooks.PushedRestubs at a pushed code commit sha, on
+// the view's items; nothing without a ledger.
 func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
 	if _, err := e.store.Head(); errors.Is(err, gitstore.ErrNoLedger) {
 		return nil, nil
@@ -254,35 +244,6 @@ func pushedRestubs(e *env, sha, remoteSHA string) ([]string, error) {
 			return nil, err
 		}
 	}
-	var paths []string
-	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		list, err := e.view.List(k, viewdb.ListFilter{})
-		if err != nil {
-			return nil, err
-		}
-		for _, row := range list {
-			if row.Mapping.TargetFile != "" {
-				paths = append(paths, row.Mapping.TargetFile)
-			}
-		}
-	}
-	if len(paths) == 0 {
-		return nil, nil
-	}
-	old := ""
-	if remote := gitstore.NewHash(remoteSHA); !remote.IsZero() {
-		if _, err := e.store.Commit(remote); err == nil {
-			old = remoteSHA
-		}
-	}
-	pushed, err := hooks.PushedFiles(e.store.Objects(), old, sha, paths)
-	if err != nil {
-		return nil, err
-	}
-	items, err := stagedPromoted(e, pushed)
-	if err != nil {
-		return nil, err
-	}
-	out, err := hooks.Restubs(e.cfg, pushed, items)
+	out, err := hooks.PushedRestubs(e.store, e.cfg, hookItems{e.view}, sha, remoteSHA)
 	return out, hookConfigError(err)
 }
