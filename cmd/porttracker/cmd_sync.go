@@ -2,12 +2,10 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
-	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/remote"
 )
 
@@ -46,11 +44,7 @@ func runSync(c *cli.Context) error {
 		return usagef("%v", err)
 	}
 	if c.Bool("dry-run") {
-		local, err := e.store.Head()
-		if err != nil && !errors.Is(err, gitstore.ErrNoLedger) {
-			return err
-		}
-		return syncDryRun(e, r, local)
+		return syncDryRun(e, r)
 	}
 	sync := &remote.Sync{Store: e.store, Remote: r, View: audit.SyncVerifier{View: e.view}, Writer: e.writer}
 	f, err := sync.FetchMerge(c.Context)
@@ -84,46 +78,29 @@ func runSync(c *cli.Context) error {
 	return nil
 }
 
-func syncDryRun(e *env, remote remote.Remote, local gitstore.Hash) error {
-	rh, err := remote.Head(e.c.Context)
+// syncDryRun says what a sync with r would do (remote.Sync.DryRun).
+func syncDryRun(e *env, r remote.Remote) error {
+	p, err := (&remote.Sync{Store: e.store, Remote: r}).DryRun(e.c.Context)
 	if err != nil {
 		return err
 	}
-	name := remote.Name()
-	switch {
-	case rh.IsZero() && local.IsZero():
+	name := r.Name()
+	local, rh := shortHash(p.Local.String()), shortHash(p.Remote.String())
+	switch p.Step {
+	case remote.StepNoLedgers:
 		e.printf("neither this clone nor %s has a ledger\n", name)
-	case rh.IsZero():
-		e.printf("%s has no ledger: would push %s\n", name, shortHash(local.String()))
-	case local.IsZero():
-		e.printf("would fetch %s's ledger at %s and take it as this clone's\n", name, shortHash(rh.String()))
-	case rh == local:
-		e.printf("%s and this clone are both at %s: nothing to fetch or push\n", name, shortHash(local.String()))
+	case remote.StepPushNew:
+		e.printf("%s has no ledger: would push %s\n", name, local)
+	case remote.StepAdopt:
+		e.printf("would fetch %s's ledger at %s and take it as this clone's\n", name, rh)
+	case remote.StepUpToDate:
+		e.printf("%s and this clone are both at %s: nothing to fetch or push\n", name, local)
+	case remote.StepPush:
+		e.printf("would push %d ledger commits to %s (%s..%s)\n", p.Commits, name, rh, local)
+	case remote.StepFastForward:
+		e.printf("would fetch %d ledger commits from %s and fast-forward to %s\n", p.Commits, name, rh)
 	default:
-		if ok, err := e.store.IsAncestor(rh, local); err == nil && ok {
-			n, _ := countCommits(e, local, rh)
-			e.printf("would push %d ledger commits to %s (%s..%s)\n", n, name, shortHash(rh.String()), shortHash(local.String()))
-			return nil
-		}
-		if ok, err := e.store.IsAncestor(local, rh); err == nil && ok {
-			n, _ := countCommits(e, rh, local)
-			e.printf("would fetch %d ledger commits from %s and fast-forward to %s\n", n, name, shortHash(rh.String()))
-			return nil
-		}
-		e.printf("would fetch %s's ledger at %s, verify it, merge it with %s and push the merge\n", name, shortHash(rh.String()), shortHash(local.String()))
+		e.printf("would fetch %s's ledger at %s, verify it, merge it with %s and push the merge\n", name, rh, local)
 	}
 	return nil
-}
-
-// countCommits counts the commits reachable from head but not from base.
-func countCommits(e *env, head, base gitstore.Hash) (int, error) {
-	n := 0
-	err := e.store.Walk(head, func(h gitstore.Hash) bool {
-		ok, _ := e.store.IsAncestor(h, base)
-		return ok
-	}, func(*gitstore.CommitInfo) error { n++; return nil })
-	if err != nil {
-		return 0, fmt.Errorf("count commits: %w", err)
-	}
-	return n, nil
 }
