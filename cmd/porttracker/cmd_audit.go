@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -11,7 +10,6 @@ import (
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/ledger"
-	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 func auditCommand() *cli.Command {
@@ -161,41 +159,12 @@ func printAudit(e *env, out auditOutput) {
 	}
 }
 
-// codeCheck reads mapped targets from the code at HEAD, through git.
+// codeCheck reads mapped targets from the code at HEAD, through git
+// (audit.CodeAtHead); stub settings that cannot be used are bad input.
 func (e *env) codeCheck() (audit.CodeCheck, error) {
 	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	head, err := e.store.CodeHead()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := e.store.Commit(head); err != nil {
-		return nil, err
-	}
-	cache := map[string][]byte{}
-	return func(file, symbol string) (bool, string, []string, error) {
-		src, ok := cache[file]
-		if !ok {
-			text, err := e.store.FileAt(head, file)
-			if errors.Is(err, gitstore.ErrNotInTree) {
-				return false, "its target file " + file + " is missing at HEAD", nil, nil
-			}
-			if err != nil {
-				return false, "", nil, err
-			}
-			src = text
-			cache[file] = src
-		}
-		j, err := gates.JudgeSymbol(e.cfg.Target.Language, file, src, symbol, pats, e.cfg.Stubs.Strict)
-		matches := j.Refusals
-		if errors.Is(err, gates.ErrSymbolNotFound) || errors.Is(err, gates.ErrNoBody) {
-			return false, err.Error(), nil, nil
-		}
-		if err != nil {
-			return false, "", nil, err
-		}
-		return true, "", gates.Strings(matches), nil
-	}, nil
+	return audit.CodeAtHead(e.store, e.cfg, pats)
 }
