@@ -16,7 +16,6 @@ import (
 
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
-	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/inventory"
 )
 
@@ -104,7 +103,7 @@ func runInventoryScan(c *cli.Context) error {
 	if items.err != nil {
 		return items.err
 	}
-	dirty, err := uncommitted(e, place, res)
+	dirty, err := inventory.Uncommitted(e.store, res, place.given)
 	if err != nil {
 		return err
 	}
@@ -310,63 +309,6 @@ func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, 
 		return nil, usagef("--go %s lies in a nested git repository (a submodule?), not in %s: the source must be committed in the repository that holds the ledger", place.given, e.root)
 	}
 	return res, nil
-}
-
-// uncommitted lists the scanned files (relative to the tree) that hold
-// declarations and differ from their version at the scan's commit, since
-// their spans would not match that commit. Line-ending conversion alone
-// does not count.
-func uncommitted(e *env, place scanPlace, res *inventory.ScanResult) ([]string, error) {
-	commit := gitstore.NewHash(res.Commit)
-	if _, err := e.store.Commit(commit); err != nil {
-		return nil, fmt.Errorf("read source commit %s: %w", shortHash(res.Commit), err)
-	}
-	var dirty []string
-	seen := map[string]bool{}
-	for _, d := range res.Decls {
-		if seen[d.File] {
-			continue
-		}
-		seen[d.File] = true
-		same, err := committedAs(e.store, commit, joinSlash(place.repoRel, d.File), filepath.Join(place.given, filepath.FromSlash(d.File)), res.Blobs[d.File])
-		if err != nil {
-			return nil, err
-		}
-		if !same {
-			dirty = append(dirty, d.File)
-		}
-	}
-	return dirty, nil
-}
-
-// committedAs reports whether the file on disk has the content that the
-// tree of commit holds at repoPath. scanned is the scan's git hash of the
-// file as it read it: when the tree holds that blob the file is committed
-// as it is, and it is not read again.
-func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath, scanned string) (bool, error) {
-	blob, err := store.BlobAt(commit, repoPath)
-	if errors.Is(err, gitstore.ErrNotInTree) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
-	}
-	if blob.String() == scanned {
-		return true, nil
-	}
-	disk, err := os.ReadFile(diskPath)
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", diskPath, err)
-	}
-	if blob == gitstore.BlobHash(disk) {
-		return true, nil
-	}
-	text, err := store.ReadBlob(blob)
-	if err != nil {
-		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
-	}
-	crlf := []byte("\r\n")
-	return bytes.Equal(bytes.ReplaceAll(disk, crlf, []byte("\n")), bytes.ReplaceAll(text, crlf, []byte("\n"))), nil
 }
 
 // scanPlan is what a scan would record, with the items the view held
