@@ -100,54 +100,82 @@ type membership struct {
 // their dependencies are defined and form no cycle. It lists the members,
 // in the entry's order.
 func (v *snapshot) checkBatchDefs(rec *Record, defs []itemDef) ([]membership, error) {
-	e := rec.Entry
-	defined := map[ItemKey]bool{}
-	for _, d := range defs {
-		defined[d.key] = true
-	}
 	newBatch := map[int]BatchDef{}
-	for _, b := range e.Batches {
+	for _, b := range rec.Entry.Batches {
 		if b.ID <= 0 || strings.TrimSpace(b.Name) == "" {
 			return nil, rulef("entry %s: batch %d needs a positive id and a name", rec.ID, b.ID)
 		}
 		newBatch[b.ID] = b
 	}
+	defined := map[ItemKey]bool{}
+	for _, d := range defs {
+		defined[d.key] = true
+	}
 	var out []membership
 	member := map[ItemKey]int{}
-	for _, b := range e.Batches {
+	for _, b := range rec.Entry.Batches {
 		keys, err := b.Members()
 		if err != nil {
 			return nil, rulef("entry %s: %v", rec.ID, err)
 		}
 		for _, k := range keys {
-			prev, ok := member[k]
-			switch {
-			case ok && prev != b.ID:
-				return nil, rulef("%s is listed in batch %d and batch %d", k, prev, b.ID)
-			case !defined[k] && v.item(k) == nil:
-				return nil, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", b.ID, k)
-			case !ok:
+			first, err := v.checkMember(b.ID, k, member, defined)
+			if err != nil {
+				return nil, err
+			}
+			if first {
 				out = append(out, membership{k, b.ID})
 			}
-			member[k] = b.ID
 		}
-		for _, d := range b.Depends {
-			if _, ok := newBatch[d]; !ok && v.batch(d) == nil {
-				return nil, rulef("batch %d depends on batch %d, which is not defined", b.ID, d)
-			}
+		if err := v.checkDepends(b, newBatch); err != nil {
+			return nil, err
 		}
 	}
 	if err := v.checkCycles(newBatch); err != nil {
 		return nil, err
 	}
-	// Moving a claimed item to another batch would take it out from under
-	// the batch that claimed it.
 	for _, m := range out {
-		if it := v.item(m.key); it != nil && it.Batch != 0 && it.Batch != m.batch && it.Status != NotStarted && it.Status != Deferred {
-			return nil, rulef("%s is %s in batch %d; it cannot move to batch %d until it is deferred", m.key, it.Status, it.Batch, m.batch)
+		if err := v.checkBatchMove(m); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// checkMember checks item k, which batch lists: it is defined (by the
+// entry or before it) and in no other batch of the entry (member, which it
+// is added to). It reports whether the entry lists k for the first time.
+func (v *snapshot) checkMember(batch int, k ItemKey, member map[ItemKey]int, defined map[ItemKey]bool) (bool, error) {
+	prev, listed := member[k]
+	if listed && prev != batch {
+		return false, rulef("%s is listed in batch %d and batch %d", k, prev, batch)
+	}
+	if !defined[k] && v.item(k) == nil {
+		return false, rulef("batch %d lists %s, which is not defined (define it in the same file or import it first)", batch, k)
+	}
+	member[k] = batch
+	return !listed, nil
+}
+
+// checkDepends demands that the batches b depends on are defined, by the
+// entry (newBatch) or before it.
+func (v *snapshot) checkDepends(b BatchDef, newBatch map[int]BatchDef) error {
+	for _, d := range b.Depends {
+		if _, ok := newBatch[d]; !ok && v.batch(d) == nil {
+			return rulef("batch %d depends on batch %d, which is not defined", b.ID, d)
+		}
+	}
+	return nil
+}
+
+// checkBatchMove refuses to move a claimed item to another batch, which
+// would take it out from under the batch that claimed it.
+func (v *snapshot) checkBatchMove(m membership) error {
+	it := v.item(m.key)
+	if it == nil || it.Batch == 0 || it.Batch == m.batch || it.Status == NotStarted || it.Status == Deferred {
+		return nil
+	}
+	return rulef("%s is %s in batch %d; it cannot move to batch %d until it is deferred", m.key, it.Status, it.Batch, m.batch)
 }
 
 // definedItem is item old (nil: new) as inventory entry rec defines or

@@ -80,6 +80,23 @@ func (v *snapshot) checkPlan(p *PlanPayload) error {
 	if b == nil {
 		return rulef("plan for batch %d: the batch is not defined (import the inventory first)", p.Batch)
 	}
+	if err := v.checkPlanBatch(p, b); err != nil {
+		return err
+	}
+	owner := map[ItemKey]string{}
+	names := map[string]bool{}
+	for _, t := range p.Tasks {
+		if err := v.checkPlanTask(p, b, t, names, owner); err != nil {
+			return err
+		}
+	}
+	return v.checkPlanCovers(b, owner)
+}
+
+// checkPlanBatch checks plan p against its batch b and the policy: the
+// batch is open and no task of it has started, the plan states the batch's
+// dependencies, has tasks and holds feature groups to the policy's limit.
+func (v *snapshot) checkPlanBatch(p *PlanPayload, b *BatchState) error {
 	if b.Status == BatchComplete {
 		return rulef("plan for batch %d: the batch is complete", b.ID)
 	}
@@ -100,55 +117,64 @@ func (v *snapshot) checkPlan(p *PlanPayload) error {
 	if lim := v.inForce().TaskFeatureLimit(); p.MaxTaskFeatures > lim {
 		return refuse(RuleError{Code: CodePolicyTaskLimit, Batch: b.ID}, "plan for batch %d holds feature groups to %d, but the policy in force allows at most %d", b.ID, p.MaxTaskFeatures, lim)
 	}
-	owner := map[ItemKey]string{}
-	names := map[string]bool{}
-	for _, t := range p.Tasks {
-		if !taskName.MatchString(t.Name) {
-			return rulef("plan for batch %d: task name %q (want letters, digits, _ . -)", b.ID, t.Name)
+	return nil
+}
+
+// checkPlanTask checks task t of plan p for batch b: its name is new
+// (names), its stated count is its IDs, a feature group is within the
+// plan's limit, and each ID is defined, of b and in no earlier task (owner,
+// which it is added to).
+func (v *snapshot) checkPlanTask(p *PlanPayload, b *BatchState, t PlanTask, names map[string]bool, owner map[ItemKey]string) error {
+	if !taskName.MatchString(t.Name) {
+		return rulef("plan for batch %d: task name %q (want letters, digits, _ . -)", b.ID, t.Name)
+	}
+	if names[t.Name] {
+		return rulef("plan for batch %d: task %s is named twice", b.ID, t.Name)
+	}
+	names[t.Name] = true
+	if t.Kind != Feature && t.Kind != Test {
+		return rulef("task %s: kind %q (want feature or test)", t.Name, t.Kind)
+	}
+	label := t.Label()
+	ids, err := ParseIDs(t.IDs)
+	if err != nil {
+		return rulef("%s: %v", label, err)
+	}
+	if len(ids) != t.Count {
+		return rulef("%s states %d IDs but lists %d: %s", label, t.Count, len(ids), FormatIDs(ids))
+	}
+	if t.Kind == Feature && len(ids) > p.MaxTaskFeatures {
+		return rulef("%s has %d features; a feature group holds at most %d (team policy): split it", label, len(ids), p.MaxTaskFeatures)
+	}
+	var undefined, foreign, twice []int
+	for _, id := range ids {
+		k := ItemKey{t.Kind, id}
+		if _, ok := owner[k]; ok {
+			twice = append(twice, id)
+			continue
 		}
-		if names[t.Name] {
-			return rulef("plan for batch %d: task %s is named twice", b.ID, t.Name)
-		}
-		names[t.Name] = true
-		if t.Kind != Feature && t.Kind != Test {
-			return rulef("task %s: kind %q (want feature or test)", t.Name, t.Kind)
-		}
-		label := t.Label()
-		ids, err := ParseIDs(t.IDs)
-		if err != nil {
-			return rulef("%s: %v", label, err)
-		}
-		if len(ids) != t.Count {
-			return rulef("%s states %d IDs but lists %d: %s", label, t.Count, len(ids), FormatIDs(ids))
-		}
-		if t.Kind == Feature && len(ids) > p.MaxTaskFeatures {
-			return rulef("%s has %d features; a feature group holds at most %d (team policy): split it", label, len(ids), p.MaxTaskFeatures)
-		}
-		var undefined, foreign, twice []int
-		for _, id := range ids {
-			k := ItemKey{t.Kind, id}
-			if _, ok := owner[k]; ok {
-				twice = append(twice, id)
-				continue
-			}
-			owner[k] = t.Name
-			switch it := v.item(k); {
-			case it == nil:
-				undefined = append(undefined, id)
-			case it.Batch != b.ID:
-				foreign = append(foreign, id)
-			}
-		}
-		if len(twice) > 0 {
-			return rulef("%s lists %s %s, already in another task; an ID belongs to one task", label, t.Kind.Plural(), FormatIDs(twice))
-		}
-		if len(undefined) > 0 {
-			return rulef("%s lists %s %s, which are not defined (import them first)", label, t.Kind.Plural(), FormatIDs(undefined))
-		}
-		if len(foreign) > 0 {
-			return rulef("%s lists %s %s, which do not belong to batch %d", label, t.Kind.Plural(), FormatIDs(foreign), b.ID)
+		owner[k] = t.Name
+		switch it := v.item(k); {
+		case it == nil:
+			undefined = append(undefined, id)
+		case it.Batch != b.ID:
+			foreign = append(foreign, id)
 		}
 	}
+	switch {
+	case len(twice) > 0:
+		return rulef("%s lists %s %s, already in another task; an ID belongs to one task", label, t.Kind.Plural(), FormatIDs(twice))
+	case len(undefined) > 0:
+		return rulef("%s lists %s %s, which are not defined (import them first)", label, t.Kind.Plural(), FormatIDs(undefined))
+	case len(foreign) > 0:
+		return rulef("%s lists %s %s, which do not belong to batch %d", label, t.Kind.Plural(), FormatIDs(foreign), b.ID)
+	}
+	return nil
+}
+
+// checkPlanCovers demands that the plan's tasks (owner) hold every item of
+// batch b: the groups its features, the waves its tests.
+func (v *snapshot) checkPlanCovers(b *BatchState, owner map[ItemKey]string) error {
 	left := map[Kind][]int{}
 	for _, k := range v.batchItems(b.ID) {
 		if _, ok := owner[k]; !ok {

@@ -192,20 +192,18 @@ func (v *snapshot) checkItemMove(rec *Record, it *ItemState, m Move, gatesPendin
 	if err := v.checkProtocol(rec, b, it, m, gatesPending); err != nil {
 		return err
 	}
-	switch m.To {
-	case Complete:
-		if gatesPending {
-			break
-		}
-		if err := checkCompleteEvidence(k, e.Evidence, v.inForce().RequiredGates); err != nil {
-			return err
-		}
-	case Verified:
-		if m.From == Complete {
-			if err := v.checkVerified(rec, it); err != nil {
-				return err
-			}
-		}
+	return v.checkPromotion(rec, it, m, gatesPending)
+}
+
+// checkPromotion demands the evidence of a promotion: gate evidence for a
+// complete (unless the gates are pending), a checkpoint after the complete
+// for a verified.
+func (v *snapshot) checkPromotion(rec *Record, it *ItemState, m Move, gatesPending bool) error {
+	switch {
+	case m.To == Complete && !gatesPending:
+		return checkCompleteEvidence(it.Key, rec.Entry.Evidence, v.inForce().RequiredGates)
+	case m.To == Verified && m.From == Complete:
+		return v.checkVerified(rec, it)
 	}
 	return nil
 }
