@@ -63,25 +63,36 @@ func sourced(t *testing.T) (*State, *memSource) {
 }
 
 // TestApplyReadsWhatTheEntryTouches: Apply reads from the Source the
-// records the entry's kind says it touches, and no others.
+// records the entry's kind says it touches, and no others; a refused entry
+// changes nothing, an accepted one is journaled.
 func TestApplyReadsWhatTheEntryTouches(t *testing.T) {
+	failed := GateResult{Name: "test", ExitCode: 1, Parsed: true, Passed: 1, Failed: 2}
+	m := Mapping{SourceFile: "a.go", TargetFile: "A.cs"}
+	plan := &PlanPayload{Batch: 1, MaxTaskFeatures: 20, Tasks: []PlanTask{{Name: "A", Kind: Feature, Count: 2, IDs: "1,2"}, {Name: "B", Kind: Feature, Count: 2, IDs: "3,4"}}}
 	for _, c := range []struct {
-		name  string
-		e     Entry
-		reads []string
+		name    string
+		e       Entry
+		reads   []string
+		refused bool
 	}{
-		{"claim", Entry{Kind: KindTransition, ItemKind: Feature, Moves: []Move{{ID: 2, From: Stub, To: Complete, Prev: []string{"m2"}}}, Evidence: evidenceAt("c10", ok("stub"), ok("test"))},
-			[]string{"items feature [2]", "batch 1", "signer alice", "move m2 feature 2"}},
+		{"transition", Entry{Kind: KindTransition, ItemKind: Feature, Moves: []Move{{ID: 2, From: Stub, To: Complete, Prev: []string{"m2"}}}, Evidence: evidenceAt("c10", ok("stub"), ok("test"))},
+			[]string{"items feature [2]", "batch 1", "signer alice", "move m2 feature 2"}, false},
 		{"batch start", Entry{Kind: KindBatch, Batch: 2, Action: ActionStart},
-			[]string{"batch 2", "batch 1", "signer alice"}},
+			[]string{"batch 2", "batch 1", "signer alice"}, true},
 		{"batch complete", Entry{Kind: KindBatch, Batch: 1, Action: ActionComplete},
-			[]string{"members 1", "items feature [1 2 3 4]", "batch 1", "signer alice"}},
+			[]string{"members 1", "items feature [1 2 3 4]", "batch 1", "signer alice"}, true},
 		{"task complete", Entry{Kind: KindTask, Task: &TaskPayload{Batch: 4, Name: "T1", Action: ActionComplete, Checkpoint: "ck9"}},
-			[]string{"batch 4", "items feature [10 11]", "items test [20]", "signer alice", "checkpoint ck9"}},
+			[]string{"batch 4", "items feature [10 11]", "items test [20]", "signer alice", "checkpoint ck9"}, true},
 		{"signer add", Entry{Kind: KindSigner, Action: ActionAdd, Identity: "dora", Key: testKey(t, 7)},
-			[]string{"signer alice", "signer dora", "signers"}},
+			[]string{"signer alice", "signer dora", "signers"}, false},
 		{"checkpoint", Entry{Kind: KindCheckpoint, Evidence: evidenceAt("c10", ok("stub"), ok("full_test"))},
-			[]string{"signer alice"}},
+			[]string{"signer alice"}, false},
+		{"red", Entry{Kind: KindRed, Red: &RedPayload{Feature: 2}, Evidence: evidenceAt("c10", failed)},
+			[]string{"items feature [2]", "batch 1", "signer alice"}, false},
+		{"inventory", Entry{Kind: KindInventory, Features: []ItemDef{{ID: 7, Mapping: m}}, Batches: []BatchDef{{ID: 5, Name: "five", Depends: []int{2}, Features: "7,1"}}},
+			[]string{"items feature [7 1]", "batch 2", "batch 1", "batch 5", "signer alice"}, false},
+		{"plan", Entry{Kind: KindPlan, Plan: plan},
+			[]string{"items feature [1 2 3 4]", "members 1", "batch 1", "signer alice"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, src := sourced(t)
@@ -91,8 +102,17 @@ func TestApplyReadsWhatTheEntryTouches(t *testing.T) {
 			if !slices.Equal(src.reads, c.reads) {
 				t.Fatalf("read %q, want %q", src.reads, c.reads)
 			}
-			if err != nil && !IsRule(err) {
+			items, batches, signers, ckpts := st.Changes()
+			changes := len(items) + len(batches) + len(signers) + len(ckpts) + len(st.Transitions)
+			switch {
+			case c.refused && !IsRule(err):
+				t.Fatalf("got %v, want a refusal", err)
+			case c.refused && (changes > 0 || len(st.Undo) > 0):
+				t.Fatal("a refused entry changed the state")
+			case !c.refused && err != nil:
 				t.Fatal(err)
+			case !c.refused && (changes == 0 || len(st.Undo) != 1 || st.Last.ID != "e"):
+				t.Fatalf("an accepted entry was not journaled: %d changes, undo %v, at %v", changes, st.Undo, st.Last)
 			}
 		})
 	}

@@ -8,12 +8,14 @@ import "fmt"
 func (s *State) prefetch(k Keys) (*snapshot, error) {
 	v := &snapshot{
 		items: s.items, batches: s.batches, signers: s.signers, checkpoints: s.checkpoints,
-		moves: map[MoveKey]Status{}, members: map[int][]ItemKey{},
 		policy: s.Policy, genesis: s.Genesis, partial: s.src != nil,
 		authority: s.Authority, contains: s.Contains,
 	}
 	if err := s.loadItems(k.Items); err != nil {
 		return nil, fmt.Errorf("reading the items an entry touches: %w", err)
+	}
+	if len(k.Members) > 0 {
+		v.members = map[int][]ItemKey{}
 	}
 	for _, id := range k.Members {
 		keys, err := s.BatchItems(id)
@@ -42,6 +44,9 @@ func (s *State) prefetch(k Keys) (*snapshot, error) {
 			return nil, fmt.Errorf("reading checkpoint %s: %w", short(c), err)
 		}
 	}
+	if len(k.Moves) > 0 {
+		v.moves = map[MoveKey]Status{}
+	}
 	for _, mk := range k.Moves {
 		to, err := s.moveTo(mk.Entry, mk.Item)
 		if err != nil {
@@ -55,8 +60,12 @@ func (s *State) prefetch(k Keys) (*snapshot, error) {
 // loadItems loads the items keys names, the items of each kind in one go.
 func (s *State) loadItems(keys []ItemKey) error {
 	byKind := map[Kind][]int{}
+	seen := map[ItemKey]bool{}
 	for _, k := range keys {
-		byKind[k.Kind] = append(byKind[k.Kind], k.ID)
+		if !seen[k] {
+			seen[k] = true
+			byKind[k.Kind] = append(byKind[k.Kind], k.ID)
+		}
 	}
 	for _, kind := range []Kind{Feature, Test} {
 		if err := s.Preload(kind, byKind[kind]); err != nil {
