@@ -7,9 +7,9 @@ package viewdb
 const (
 	// clockOfCommitQuery is the clock of the entry a ledger commit added.
 	clockOfCommitQuery = `SELECT clock FROM shadow.entries WHERE commit_hash = ?`
-	// signerEntriesQuery lists the commits and clocks of the entries of a
-	// kind (signer entries, where it is used).
-	signerEntriesQuery = `SELECT commit_hash, clock FROM shadow.entries WHERE kind = ? AND commit_hash != ''`
+	// signerEntriesQuery lists the IDs and clocks of the entries of a kind
+	// (signer entries, where it is used).
+	signerEntriesQuery = `SELECT id, clock FROM shadow.entries WHERE kind = ? AND commit_hash != ''`
 
 	entriesKindIndex   = `CREATE INDEX IF NOT EXISTS entries_kind ON entries(kind)`
 	entriesCommitIndex = `CREATE INDEX IF NOT EXISTS entries_commit ON entries(commit_hash)`

@@ -21,7 +21,7 @@ func (v *View) Store() *gitstore.Store { return v.store }
 // place (the view would have to be rebuilt), check is not called and
 // TryNew reports false.
 func (v *View) TryNew(head plumbing.Hash, check func(col *branch.Collected, st *ledger.State, refused []ledger.Finding) error) (bool, error) {
-	known, err := v.db.Prepare(`SELECT 1 FROM ledger_commits WHERE hash = ?`)
+	known, err := v.db.Prepare(`SELECT 1 FROM shadow.ledger_commits WHERE hash = ?`)
 	if err != nil {
 		return false, err
 	}
