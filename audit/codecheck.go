@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/porttracker/porttracker/gates"
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
@@ -14,7 +14,7 @@ import (
 // and strictness. A file that is missing at HEAD, or a symbol that is not
 // there or has no body, is a problem, not an error; each file is read
 // once.
-func CodeAtHead(store *gitstore.Store, cfg ledger.Config, pats []gates.Pattern) (CodeCheck, error) {
+func CodeAtHead(store *gitstore.Store, cfg config.Config, pats []gates.Pattern) (CodeCheck, error) {
 	head, err := store.CodeHead()
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -43,7 +44,7 @@ func TestCodeAtHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	cfg := ledger.DefaultConfigFor("go")
+	cfg := config.DefaultFor("go")
 	pats, err := gates.Patterns(cfg.Target.Language, cfg.Stubs.Patterns, cfg.Stubs.Replace)
 	if err != nil {
 		t.Fatal(err)

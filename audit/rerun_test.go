@@ -15,6 +15,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit/internal/viewtest"
 	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/branch"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -186,8 +187,8 @@ func TestRerunFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := ledger.DefaultConfig()
-	cfg.Gates = ledger.GatesConfig{Build: "test -f ok", FullTest: "test -f ok && printf -- '--- PASS: TestA (0.00s)\\n--- FAIL: TestB (0.00s)\\n'", TestOutput: "go"}
+	cfg := config.Default()
+	cfg.Gates = config.Gates{Build: "test -f ok", FullTest: "test -f ok && printf -- '--- PASS: TestA (0.00s)\\n--- FAIL: TestB (0.00s)\\n'", TestOutput: "go"}
 	runner := &gates.Runner{Config: cfg}
 	c := RerunCase{Entry: strings.Repeat("ab", 20), Kind: ledger.KindCheckpoint, Items: []ledger.ItemKey{{Kind: ledger.Feature, ID: 7}},
 		Evidence: &ledger.Evidence{CodeCommit: head.String(), Gates: []ledger.GateResult{

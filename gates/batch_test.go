@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -35,8 +36,8 @@ func manyRepo(t testing.TB, n int, broken ...int) (r *Runner, targets []Target, 
 	files["tiny.go"], files["tiny_test.go"] = code.String(), tests.String()
 	dir := newRepo(t, files)
 	log := filepath.Join(t.TempDir(), "runs.log")
-	cfg := ledger.DefaultConfig()
-	cfg.Gates = ledger.GatesConfig{
+	cfg := config.Default()
+	cfg.Gates = config.Gates{
 		Build:      "go build ./...",
 		Test:       "echo run >> '" + log + "'; go test -run '^{filter}$' -json ./...",
 		FullTest:   "go test -json ./...",

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -24,7 +25,7 @@ func TestClassOf(t *testing.T) {
 }
 
 func TestClassCommands(t *testing.T) {
-	r := &Runner{Config: ledger.Config{Gates: ledger.GatesConfig{ClassTest: `dotnet test --filter "FullyQualifiedName~{class}"`}}}
+	r := &Runner{Config: config.Config{Gates: config.Gates{ClassTest: `dotnet test --filter "FullyQualifiedName~{class}"`}}}
 	targets := []Target{
 		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 1}, Symbol: "A.One"},
 		{ItemKey: ledger.ItemKey{Kind: ledger.Test, ID: 2}, Symbol: "A.Two"},

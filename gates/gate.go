@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -33,7 +34,7 @@ func (t Target) String() string { return fmt.Sprintf("%s %d", t.Kind, t.ID) }
 // Runner runs the gates of a repository as its configuration says.
 type Runner struct {
 	// Config is the working tree's porttracker.toml, never ledger content.
-	Config ledger.Config
+	Config config.Config
 	// RepoDir is the repository, or a directory inside it; gate commands
 	// run at the top of its working tree.
 	RepoDir string
@@ -70,7 +71,7 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 		return ledger.Evidence{}, err
 	}
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
-		return ledger.Evidence{}, badInputf("promote: gates.test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, badInputf("promote: gates.test is not set in %s", config.File)
 	}
 	ev, root, err := r.start(targets, dirtyUnlessAllowed)
 	if err != nil {
@@ -104,7 +105,7 @@ func (r *Runner) Promote(ctx context.Context, targets []Target) (ledger.Evidence
 // at the first gate that fails; errors are as for Promote.
 func (r *Runner) Checkpoint(ctx context.Context, targets []Target) (ledger.Evidence, error) {
 	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
-		return ledger.Evidence{}, fmt.Errorf("checkpoint: gates.full_test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, fmt.Errorf("checkpoint: gates.full_test is not set in %s", config.File)
 	}
 	ev, root, err := r.start(targets, cleanOnly)
 	if err != nil {
@@ -240,7 +241,7 @@ func (r *Runner) stubGate(root string, targets []Target, extra []Match) (ledger.
 	return res, nil
 }
 
-func stubDescription(cfg ledger.Config) string {
+func stubDescription(cfg config.Config) string {
 	mode := ""
 	if cfg.Stubs.Strict {
 		mode = ", strict"

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -30,8 +31,8 @@ func tinyRepo(t *testing.T, code string) *Runner {
 		t.Skip("needs the go command")
 	}
 	dir := newRepo(t, map[string]string{"go.mod": tinyMod, "tiny.go": code, "tiny_test.go": tinyTest})
-	cfg := ledger.DefaultConfig()
-	cfg.Gates = ledger.GatesConfig{
+	cfg := config.Default()
+	cfg.Gates = config.Gates{
 		Build:      "go build ./...",
 		Test:       "go test -run '^{filter}$' -v ./...",
 		FullTest:   "go test -json ./...",
@@ -188,7 +189,7 @@ func TestCheckpoint(t *testing.T) {
 
 func TestCodeState(t *testing.T) {
 	dir := newRepo(t, map[string]string{"a.go": "package a\n", "b.go": "package a\n"})
-	r := &Runner{Config: ledger.DefaultConfig(), RepoDir: dir}
+	r := &Runner{Config: config.Default(), RepoDir: dir}
 	state := func() (bool, string) {
 		t.Helper()
 		commit, dirty, digest, err := r.CodeState()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -13,7 +14,7 @@ import (
 // baseline records, it does not judge. Errors are as for Promote.
 func (r *Runner) Baseline(ctx context.Context) (ledger.Evidence, error) {
 	if strings.TrimSpace(r.Config.Gates.FullTest) == "" {
-		return ledger.Evidence{}, fmt.Errorf("baseline: gates.full_test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, fmt.Errorf("baseline: gates.full_test is not set in %s", config.File)
 	}
 	ev, root, err := r.start(nil, cleanOnly)
 	if err != nil {
@@ -40,7 +41,7 @@ func (r *Runner) Red(ctx context.Context, t Target) (ledger.Evidence, error) {
 		return ledger.Evidence{}, err
 	}
 	if strings.TrimSpace(r.Config.Gates.Test) == "" {
-		return ledger.Evidence{}, badInputf("red: gates.test is not set in %s", ledger.ConfigFile)
+		return ledger.Evidence{}, badInputf("red: gates.test is not set in %s", config.File)
 	}
 	ev, root, err := r.start([]Target{t}, dirtyRecorded)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -59,7 +60,7 @@ func (r *Runner) rerunCommand(root string, g ledger.GateResult) (Command, error)
 		return Command{}, fmt.Errorf("the evidence holds a gate of unknown kind %q", g.Name)
 	}
 	if strings.TrimSpace(cmd) == "" {
-		return Command{}, badInputf("the evidence has a %s gate, but gates.%s is not set in %s: set it to re-run the gate", g.Name, key, ledger.ConfigFile)
+		return Command{}, badInputf("the evidence has a %s gate, but gates.%s is not set in %s: set it to re-run the gate", g.Name, key, config.File)
 	}
 	c := r.command(root, g.Name, cmd, g.Filter)
 	if g.Name == GateBuild {

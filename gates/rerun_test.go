@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -187,7 +188,7 @@ func TestRerun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tinyRepo(t, tc.code)
-			writeFiles(t, r.RepoDir, map[string]string{ledger.ConfigFile: fake})
+			writeFiles(t, r.RepoDir, map[string]string{config.File: fake})
 			commitAll(t, r.RepoDir)
 			repo, err := git.PlainOpen(r.RepoDir)
 			if err != nil {
@@ -214,8 +215,8 @@ func TestRerun(t *testing.T) {
 }
 
 func TestRerunNeedsConfiguredCommands(t *testing.T) {
-	r := &Runner{Config: ledger.DefaultConfig()}
-	r.Config.Gates = ledger.GatesConfig{Test: "true"}
+	r := &Runner{Config: config.Default()}
+	r.Config.Gates = config.Gates{Test: "true"}
 	for _, g := range []string{GateBuild, GateFullTest, GateClassTest} {
 		_, err := r.Rerun(context.Background(), t.TempDir(), []ledger.GateResult{{Name: g, OK: true}}, nil)
 		if err == nil || !strings.Contains(err.Error(), "gates."+g+" is not set") {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/gates/config"
 )
 
 // CodeState describes the code the gates run on: the HEAD commit, whether
@@ -45,7 +45,7 @@ func (r *Runner) codeState(s *repoState) (codeState, error) {
 	}
 	view := r.Config.Ledger.View
 	if view == "" {
-		view = ledger.DefaultConfig().Ledger.View
+		view = config.Default().Ledger.View
 	}
 	view = filepath.ToSlash(filepath.Clean(view))
 	h := sha256.New()
@@ -103,7 +103,7 @@ func (r *Runner) GatePaths(targets []Target) []string {
 	if root == "." || r.Config.Target.Root == "" {
 		root = ""
 	}
-	out := []string{root, ledger.ConfigFile}
+	out := []string{root, config.File}
 	for _, t := range targets {
 		if t.File != "" {
 			out = append(out, filepath.ToSlash(filepath.Clean(t.File)))

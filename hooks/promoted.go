@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -51,7 +52,7 @@ func Promoted(items Items, files map[string][]byte) ([]Item, error) {
 // undoes. Commits git makes without a hook (git cherry-pick) are caught
 // here before they leave. A stub setting of cfg that cannot be used is a
 // ConfigError.
-func PushedRestubs(store *gitstore.Store, cfg ledger.Config, items Items, sha, remoteSHA string) ([]string, error) {
+func PushedRestubs(store *gitstore.Store, cfg config.Config, items Items, sha, remoteSHA string) ([]string, error) {
 	mapped, err := items.Mapped()
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -127,7 +128,7 @@ func TestPushedRestubs(t *testing.T) {
 		{"body real, remote unknown", untouched, unknown, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := PushedRestubs(store, ledger.DefaultConfig(), items, tc.sha, tc.remote)
+			got, err := PushedRestubs(store, config.Default(), items, tc.sha, tc.remote)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +137,7 @@ func TestPushedRestubs(t *testing.T) {
 			}
 		})
 	}
-	none, err := PushedRestubs(store, ledger.DefaultConfig(), fakeItems{}, restubbed, remote)
+	none, err := PushedRestubs(store, config.Default(), fakeItems{}, restubbed, remote)
 	if err != nil || len(none) != 0 {
 		t.Errorf("without mapped items: %q, %v", none, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -79,13 +80,13 @@ func TestPushedCode(t *testing.T) {
 	})
 	gitRun(t, dir, "add", "porttracker.toml", "a.go")
 	gitRun(t, dir, "commit", "-q", "-m", "config")
-	config := gitRun(t, dir, "rev-parse", "HEAD")
+	configCommit := gitRun(t, dir, "rev-parse", "HEAD")
 	store, err := gitstore.Open(dir, ledger.DefaultBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	cfg := ledger.DefaultConfig()
+	cfg := config.Default()
 	server := gitstore.NewHash(first)
 	for _, tc := range []struct {
 		name     string
@@ -96,7 +97,7 @@ func TestPushedCode(t *testing.T) {
 		{"unchanged body", "", first, server, ""},
 		{"claimed item stubbed", first, stubG, server, ""},
 		{"complete item stubbed", stubG, stubF, server, "feature 1 (a.go F): stub in its body"},
-		{"only statement marked TODO", stubF, config, server, "feature 1 (a.go F): stub in its body"},
+		{"only statement marked TODO", stubF, configCommit, server, "feature 1 (a.go F): stub in its body"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := PushedCode(store, st, cfg, tc.old, tc.sha, tc.server)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
@@ -21,7 +22,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // pre-receive share: the stub patterns of cfg's target language, and a
 // body that must still be there. Stub settings that cannot be used are a
 // *ConfigError.
-func BodyCheck(cfg ledger.Config) (CheckFunc, error) {
+func BodyCheck(cfg config.Config) (CheckFunc, error) {
 	pats, err := gates.Patterns(cfg.Target.Language, cfg.Stubs.Patterns, cfg.Stubs.Replace)
 	if err != nil {
 		return nil, &ConfigError{Err: err}
@@ -45,7 +46,7 @@ func BodyCheck(cfg ledger.Config) (CheckFunc, error) {
 // Restubs is pre-commit's check of pushed files (path to content, as
 // PushedFiles gives them) for the promoted items: one line per item whose
 // body the push undoes.
-func Restubs(cfg ledger.Config, pushed map[string][]byte, items []Item) ([]string, error) {
+func Restubs(cfg config.Config, pushed map[string][]byte, items []Item) ([]string, error) {
 	check, err := BodyCheck(cfg)
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func Restubs(cfg ledger.Config, pushed map[string][]byte, items []Item) ([]strin
 // server's configuration; when the server has no code yet (serverHead is
 // zero), the porttracker.toml the push brings is used instead, as the
 // only one there is.
-func PushedCode(store *gitstore.Store, st *ledger.State, cfg ledger.Config, old, sha string, serverHead gitstore.Hash) ([]string, error) {
+func PushedCode(store *gitstore.Store, st *ledger.State, cfg config.Config, old, sha string, serverHead gitstore.Hash) ([]string, error) {
 	var items []Item
 	var paths []string
 	for _, it := range st.Items() {
@@ -81,8 +82,8 @@ func PushedCode(store *gitstore.Store, st *ledger.State, cfg ledger.Config, old,
 		return nil, err
 	}
 	if serverHead.IsZero() {
-		if data, err := store.ReadFile(gitstore.NewHash(sha), ledger.ConfigFile); err == nil {
-			if parsed, perr := ledger.ParseConfig(ledger.ConfigFile, data); perr == nil {
+		if data, err := store.ReadFile(gitstore.NewHash(sha), config.File); err == nil {
+			if parsed, perr := config.Parse(config.File, data); perr == nil {
 				cfg = parsed
 			}
 		}

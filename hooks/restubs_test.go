@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -13,7 +14,7 @@ import (
 // real body, an item of another status, and an unchanged file are none;
 // stub settings that cannot be used are a ConfigError.
 func TestRestubs(t *testing.T) {
-	cfg := ledger.DefaultConfig()
+	cfg := config.Default()
 	real := "package a\n\nfunc F() int {\n\treturn 1\n}\n"
 	stub := "package a\n\nfunc F() int {\n\tpanic(\"not implemented\")\n}\n"
 	gone := "package a\n\nfunc G() int {\n\treturn 1\n}\n"

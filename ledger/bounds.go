@@ -62,6 +62,9 @@ func CheckRelPath(p string) error {
 	return nil
 }
 
+// DefaultBranch is the ledger branch unless porttracker.toml names another.
+const DefaultBranch = "porting-ledger"
+
 // CheckBranchName checks that name is a branch name git accepts: by git's
 // check-ref-format rules for refs/heads/NAME, and neither empty, nor
 // beginning with "-" or "refs/", nor ending with ".".

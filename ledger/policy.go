@@ -39,16 +39,24 @@ func DefaultPolicy() Policy {
 	return Policy{MaxIDsPerUpdate: 15, RequiredGates: []string{gateStub, gateTest}}
 }
 
-// PolicyFromConfig is the policy porttracker.toml sets: its limit on IDs
-// per update and on a task's features, and the stub and test gates, with
+// PolicySettings are what a team chooses of its policy: the limits, and
+// whether a build gate and a class_test gate are configured.
+type PolicySettings struct {
+	MaxIDsPerUpdate int
+	MaxTaskFeatures int
+	Build           bool
+	ClassTest       bool
+}
+
+// NewPolicy is the policy of those settings: the stub and test gates, with
 // the build gate and the class_test gate when they are configured.
-func PolicyFromConfig(cfg Config) Policy {
-	p := Policy{MaxIDsPerUpdate: cfg.Ledger.MaxIDsPerUpdate, RequiredGates: []string{gateStub}, MaxTaskFeatures: cfg.TaskFeatureLimit()}
-	if strings.TrimSpace(cfg.Gates.Build) != "" {
+func NewPolicy(s PolicySettings) Policy {
+	p := Policy{MaxIDsPerUpdate: s.MaxIDsPerUpdate, RequiredGates: []string{gateStub}, MaxTaskFeatures: s.MaxTaskFeatures}
+	if s.Build {
 		p.RequiredGates = append(p.RequiredGates, gateBuild)
 	}
 	p.RequiredGates = append(p.RequiredGates, gateTest)
-	if strings.TrimSpace(cfg.Gates.ClassTest) != "" {
+	if s.ClassTest {
 		p.RequiredGates = append(p.RequiredGates, gateClassTest)
 	}
 	return p

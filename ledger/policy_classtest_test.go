@@ -6,12 +6,9 @@ import (
 )
 
 // A policy that requires class_test holds tests to it and not features,
-// which have no class run; porttracker.toml's class_test command puts it
-// in the policy init records.
+// which have no class run.
 func TestClassTestRequiredForTests(t *testing.T) {
-	cfg := DefaultConfigFor("go")
-	cfg.Gates.ClassTest = "go test -run '^{class}_' ./..."
-	p := PolicyFromConfig(cfg)
+	p := NewPolicy(PolicySettings{MaxIDsPerUpdate: 15, MaxTaskFeatures: DefaultMaxTaskFeatures, Build: true, ClassTest: true})
 	if !strings.Contains(strings.Join(p.RequiredGates, ","), gateClassTest) {
 		t.Fatalf("policy from a config with class_test requires %v", p.RequiredGates)
 	}

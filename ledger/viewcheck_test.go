@@ -110,7 +110,7 @@ func TestPolicyRules(t *testing.T) {
 	if err := checkCompleteEvidence(k, ev, DefaultPolicy().RequiredGates); err != nil {
 		t.Fatal(err)
 	}
-	withBuild := PolicyFromConfig(Config{Ledger: LedgerConfig{MaxIDsPerUpdate: 3}, Gates: GatesConfig{Build: "go build ./..."}})
+	withBuild := NewPolicy(PolicySettings{MaxIDsPerUpdate: 3, Build: true})
 	if err := checkCompleteEvidence(k, ev, withBuild.RequiredGates); err == nil || !strings.Contains(err.Error(), "no build gate") {
 		t.Fatalf("a complete without the build gate the policy requires: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/gates"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -36,7 +37,7 @@ func runStubScan(c *cli.Context) error {
 	}
 	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
 	if err != nil {
-		return usagef("%s: %v", ledger.ConfigFile, err)
+		return usagef("%s: %v", config.File, err)
 	}
 	exts := gates.Exts(e.cfg.Target.Language)
 	paths := c.Args().Slice()
@@ -112,7 +113,7 @@ func openConfigured(c *cli.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
+	cfg, err := config.Load(filepath.Join(e.root, config.File))
 	if err != nil {
 		return nil, usagef("%w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/porttracker/porttracker/audit"
 	"github.com/porttracker/porttracker/audit/viewdb"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -111,8 +112,8 @@ func hookEnv(c *cli.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
-	if errors.Is(err, ledger.ErrNoConfig) {
+	cfg, err := config.Load(filepath.Join(e.root, config.File))
+	if errors.Is(err, config.ErrNoConfig) {
 		return nil, nil
 	}
 	if err != nil {
@@ -208,7 +209,7 @@ func runPrePush(c *cli.Context) error {
 		if e, err = openRepo(c); err != nil {
 			return err
 		}
-		e.cfg = ledger.DefaultConfig()
+		e.cfg = config.Default()
 		if e.store, err = gitstore.Open(e.root, e.cfg.Ledger.Branch); err != nil {
 			return usagef("%w", err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -40,11 +41,11 @@ func runInit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfgPath := filepath.Join(e.root, ledger.ConfigFile)
-	cfg, err := ledger.LoadConfig(cfgPath)
+	cfgPath := filepath.Join(e.root, config.File)
+	cfg, err := config.Load(cfgPath)
 	var newConfig []byte
-	if errors.Is(err, ledger.ErrNoConfig) {
-		cfg = ledger.DefaultConfigFor(c.String("target-language"))
+	if errors.Is(err, config.ErrNoConfig) {
+		cfg = config.DefaultFor(c.String("target-language"))
 		if err := cfg.Validate(); err != nil {
 			return usagef("%v", err)
 		}
@@ -60,7 +61,7 @@ func runInit(c *cli.Context) error {
 		if err := os.WriteFile(cfgPath, newConfig, 0o644); err != nil {
 			return err
 		}
-		created = append(created, ledger.ConfigFile)
+		created = append(created, config.File)
 		return nil
 	}
 	e.cfg = cfg
@@ -100,9 +101,9 @@ func runInit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	pol, err := ledger.BuildPolicy(ledger.PolicyFromConfig(cfg))
+	pol, err := ledger.BuildPolicy(cfg.Policy())
 	if err != nil {
-		return usagef("%s: %v", ledger.ConfigFile, err)
+		return usagef("%s: %v", config.File, err)
 	}
 	if _, err := w.Append(e.view, func(*ledger.State) (*ledger.Entry, error) { return pol, nil }); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -38,7 +39,7 @@ func runPolicyShow(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, want := st.InForce(), ledger.PolicyFromConfig(e.cfg)
+	p, want := st.InForce(), e.cfg.Policy()
 	if e.json() {
 		return e.printJSON(struct {
 			Recorded bool          `json:"recorded"`
@@ -67,9 +68,9 @@ func runPolicyRecord(c *cli.Context) error {
 		return err
 	}
 	defer e.close()
-	ent, err := ledger.BuildPolicy(ledger.PolicyFromConfig(e.cfg))
+	ent, err := ledger.BuildPolicy(e.cfg.Policy())
 	if err != nil {
-		return usagef("%s: %v", ledger.ConfigFile, err)
+		return usagef("%s: %v", config.File, err)
 	}
 	_, err = e.record(func(st *ledger.State) (*ledger.Entry, error) {
 		if st.Policy != nil && st.Policy.Equal(*ent.Policy) {

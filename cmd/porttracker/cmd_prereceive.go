@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -28,9 +29,9 @@ func runPreReceive(c *cli.Context) error {
 		return usagef("pre-receive: %w", err)
 	}
 	serverHead := headCommit(probe)
-	cfg := ledger.DefaultConfig()
-	if data, err := probe.ReadFile(serverHead, ledger.ConfigFile); err == nil && !serverHead.IsZero() {
-		if parsed, perr := ledger.ParseConfig(ledger.ConfigFile, data); perr == nil {
+	cfg := config.Default()
+	if data, err := probe.ReadFile(serverHead, config.File); err == nil && !serverHead.IsZero() {
+		if parsed, perr := config.Parse(config.File, data); perr == nil {
 			cfg = parsed
 		}
 	}

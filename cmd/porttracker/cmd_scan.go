@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit/viewdb"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/inventory"
 )
@@ -205,15 +206,15 @@ func locateScan(e *env, dir string) (scanPlace, error) {
 	}
 	root, err := realDir(rootCfg)
 	if err != nil {
-		return place, usagef("source.root %q of %s: %v", e.cfg.Source.Root, ledger.ConfigFile, err)
+		return place, usagef("source.root %q of %s: %v", e.cfg.Source.Root, config.File, err)
 	}
 	var ok bool
 	if place.prefix, ok = within(root, abs); !ok {
 		return place, usagef("--go %s is outside the source root %s (source.root of %s): scan the source root or a directory inside it",
-			dir, e.cfg.Source.Root, ledger.ConfigFile)
+			dir, e.cfg.Source.Root, config.File)
 	}
 	if place.repoRel, ok = within(top, abs); !ok {
-		return place, usagef("--go %s is outside the repository %s: source.root of %s must lie inside it", dir, e.root, ledger.ConfigFile)
+		return place, usagef("--go %s is outside the repository %s: source.root of %s must lie inside it", dir, e.root, config.File)
 	}
 	return place, nil
 }
@@ -433,7 +434,7 @@ func proposals(e *env, p *scanPlan, dryRun bool) (*inventory.File, error) {
 		root = filepath.Join(e.root, root)
 	}
 	if _, err := realDir(root); err != nil {
-		return nil, usagef("target.root %q of %s: %v (--emit proposes targets found there)", e.cfg.Target.Root, ledger.ConfigFile, err)
+		return nil, usagef("target.root %q of %s: %v (--emit proposes targets found there)", e.cfg.Target.Root, config.File, err)
 	}
 	after := inventory.Apply(p.Before(), p.Changes)
 	sugg, err := inventory.Suggest(after, root, e.cfg.Target.Language)

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/porttracker/porttracker/audit/viewdb"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/internal/gitrepo"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/branch"
@@ -26,7 +27,7 @@ type env struct {
 	// term says whether the output goes to a terminal (colour, progress).
 	term  *terminal
 	root  string
-	cfg   ledger.Config
+	cfg   config.Config
 	store *gitstore.Store
 	view  *viewdb.View
 	// head is the ledger head the view was refreshed to (zero: no ledger).
@@ -45,9 +46,9 @@ func openEnvAdopting(c *cli.Context, adopt bool) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := ledger.LoadConfig(filepath.Join(e.root, ledger.ConfigFile))
-	if errors.Is(err, ledger.ErrNoConfig) {
-		return nil, usagef("%s has no %s (run porttracker init)", e.root, ledger.ConfigFile)
+	cfg, err := config.Load(filepath.Join(e.root, config.File))
+	if errors.Is(err, config.ErrNoConfig) {
+		return nil, usagef("%s has no %s (run porttracker init)", e.root, config.File)
 	}
 	if err != nil {
 		return nil, usagef("%w", err)

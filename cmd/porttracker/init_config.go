@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -16,7 +17,7 @@ func tomlString(s string) string {
 
 // commentedConfig is the porttracker.toml that init writes: every key with
 // what it means and the presets, holding the values of cfg.
-func commentedConfig(cfg ledger.Config) []byte {
+func commentedConfig(cfg config.Config) []byte {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	patterns := make([]string, len(cfg.Stubs.Patterns))

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/gates/config"
 )
 
 // The commented porttracker.toml reads back as the configuration it was
 // written from, and explains every key before it.
 func TestCommentedConfig(t *testing.T) {
 	for _, lang := range []string{"go", "csharp"} {
-		cfg := ledger.DefaultConfigFor(lang)
+		cfg := config.DefaultFor(lang)
 		cfg.Stubs.Patterns = []string{`\bHACK\b`, `"quoted" <x> & y`}
 		// Values other than the defaults, so that a key the template leaves
 		// out fails the read-back below.
@@ -22,11 +22,11 @@ func TestCommentedConfig(t *testing.T) {
 		cfg.Gates.FilterOpen, cfg.Gates.FilterJoin, cfg.Gates.FilterClose = "^(", "|", ")$"
 		cfg.Plan.MaxTaskFeatures = 25
 		data := commentedConfig(cfg)
-		path := filepath.Join(t.TempDir(), ledger.ConfigFile)
+		path := filepath.Join(t.TempDir(), config.File)
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := ledger.LoadConfig(path)
+		got, err := config.Load(path)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", lang, err, data)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/signingkey"
@@ -17,7 +18,7 @@ func factMend(err error) string {
 	var format *signingkey.FormatError
 	var open *gitstore.OpenError
 	switch {
-	case errors.Is(err, gitstore.ErrNoLedger), errors.Is(err, ledger.ErrNoConfig):
+	case errors.Is(err, gitstore.ErrNoLedger), errors.Is(err, config.ErrNoConfig):
 		return " (run porttracker init)"
 	case errors.As(err, &open):
 		return " (run porttracker inside a git repository, or pass --repo)"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/signingkey"
@@ -71,7 +72,7 @@ func TestFactMend(t *testing.T) {
 		want string
 	}{
 		{"no ledger", fmt.Errorf("read head: %w", gitstore.ErrNoLedger), "read head: no ledger branch (run porttracker init)"},
-		{"no config", fmt.Errorf("/r/porttracker.toml: %w", ledger.ErrNoConfig), "/r/porttracker.toml: no porttracker.toml (run porttracker init)"},
+		{"no config", fmt.Errorf("/r/porttracker.toml: %w", config.ErrNoConfig), "/r/porttracker.toml: no porttracker.toml (run porttracker init)"},
 		{"no repository", &gitstore.OpenError{Dir: "/r", Err: errors.New("repository does not exist")}, "open git repository at /r: repository does not exist (run porttracker inside a git repository, or pass --repo)"},
 		{"no key", signingkey.ErrNoKey, "no signing key: pass --key FILE, or set git config gpg.format ssh and user.signingkey"},
 		{"no agent", fmt.Errorf("--key k.pub names a public key but %w", signingkey.ErrNoAgent), "--key k.pub names a public key but SSH_AUTH_SOCK is not set: start ssh-agent and ssh-add the key, or pass --key PRIVATE_KEY"},

@@ -18,7 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/porttracker/porttracker/ledger"
+	"github.com/porttracker/porttracker/gates/config"
 	"github.com/porttracker/porttracker/ledger/sshkey"
 )
 
@@ -40,7 +40,7 @@ func initCode(dir string, batches int, now func() time.Time) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := ledger.DefaultConfig()
+	cfg := config.Default()
 	cfgData, err := cfg.Encode()
 	if err != nil {
 		return nil, err
@@ -66,9 +66,9 @@ func initCode(dir string, batches int, now func() time.Time) ([]string, error) {
 		return h.String(), nil
 	}
 	first, err := commit("Port of the server: configuration", map[string]string{
-		ledger.ConfigFile: string(cfgData),
-		".gitignore":      "/porting.db\n/porting.db-*\n",
-		"go.mod":          "module example.com/port\n\ngo 1.22\n",
+		config.File:  string(cfgData),
+		".gitignore": "/porting.db\n/porting.db-*\n",
+		"go.mod":     "module example.com/port\n\ngo 1.22\n",
 	})
 	if err != nil {
 		return nil, err

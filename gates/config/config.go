@@ -1,4 +1,9 @@
-package ledger
+// Package config is porttracker.toml, the working tree's configuration:
+// the ledger branch and view, the source and target trees, the gate
+// commands and the stub patterns the gates run, and the limits init
+// records as the team's policy. Gate commands are read only from the
+// working tree's copy, never from ledger content.
+package config
 
 import (
 	"bytes"
@@ -9,27 +14,29 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/porttracker/porttracker/ledger"
 )
 
-// ConfigFile is the name of the project configuration at the repository root.
-const ConfigFile = "porttracker.toml"
+// File is the name of the project configuration at the repository root.
+const File = "porttracker.toml"
 
 // Config is porttracker.toml. Gate commands are read only from the working
 // tree's copy of this file, never from ledger content.
 type Config struct {
-	Ledger LedgerConfig `toml:"ledger"`
-	Source SourceConfig `toml:"source"`
-	Target TargetConfig `toml:"target"`
-	Gates  GatesConfig  `toml:"gates"`
-	Stubs  StubsConfig  `toml:"stubs"`
-	Plan   PlanConfig   `toml:"plan,omitempty"`
+	Ledger Ledger `toml:"ledger"`
+	Source Source `toml:"source"`
+	Target Target `toml:"target"`
+	Gates  Gates  `toml:"gates"`
+	Stubs  Stubs  `toml:"stubs"`
+	Plan   Plan   `toml:"plan,omitempty"`
 }
 
-// PlanConfig is the team's policy for batch plans. MaxTaskFeatures bounds
+// Plan is the team's policy for batch plans. MaxTaskFeatures bounds
 // the size of a feature task (a plan's group); 0 means the default, 20.
 // The policy entry of the ledger takes this over once it exists; until
 // then plan import records the limit it held the plan to in the plan entry.
-type PlanConfig struct {
+type Plan struct {
 	MaxTaskFeatures int `toml:"max_task_features,omitempty"`
 }
 
@@ -38,31 +45,31 @@ func (c *Config) TaskFeatureLimit() int {
 	if c.Plan.MaxTaskFeatures > 0 {
 		return c.Plan.MaxTaskFeatures
 	}
-	return DefaultMaxTaskFeatures
+	return ledger.DefaultMaxTaskFeatures
 }
 
-// LedgerConfig names the ledger branch and the view.
-type LedgerConfig struct {
+// Ledger names the ledger branch and the view.
+type Ledger struct {
 	Branch          string `toml:"branch"`
 	View            string `toml:"view"`
 	MaxIDsPerUpdate int    `toml:"max_ids_per_update"`
 }
 
-// SourceConfig is the code being ported from.
-type SourceConfig struct {
+// Source is the code being ported from.
+type Source struct {
 	Language string `toml:"language"`
 	Root     string `toml:"root"`
 }
 
-// TargetConfig is the code being ported to; Language picks the stub preset.
-type TargetConfig struct {
+// Target is the code being ported to; Language picks the stub preset.
+type Target struct {
 	Language string `toml:"language"`
 	Root     string `toml:"root"`
 }
 
-// GatesConfig holds the gate commands. In Test, {filter} is replaced by the
+// Gates holds the gate commands. In Test, {filter} is replaced by the
 // item's filter (shell-quoted).
-type GatesConfig struct {
+type Gates struct {
 	Build    string `toml:"build"`
 	Test     string `toml:"test"`
 	FullTest string `toml:"full_test"`
@@ -81,8 +88,8 @@ type GatesConfig struct {
 	FilterClose string `toml:"filter_close"`
 }
 
-// StubsConfig extends or replaces the stub patterns of the target language.
-type StubsConfig struct {
+// Stubs extends or replaces the stub patterns of the target language.
+type Stubs struct {
 	// Patterns are extra regular expressions, added to the preset.
 	Patterns []string `toml:"patterns"`
 	// Replace drops the preset and uses Patterns alone.
@@ -93,24 +100,24 @@ type StubsConfig struct {
 	Strict bool `toml:"strict"`
 }
 
-// DefaultConfig is what init writes when no porttracker.toml exists.
-func DefaultConfig() Config {
+// Default is what init writes when no porttracker.toml exists.
+func Default() Config {
 	return Config{
-		Ledger: LedgerConfig{Branch: DefaultBranch, View: "porting.db", MaxIDsPerUpdate: 15},
-		Source: SourceConfig{Language: "go", Root: "."},
-		Target: TargetConfig{Language: "go", Root: "."},
-		Gates: GatesConfig{Build: "go build ./...", Test: "go test -run '^{filter}$' -v ./...", FullTest: "go test -json ./...",
+		Ledger: Ledger{Branch: ledger.DefaultBranch, View: "porting.db", MaxIDsPerUpdate: 15},
+		Source: Source{Language: "go", Root: "."},
+		Target: Target{Language: "go", Root: "."},
+		Gates: Gates{Build: "go build ./...", Test: "go test -run '^{filter}$' -v ./...", FullTest: "go test -json ./...",
 			TestOutput: "go", Timeout: "30m"},
 	}
 }
 
-// DefaultConfigFor is DefaultConfig with the target language and gate
+// DefaultFor is Default with the target language and gate
 // commands of lang ("go" or "csharp"), for init to write.
-func DefaultConfigFor(lang string) Config {
-	cfg := DefaultConfig()
+func DefaultFor(lang string) Config {
+	cfg := Default()
 	cfg.Target.Language = lang
 	if lang == "csharp" {
-		cfg.Gates = GatesConfig{
+		cfg.Gates = Gates{
 			Build:      "dotnet build",
 			Test:       `dotnet test --filter "FullyQualifiedName~{filter}"`,
 			FullTest:   "dotnet test",
@@ -121,16 +128,13 @@ func DefaultConfigFor(lang string) Config {
 	return cfg
 }
 
-// DefaultBranch is the ledger branch unless porttracker.toml names another.
-const DefaultBranch = "porting-ledger"
+// ErrNoConfig is returned by Load when the file does not exist.
+var ErrNoConfig = errors.New("no " + File)
 
-// ErrNoConfig is returned by LoadConfig when the file does not exist.
-var ErrNoConfig = errors.New("no " + ConfigFile)
-
-// LoadConfig reads and checks a porttracker.toml. Missing keys take their
+// Load reads and checks a porttracker.toml. Missing keys take their
 // defaults; unknown keys are an error, so that a misspelt gate is not
 // silently ignored.
-func LoadConfig(path string) (Config, error) {
+func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return Config{}, fmt.Errorf("%s: %w", path, ErrNoConfig)
@@ -138,13 +142,13 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	return ParseConfig(path, data)
+	return Parse(path, data)
 }
 
-// ParseConfig parses the bytes of a porttracker.toml; name is used in errors.
-func ParseConfig(name string, data []byte) (Config, error) {
-	cfg := DefaultConfig()
-	cfg.Gates = GatesConfig{Timeout: cfg.Gates.Timeout}
+// Parse parses the bytes of a porttracker.toml; name is used in errors.
+func Parse(name string, data []byte) (Config, error) {
+	cfg := Default()
+	cfg.Gates = Gates{Timeout: cfg.Gates.Timeout}
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&cfg)
 	if err != nil {
 		return Config{}, fmt.Errorf("%s: %v", name, err)
@@ -164,14 +168,14 @@ func ParseConfig(name string, data []byte) (Config, error) {
 
 // Validate checks the values that every command relies on.
 func (c *Config) Validate() error {
-	if err := CheckBranchName(c.Ledger.Branch); err != nil {
-		return fmt.Errorf("ledger.branch: %v (use a plain name such as %s)", err, DefaultBranch)
+	if err := ledger.CheckBranchName(c.Ledger.Branch); err != nil {
+		return fmt.Errorf("ledger.branch: %v (use a plain name such as %s)", err, ledger.DefaultBranch)
 	}
 	if c.Ledger.View == "" {
 		return fmt.Errorf("ledger.view is empty (use porting.db)")
 	}
 	for _, p := range []struct{ key, val string }{{"ledger.view", c.Ledger.View}, {"source.root", c.Source.Root}, {"target.root", c.Target.Root}} {
-		if err := CheckRelPath(p.val); err != nil {
+		if err := ledger.CheckRelPath(p.val); err != nil {
 			return fmt.Errorf("%s: %v", p.key, err)
 		}
 	}
@@ -218,4 +222,17 @@ func (c *Config) Encode() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Policy is the policy this configuration sets, which init records: its
+// limits on IDs per update and on a task's features, and the stub and test
+// gates, with the build gate and the class_test gate when they are
+// configured.
+func (c *Config) Policy() ledger.Policy {
+	return ledger.NewPolicy(ledger.PolicySettings{
+		MaxIDsPerUpdate: c.Ledger.MaxIDsPerUpdate,
+		MaxTaskFeatures: c.TaskFeatureLimit(),
+		Build:           strings.TrimSpace(c.Gates.Build) != "",
+		ClassTest:       strings.TrimSpace(c.Gates.ClassTest) != "",
+	})
 }

@@ -1,4 +1,4 @@
-package ledger
+package config
 
 import (
 	"strings"
@@ -23,7 +23,7 @@ test = "dotnet test dotnet/tests/X.Tests/ --filter \"FullyQualifiedName~{filter}
 full_test = "dotnet test dotnet/tests/X.Tests/"
 test_output = "dotnet"
 `
-	cfg, err := ParseConfig("porttracker.toml", []byte(good))
+	cfg, err := Parse("porttracker.toml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ test_output = "dotnet"
 		"not toml":       {"[ledger\n", "porttracker.toml"},
 		"defaults apply": {"", ""},
 	} {
-		_, err := ParseConfig("porttracker.toml", []byte(tc.text))
+		_, err := Parse("porttracker.toml", []byte(tc.text))
 		if tc.err == "" {
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
@@ -51,25 +51,25 @@ test_output = "dotnet"
 			t.Errorf("%s: err = %v, want %q", name, err, tc.err)
 		}
 	}
-	// What DefaultConfig writes reads back.
-	def := DefaultConfig()
+	// What Default writes reads back.
+	def := Default()
 	data, err := def.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back, err := ParseConfig("default", data); err != nil || back.Gates.Test != def.Gates.Test {
+	if back, err := Parse("default", data); err != nil || back.Gates.Test != def.Gates.Test {
 		t.Fatalf("default config round trip: %v %+v", err, back.Gates)
 	}
 }
 
 func TestDefaultConfigFor(t *testing.T) {
 	for _, lang := range []string{"go", "csharp"} {
-		cfg := DefaultConfigFor(lang)
+		cfg := DefaultFor(lang)
 		data, err := cfg.Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseConfig(lang, data)
+		back, err := Parse(lang, data)
 		if err != nil {
 			t.Fatalf("%s: %v", lang, err)
 		}
@@ -77,7 +77,7 @@ func TestDefaultConfigFor(t *testing.T) {
 			t.Errorf("%s: %+v", lang, back)
 		}
 	}
-	if got := DefaultConfigFor("csharp").Gates.TestOutput; got != "dotnet" {
+	if got := DefaultFor("csharp").Gates.TestOutput; got != "dotnet" {
 		t.Errorf("csharp test output %q", got)
 	}
 }
@@ -87,7 +87,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("[gates]\ntimeout = \"1h\"\n"))
 	f.Add([]byte("garbage"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := ParseConfig("fuzz", data)
+		cfg, err := Parse("fuzz", data)
 		if err != nil {
 			return
 		}
