@@ -22,7 +22,7 @@ const MaxReadSize = 16 << 20
 // gate command (see ledger.CheckFilter).
 func CheckFilterInput(what, v string) error {
 	if err := ledger.CheckFilter(v); err != nil {
-		return fmt.Errorf("%w: %s: %v; mend it in the inventory or pass --filter", ErrBadInput, what, err)
+		return &FilterError{What: what, Err: err}
 	}
 	return nil
 }

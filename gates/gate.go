@@ -140,7 +140,7 @@ func focusedFilters(targets []Target) ([]string, error) {
 	for _, t := range targets {
 		f := targetFilter(t)
 		if f == "" {
-			return nil, badInputf("%s needs a focused test: pass --filter or set test_filter in the inventory", t)
+			return nil, &NoFilterError{Target: t}
 		}
 		if !seen[f] {
 			seen[f] = true

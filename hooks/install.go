@@ -151,7 +151,7 @@ func installScript(dir, name, script string) (string, error) {
 	moved := false
 	if existing && !ours {
 		if hasChained {
-			return "", fmt.Errorf("%s is not porttracker's shim and %s also exists: move one of them aside and run porttracker hooks install again", path, chained)
+			return "", &ShimConflictError{Path: path, Chained: chained}
 		}
 		if err := os.Rename(path, chained); err != nil {
 			return "", fmt.Errorf("move the existing %s hook aside: %w", name, err)
@@ -283,7 +283,23 @@ func checkHooksPath(gitDir, dir string) error {
 	if samePath(resolved, dir) {
 		return nil
 	}
-	return fmt.Errorf("git's core.hooksPath is %s, so git runs hooks from %s, not from %s where porttracker installs them: unset it (git config --unset core.hooksPath) and run porttracker hooks install again", hp, resolved, dir)
+	return &HooksPathError{HooksPath: hp, Resolved: resolved, Dir: dir}
+}
+
+// ShimConflictError is a hook that is not porttracker's shim, where the
+// place the shim would move it to is taken as well.
+type ShimConflictError struct{ Path, Chained string }
+
+func (e *ShimConflictError) Error() string {
+	return fmt.Sprintf("%s is not porttracker's shim and %s also exists", e.Path, e.Chained)
+}
+
+// HooksPathError is git's core.hooksPath sending git to other hooks than
+// the ones porttracker installs.
+type HooksPathError struct{ HooksPath, Resolved, Dir string }
+
+func (e *HooksPathError) Error() string {
+	return fmt.Sprintf("git's core.hooksPath is %s, so git runs hooks from %s, not from %s where porttracker installs them", e.HooksPath, e.Resolved, e.Dir)
 }
 
 func samePath(a, b string) bool {

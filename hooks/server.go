@@ -40,6 +40,12 @@ porttracker hook "$hook" "$@" <"$input"
 	return b.String()
 }
 
+// NotBareError is a repository with a working tree where the server hook
+// was to be installed.
+type NotBareError struct{ Dir string }
+
+func (e *NotBareError) Error() string { return e.Dir + " is not a bare repository" }
+
 // InstallServer writes the pre-receive shim into the hooks directory of
 // the bare repository gitDir, moving a hook that is already there to
 // pre-receive.porttracker-chained (the shim runs it first). It refuses a
@@ -47,7 +53,7 @@ porttracker hook "$hook" "$@" <"$input"
 // bare repository that people push to.
 func InstallServer(gitDir string, bare bool) ([]string, error) {
 	if !bare {
-		return nil, fmt.Errorf("%s is not a bare repository: run hooks install --server in the central repository people push to (or hooks install, without --server, in a clone)", gitDir)
+		return nil, &NotBareError{Dir: gitDir}
 	}
 	dir, err := HooksDir(gitDir)
 	if err != nil {

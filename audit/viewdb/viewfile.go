@@ -18,6 +18,18 @@ const applicationID = 0x50545657
 // porttracker view: porttracker never writes to such a file.
 var ErrNotView = errors.New("not a porttracker view")
 
+// NotViewError is a file that OpenView refuses to open as a view, and
+// leaves as it is: it is ErrNotView to errors.Is. Why states what the file
+// is; Symlink says that it is a symbolic link (to the view, perhaps).
+type NotViewError struct {
+	Path    string
+	Why     string
+	Symlink bool
+}
+
+func (e *NotViewError) Error() string { return fmt.Sprintf("%v: %s %s", ErrNotView, e.Path, e.Why) }
+func (e *NotViewError) Unwrap() error { return ErrNotView }
+
 // sqliteHeader starts every SQLite database file.
 const sqliteHeader = "SQLite format 3\x00"
 
@@ -34,10 +46,10 @@ func checkViewFile(path string) error {
 		return fmt.Errorf("view %s: %w", path, err)
 	}
 	if fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%w: %s is a symbolic link; name the view's own file with --db or ledger.view", ErrNotView, path)
+		return &NotViewError{Path: path, Why: "is a symbolic link", Symlink: true}
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%w: %s is not a regular file; name a new file with --db or ledger.view", ErrNotView, path)
+		return &NotViewError{Path: path, Why: "is not a regular file"}
 	}
 	if fi.Size() == 0 {
 		return nil
@@ -50,14 +62,14 @@ func checkViewFile(path string) error {
 	_, err = io.ReadFull(f, head)
 	f.Close()
 	if err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
-		return fmt.Errorf("%w: %s is not a SQLite database, so it is left as it is; name a new file with --db or ledger.view", ErrNotView, path)
+		return &NotViewError{Path: path, Why: "is not a SQLite database, so it is left as it is"}
 	}
 	ours, err := isOurDatabase(path)
 	if err != nil {
 		return fmt.Errorf("%w: %s cannot be read as a porttracker view (%v); if it is one, remove it and porttracker rebuilds it from the ledger", ErrNotView, path, err)
 	}
 	if !ours {
-		return fmt.Errorf("%w: %s is another SQLite database, so it is left as it is; name a new file with --db or ledger.view", ErrNotView, path)
+		return &NotViewError{Path: path, Why: "is another SQLite database, so it is left as it is"}
 	}
 	return nil
 }

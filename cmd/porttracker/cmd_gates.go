@@ -195,7 +195,7 @@ func gateError(err error) error {
 		return failf("%v; nothing was written", err)
 	}
 	if errors.Is(err, gates.ErrBadInput) {
-		return usagef("%v", err)
+		return usagef("%v%s", err, mendOf(err))
 	}
 	return fmt.Errorf("gates did not finish, nothing was written: %w", err)
 }

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/porttracker/porttracker/audit/viewdb"
+	"github.com/porttracker/porttracker/gates"
 	"github.com/porttracker/porttracker/gates/config"
+	"github.com/porttracker/porttracker/hooks"
 	"github.com/porttracker/porttracker/ledger"
 	"github.com/porttracker/porttracker/ledger/gitstore"
 	"github.com/porttracker/porttracker/ledger/signingkey"
@@ -17,7 +20,27 @@ import (
 func factMend(err error) string {
 	var format *signingkey.FormatError
 	var open *gitstore.OpenError
+	var notView *viewdb.NotViewError
+	var filter *gates.FilterError
+	var noFilter *gates.NoFilterError
+	var shim *hooks.ShimConflictError
+	var hooksPath *hooks.HooksPathError
+	var notBare *hooks.NotBareError
 	switch {
+	case errors.As(err, &notView) && notView.Symlink:
+		return "; name the view's own file with --db or ledger.view"
+	case errors.As(err, &notView):
+		return "; name a new file with --db or ledger.view"
+	case errors.As(err, &filter):
+		return "; mend it in the inventory or pass --filter"
+	case errors.As(err, &noFilter):
+		return ": pass --filter or set test_filter in the inventory"
+	case errors.As(err, &shim):
+		return ": move one of them aside and run porttracker hooks install again"
+	case errors.As(err, &hooksPath):
+		return ": unset it (git config --unset core.hooksPath) and run porttracker hooks install again"
+	case errors.As(err, &notBare):
+		return ": run hooks install --server in the central repository people push to (or hooks install, without --server, in a clone)"
 	case errors.Is(err, gitstore.ErrNoLedger), errors.Is(err, config.ErrNoConfig):
 		return " (run porttracker init)"
 	case errors.As(err, &open):

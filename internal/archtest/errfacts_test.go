@@ -76,7 +76,13 @@ func callName(fun ast.Expr) string {
 // type or a code, and the command line words the mend
 // (cmd/porttracker/mend.go, mend_facts.go).
 func TestErrorsStateFacts(t *testing.T) {
-	root := filepath.Join(moduleDir(t), "ledger")
+	for _, pkg := range []string{"ledger", "audit", "gates", "hooks"} {
+		errorsStateFacts(t, filepath.Join(moduleDir(t), pkg))
+	}
+}
+
+// errorsStateFacts is TestErrorsStateFacts for the packages under root.
+func errorsStateFacts(t *testing.T, root string) {
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
