@@ -164,7 +164,7 @@ func printAudit(e *env, out auditOutput) {
 func (e *env) codeCheck() (audit.CodeCheck, error) {
 	pats, err := gates.Patterns(e.cfg.Target.Language, e.cfg.Stubs.Patterns, e.cfg.Stubs.Replace)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	return audit.CodeAtHead(e.store, e.cfg, pats)
 }

@@ -62,7 +62,7 @@ func runStubScan(c *cli.Context) error {
 		matches, err = gates.ScanPaths(paths, pats, exts)
 	}
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	if e.json() {
 		type jsonMatch struct {

@@ -72,7 +72,7 @@ func runHooks(c *cli.Context, do func(gitDir string) ([]string, error)) error {
 		}
 	}
 	if err != nil {
-		return failf("%v", err)
+		return failf("%w", err)
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func hookEnv(c *cli.Context) (*env, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	e.cfg = cfg
 	if e.store, err = gitstore.Open(e.root, cfg.Ledger.Branch); err != nil {

@@ -47,11 +47,11 @@ func runInit(c *cli.Context) error {
 	if errors.Is(err, config.ErrNoConfig) {
 		cfg = config.DefaultFor(c.String("target-language"))
 		if err := cfg.Validate(); err != nil {
-			return usagef("%v", err)
+			return usagef("%w", err)
 		}
 		newConfig = commentedConfig(cfg)
 	} else if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	var created []string
 	writeConfig := func() error {
@@ -87,7 +87,7 @@ func runInit(c *cli.Context) error {
 		return usagef("no signer identity: pass --signer you@example.com or set git config user.email")
 	}
 	if err := sshkey.CheckIdentity(identity); err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	w, err := e.writer()
 	if err != nil {

@@ -30,7 +30,7 @@ func runInventoryImport(c *cli.Context) error {
 	}
 	f, err := inventory.ReadFile(c.Args().First())
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	e, err := openLedgerEnv(c)
 	if err != nil {

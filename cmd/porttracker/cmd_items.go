@@ -356,7 +356,7 @@ func runBatchUpdate(c *cli.Context, k ledger.Kind) error {
 func move(c *cli.Context, k ledger.Kind, ids []int, status string, execute bool) error {
 	to, err := ledger.ParseStatus(status)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	reason := strings.TrimSpace(c.String("override"))
 	e, err := openEnv(c)
@@ -489,7 +489,7 @@ func runPromotionGates(c *cli.Context, e *env, st *ledger.State, k ledger.Kind, 
 			return nil, usagef("%s %d: target_file: %v; mend it with inventory import", k, id, err)
 		}
 		if err := gates.CheckFilterInput(fmt.Sprintf("%s %d", k, id), t.Filter); err != nil {
-			return nil, usagef("%v", err)
+			return nil, usagef("%w", err)
 		}
 		targets = append(targets, t)
 	}

@@ -34,7 +34,7 @@ func runLog(c *cli.Context) error {
 	case 2:
 		k, err := ledger.ParseKind(c.Args().Get(0))
 		if err != nil {
-			return usagef("%v", err)
+			return usagef("%w", err)
 		}
 		id, err := strconv.Atoi(c.Args().Get(1))
 		if err != nil || id <= 0 {

@@ -43,7 +43,7 @@ func runPlanImport(c *cli.Context) error {
 	}
 	p, err := plan.Parse(filepath.Base(path), data)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	e, err := openLedgerEnv(c)
 	if err != nil {

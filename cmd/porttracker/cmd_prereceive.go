@@ -113,7 +113,7 @@ func runPreReceive(c *cli.Context) error {
 func hookConfigError(err error) error {
 	var cfgErr *hooks.ConfigError
 	if errors.As(err, &cfgErr) {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	return err
 }

@@ -62,7 +62,7 @@ func runRerun(c *cli.Context) error {
 	cases, err := audit.RerunCases(e.store, head, sel)
 	var ue *audit.UsageError
 	if errors.As(err, &ue) {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	if err != nil {
 		return err

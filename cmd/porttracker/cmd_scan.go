@@ -290,7 +290,7 @@ func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, 
 	res, err := inventory.Scan(place.given, opt)
 	prog.clear()
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	if res.CacheErr != nil {
 		fmt.Fprintf(e.errOut, "porttracker: %v (the next scan parses every file again)\n", res.CacheErr)

@@ -41,7 +41,7 @@ func runSignerAdd(c *cli.Context) error {
 	id, file := c.Args().Get(0), c.Args().Get(1)
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	ent, err := ledger.BuildSigner(id, string(data), ledger.ActionAdd)
 	if err != nil {
@@ -56,7 +56,7 @@ func runSignerRevoke(c *cli.Context) error {
 	}
 	ent, err := ledger.BuildSigner(c.Args().First(), "", ledger.ActionRevoke)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	return appendEntry(c, ent)
 }

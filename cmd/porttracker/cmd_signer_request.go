@@ -58,7 +58,7 @@ func runSignerRequest(c *cli.Context) error {
 		return usagef("no identity: pass --signer you@example.com or set git config user.email")
 	}
 	if err := sshkey.CheckIdentity(id); err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	key := w.Signer.AuthorizedKey()
 	req := signerRequest{Identity: id, PublicKey: key,

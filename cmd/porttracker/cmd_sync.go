@@ -41,7 +41,7 @@ func runSync(c *cli.Context) error {
 	e.store.RemoteMessages = e.errOut
 	r, err := remote.Open(e.store, name)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	if c.Bool("dry-run") {
 		return syncDryRun(e, r)
@@ -50,7 +50,7 @@ func runSync(c *cli.Context) error {
 	f, err := sync.FetchMerge(c.Context)
 	var unverified *remote.UnverifiedError
 	if errors.As(err, &unverified) {
-		return failf("%v", err)
+		return failf("%w", err)
 	}
 	if err != nil {
 		return err

@@ -104,7 +104,7 @@ func (e *env) openView() error {
 	}
 	v, err := viewdb.OpenView(e.viewPath(), e.store)
 	if errors.Is(err, viewdb.ErrNotView) {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	if err != nil {
 		return err
