@@ -110,3 +110,47 @@ func TestViewPathsAreFileNames(t *testing.T) {
 		t.Errorf("two views share a shadow: %v", shadows)
 	}
 }
+
+// TestUntrustedViewWithoutLedger: a view porttracker has no record of
+// writing (its shadow gone), in a repository whose ledger branch is not
+// made yet, is started again empty, saying so, rather than failing to
+// replay a branch that is not there.
+func TestUntrustedViewWithoutLedger(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "porting.db")
+	v, err := OpenView(path, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shadow := v.shadowFile
+	v.Close()
+	if err := removeDB(shadow); err != nil {
+		t.Fatal(err)
+	}
+	v, err = OpenView(path, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if v.untrusted == "" {
+		t.Fatal("a view without its shadow was trusted")
+	}
+	var notices []string
+	v.Notice = func(msg string) { notices = append(notices, msg) }
+	if err := v.Refresh(); err != nil {
+		t.Fatalf("refresh of an untrusted view with no ledger branch: %v", err)
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "no record of writing it") {
+		t.Fatalf("notices %q", notices)
+	}
+	if v.untrusted != "" {
+		t.Fatalf("the view is still untrusted after it was started again: %s", v.untrusted)
+	}
+}

@@ -304,15 +304,44 @@ func (v *View) Refresh() error {
 // gives, whatever order the histories were merged in.
 func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	if v.untrusted != "" {
-		// porting.db is not what porttracker wrote: replay the ledger
-		// before anything reads it.
+		// porting.db is not what porttracker wrote: replay the ledger (an
+		// empty view where there is no ledger branch) before anything
+		// reads it.
 		why := v.untrusted
-		st, err := v.rebuild(head)
+		var st *ledger.State
+		err := v.reset()
+		if err == nil && !head.IsZero() {
+			st, err = v.rebuild(head)
+		} else if err == nil {
+			st, err = v.state()
+		}
 		if err == nil && v.Notice != nil {
 			v.Notice(fmt.Sprintf("%s: %s; rebuilt it from the ledger", v.Path, why))
 		}
 		return st, err
 	}
+	for attempt := 0; ; attempt++ {
+		st, err := v.stateAt(head)
+		if errors.Is(err, errViewMoved) {
+			if attempt < maxViewRetries {
+				continue
+			}
+			return v.rebuild(head)
+		}
+		return st, err
+	}
+}
+
+// errViewMoved says that another process brought the view to another
+// head between the reading of the new commits and the transaction that
+// applies them: they are read again from the view's new head.
+var errViewMoved = errors.New("the view moved under the refresh")
+
+// maxViewRetries bounds how often a refresh starts again after the view
+// moved under it; past that it rebuilds.
+const maxViewRetries = 5
+
+func (v *View) stateAt(head plumbing.Hash) (*ledger.State, error) {
 	cur, err := v.Head()
 	if err != nil {
 		return nil, err
@@ -356,7 +385,16 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 			return nil, err
 		}
 		if reached {
-			err := v.inTx(func(tx *sql.Tx) error { return v.advance(tx, head, col) })
+			err := v.inTx(func(tx *sql.Tx) error {
+				// The commits were read against the view's head cur, outside
+				// this transaction: another process may have moved it since.
+				if now, err := v.Head(); err != nil {
+					return err
+				} else if now != cur {
+					return errViewMoved
+				}
+				return v.advance(tx, head, col)
+			})
 			if err == nil {
 				return v.state()
 			}
