@@ -410,7 +410,9 @@ func BenchmarkList(b *testing.B) {
 // it writes is left for the next refresh to read.
 type saveOnlyHead struct{ *viewdb.View }
 
-func (saveOnlyHead) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
+func (saveOnlyHead) Save(*ledger.State, plumbing.Hash, plumbing.Hash, ...*ledger.Record) error {
+	return nil
+}
 
 // BenchmarkRefreshOneEntry refreshes a view that is one entry behind the
 // ledger's head, as the next command after another clone's write (or a

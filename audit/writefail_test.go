@@ -76,12 +76,12 @@ type failingView struct {
 	calls map[string]int
 }
 
-func (v *failingView) Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error {
+func (v *failingView) Save(st *ledger.State, from, head plumbing.Hash, recs ...*ledger.Record) error {
 	v.calls["save"]++
 	if v.fail {
 		return errInjected
 	}
-	return v.View.Save(st, head, recs...)
+	return v.View.Save(st, from, head, recs...)
 }
 
 // TestWriteFailsAtEveryStep fails each step of a write of a run of three

@@ -307,12 +307,15 @@ func (v *View) StateAt(head plumbing.Hash) (*ledger.State, error) {
 		// porting.db is not what porttracker wrote: replay the ledger (an
 		// empty view where there is no ledger branch) before anything
 		// reads it.
+		// The rebuild starts the view again in the transaction that
+		// writes it: a process killed in between leaves the view as it
+		// was (untrusted still), never empty at a head it claims.
 		why := v.untrusted
 		var st *ledger.State
-		err := v.reset()
-		if err == nil && !head.IsZero() {
+		var err error
+		if !head.IsZero() {
 			st, err = v.rebuild(head)
-		} else if err == nil {
+		} else if err = v.reset(); err == nil {
 			st, err = v.state()
 		}
 		if err == nil && v.Notice != nil {
@@ -632,10 +635,15 @@ func commitHashes(col *branch.Collected) []plumbing.Hash {
 	return out
 }
 
-// Save records st, to which the new entries recs were applied, as the
-// state at the new ledger commit head (each record names its commit; the
-// last one's is head).
-func (v *View) Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error {
+// Save records st, read from the view at from and to which the new
+// entries recs were applied, as the state at the new ledger commit head
+// (each record names its commit; the last one's is head). st holds only
+// what changed since from, so it is written only if the view is still at
+// from: a view another process started again or moved meanwhile (a
+// command that found it untrusted, say) is left as it is, and its next
+// refresh reads the new commits. Writing the changes into it would leave
+// it at head with the rows of those changes alone.
+func (v *View) Save(st *ledger.State, from, head plumbing.Hash, recs ...*ledger.Record) error {
 	for _, r := range recs {
 		if r.Entry.Kind == ledger.KindResolution {
 			// Its decisions change entries replayed before it: only a
@@ -652,8 +660,26 @@ func (v *View) Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record
 		commits = append(commits, head)
 	}
 	return v.inTx(func(tx *sql.Tx) error {
+		cur, err := shadowHead(tx)
+		if err != nil || cur != from {
+			return err
+		}
 		return v.write(tx, st, head, recs, commits, nil)
 	})
+}
+
+// shadowHead is the ledger commit the view is at, as its shadow records
+// it, read within tx (zero for a view that has read none).
+func shadowHead(tx *sql.Tx) (plumbing.Hash, error) {
+	var h string
+	err := tx.QueryRow(`SELECT value FROM shadow.meta WHERE key = 'head'`).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && h == "") {
+		return plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return plumbing.NewHash(h), nil
 }
 
 // write stores the changes of st, the records and commits read, and the

@@ -120,7 +120,13 @@ func TestKilledWriters(t *testing.T) {
 	t.Logf("%d processes killed mid-run", killed)
 	out, err := run(bin, "feature", "list", "--status", "stub")
 	if err != nil || !strings.Contains(out, fmt.Sprintf("%d features", items)) {
-		t.Fatalf("after the kills: %v\n%s", err, out)
+		// Say whether the claim is missing from the ledger or only from
+		// the view: count the entries on the branch, audit, list again.
+		entries, _ := run("git", "ls-tree", "-r", "--name-only", "porting-ledger", "entries")
+		audited, aerr := run(bin, "audit")
+		again, lerr := run(bin, "feature", "list", "--status", "stub")
+		t.Fatalf("after the kills: %v\n%s\nledger entries: %d\naudit: %v\n%s\nlist after audit: %v\n%s",
+			err, out, len(strings.Fields(entries)), aerr, audited, lerr, again)
 	}
 	if out, err := run(bin, "audit"); err != nil {
 		t.Fatalf("audit after the kills: %v\n%s", err, out)

@@ -41,7 +41,7 @@ func (v *replayView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	return st, nil
 }
 
-func (v *replayView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error {
+func (v *replayView) Save(*ledger.State, plumbing.Hash, plumbing.Hash, ...*ledger.Record) error {
 	v.saved++
 	return nil
 }

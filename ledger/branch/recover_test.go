@@ -105,7 +105,7 @@ func dieMidWrite(dir string) {
 // failingView is a View whose Save fails, as it does when the disk is full.
 type failingView struct{ replayView }
 
-func (v *failingView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error {
+func (v *failingView) Save(*ledger.State, plumbing.Hash, plumbing.Hash, ...*ledger.Record) error {
 	return syscall.ENOSPC
 }
 

@@ -25,7 +25,9 @@ func (v *lenientView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	return st, err
 }
 
-func (v *lenientView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
+func (v *lenientView) Save(*ledger.State, plumbing.Hash, plumbing.Hash, ...*ledger.Record) error {
+	return nil
+}
 
 // forgeAs commits e on the branch head signed with key as identity, with
 // the clock a writer derives, the way an attacker who holds key (or a

@@ -16,9 +16,12 @@ import (
 type View interface {
 	// StateAt brings the view up to head and returns a State backed by it.
 	StateAt(head plumbing.Hash) (*ledger.State, error)
-	// Save records st, to which recs were applied (in order, each in a
-	// commit of its own, the last at head), as the state at head.
-	Save(st *ledger.State, head plumbing.Hash, recs ...*ledger.Record) error
+	// Save records st, read at from and to which recs were applied (in
+	// order, each in a commit of its own, the last at head), as the state
+	// at head. A view that is no longer at from (another process rebuilt
+	// or refreshed it meanwhile) is left as it is: its next refresh reads
+	// the new commits.
+	Save(st *ledger.State, from, head plumbing.Hash, recs ...*ledger.Record) error
 }
 
 // Writer appends entries to a ledger.
@@ -246,7 +249,7 @@ func (w *Writer) publish(v View, st *ledger.State, head, tip plumbing.Hash, recs
 			st.Transitions[i].Commit = c
 		}
 	}
-	if err := v.Save(st, tip, recs...); err != nil {
+	if err := v.Save(st, head, tip, recs...); err != nil {
 		last.Warnings = append(last.Warnings, fmt.Sprintf("the view was not updated (the next command brings it up to date): %v", err))
 	}
 	return nil

@@ -40,7 +40,9 @@ func (v *replayView) StateAt(head plumbing.Hash) (*ledger.State, error) {
 	return st, nil
 }
 
-func (v *replayView) Save(*ledger.State, plumbing.Hash, ...*ledger.Record) error { return nil }
+func (v *replayView) Save(*ledger.State, plumbing.Hash, plumbing.Hash, ...*ledger.Record) error {
+	return nil
+}
 
 // VerifyNew verifies the whole ledger at head.
 func (v *replayView) VerifyNew(head plumbing.Hash) ([]ledger.Finding, error) {
