@@ -98,12 +98,25 @@ func (s *Store) FileAt(c plumbing.Hash, path string) ([]byte, error) {
 
 // BlobAt is the hash of the blob at path in the tree of commit c; a path
 // the tree lacks is ErrNotInTree.
+// It reads the trees down to path, never the blob: one packed long ago
+// would make a new process decode the pack indexes to find it.
 func (s *Store) BlobAt(c plumbing.Hash, path string) (plumbing.Hash, error) {
-	f, err := s.fileAt(c, path)
+	commit, err := s.commit(c)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", c, err)
 	}
-	return f.Hash, nil
+	tree, err := object.GetTree(s.objs, commit.TreeHash)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read the tree of commit %s: %w", c, err)
+	}
+	e, err := tree.FindEntry(path)
+	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || (err == nil && !e.Mode.IsFile()) {
+		return plumbing.ZeroHash, fmt.Errorf("%s at %s: %w", path, c, ErrNotInTree)
+	}
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read %s at %s: %w", path, c, err)
+	}
+	return e.Hash, nil
 }
 
 func (s *Store) fileAt(c plumbing.Hash, path string) (*object.File, error) {

@@ -48,6 +48,19 @@ func TestRepositoryReads(t *testing.T) {
 	if _, err := l.s.BlobAt(code, "nope/main.go"); !errors.Is(err, ErrNotInTree) {
 		t.Errorf("BlobAt of a missing path: %v, want ErrNotInTree", err)
 	}
+	// BlobAt reads trees only: with the blob's object gone, it still
+	// names it (reading a blob packed long ago costs a new process every
+	// pack index).
+	blob := stock(t, l.dir, "rev-parse", "HEAD:main.go")
+	if err := os.Remove(filepath.Join(l.dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := l.s.BlobAt(code, "main.go"); err != nil || b.String() != blob {
+		t.Errorf("BlobAt main.go without its blob = %s, %v", b, err)
+	}
+	if _, err := l.s.FileAt(code, "main.go"); err == nil {
+		t.Fatal("FileAt read a blob that is gone: the test removed nothing")
+	}
 	second := l.add(t)
 	for rev, want := range map[string]string{
 		testBranch:        second.String(),
