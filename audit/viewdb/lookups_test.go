@@ -154,3 +154,40 @@ func TestUntrustedViewWithoutLedger(t *testing.T) {
 		t.Fatalf("the view is still untrusted after it was started again: %s", v.untrusted)
 	}
 }
+
+// TestConnectionSettings: the view's connection keeps statement journals
+// in memory and has a page cache large enough for a rebuild. Every write
+// through the shadow's triggers touches two tables, so SQLite journals each
+// statement; on disk (its default) that doubled the cost of rebuilding a
+// 20,000-entry view, and a 2 MB cache spilled dirty pages mid-transaction.
+func TestConnectionSettings(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	store, err := gitstore.Open(dir, ledger.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := OpenView(filepath.Join(dir, "porting.db"), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for _, c := range []struct {
+		pragma string
+		want   int
+	}{
+		{"temp_store", 2}, // MEMORY
+		{"main.cache_size", viewCacheKiB},
+		{shadowSchema + ".cache_size", viewCacheKiB},
+	} {
+		var got int
+		if err := v.db.QueryRow(`PRAGMA ` + c.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("PRAGMA %s = %d, want %d", c.pragma, got, c.want)
+		}
+	}
+}

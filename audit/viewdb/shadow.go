@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/porttracker/porttracker/ledger/gitstore"
@@ -78,7 +79,7 @@ func (v *View) attachShadow() error {
 	if _, err := v.db.Exec(`ATTACH DATABASE ? AS `+shadowSchema, path); err != nil {
 		return fmt.Errorf("attach the view's shadow %s: %w", path, err)
 	}
-	for _, p := range []string{`PRAGMA shadow.journal_mode = wal`, `PRAGMA shadow.synchronous = normal`} {
+	for _, p := range []string{`PRAGMA shadow.journal_mode = wal`, `PRAGMA shadow.synchronous = normal`, `PRAGMA shadow.cache_size = ` + strconv.Itoa(viewCacheKiB)} {
 		if _, err := v.db.Exec(p); err != nil {
 			return fmt.Errorf("the view's shadow %s: %w", path, err)
 		}
