@@ -10,7 +10,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
@@ -52,58 +51,56 @@ func (s *Store) MaybePack() error {
 	return err
 }
 
-// smallPacks lists every pack but the largest, with the objects they hold.
-func (s *Store) smallPacks() ([]plumbing.Hash, []plumbing.Hash, error) {
+// packIndex is what a pack's index says: the objects and their offsets.
+type packIndex struct {
+	pack    plumbing.Hash
+	size    int64 // of the .pack file
+	entries []*idxfile.Entry
+}
+
+// readPackIndexes reads the index of every pack.
+func (s *Store) readPackIndexes() ([]packIndex, error) {
 	packs, err := s.packs()
-	if err != nil || len(packs) < 2 || s.dotgit == nil {
-		return nil, nil, err
+	if err != nil || s.dotgit == nil {
+		return nil, err
 	}
-	size := func(h plumbing.Hash) int64 {
-		fi, err := s.dotgit.Stat(s.dotgit.Join("objects", "pack", "pack-"+h.String()+".pack"))
-		if err != nil {
-			return 0
-		}
-		return fi.Size()
-	}
-	largest := packs[0]
-	for _, p := range packs[1:] {
-		if size(p) > size(largest) {
-			largest = p
-		}
-	}
-	var small, hashes []plumbing.Hash
+	out := make([]packIndex, 0, len(packs))
 	for _, p := range packs {
-		if p == largest {
-			continue
-		}
-		f, err := s.dotgit.Open(s.dotgit.Join("objects", "pack", "pack-"+p.String()+".idx"))
+		name := s.dotgit.Join("objects", "pack", "pack-"+p.String())
+		fi, err := s.dotgit.Stat(name + ".pack")
 		if err != nil {
-			return nil, nil, err
+			return nil, fmt.Errorf("pack %s: %w", p, err)
+		}
+		f, err := s.dotgit.Open(name + ".idx")
+		if err != nil {
+			return nil, err
 		}
 		idx := idxfile.NewMemoryIndex()
 		err = idxfile.NewDecoder(f).Decode(idx)
 		f.Close()
 		if err != nil {
-			return nil, nil, fmt.Errorf("read pack index %s: %w", p, err)
+			return nil, fmt.Errorf("read pack index %s: %w", p, err)
 		}
-		iter, err := idx.Entries()
+		iter, err := idx.EntriesByOffset()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
+		pi := packIndex{pack: p, size: fi.Size()}
 		for {
 			e, err := iter.Next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return nil, nil, err
+				iter.Close()
+				return nil, err
 			}
-			hashes = append(hashes, e.Hash)
+			pi.entries = append(pi.entries, e)
 		}
 		iter.Close()
-		small = append(small, p)
+		out = append(out, pi)
 	}
-	return small, hashes, nil
+	return out, nil
 }
 
 func (s *Store) packs() ([]plumbing.Hash, error) {
@@ -114,64 +111,64 @@ func (s *Store) packs() ([]plumbing.Hash, error) {
 	return ps.ObjectPacks()
 }
 
-// Pack writes the loose objects (and, with all, the objects of every pack
-// but the largest) into one new pack, then deletes what the new pack holds. It deletes only
-// objects that are in the new pack, never an object that is only loose, so
-// a concurrent writer's objects that are not yet published are safe: unlike
-// a prune, it cannot lose anything. It returns the number of objects packed.
+// Pack writes the loose objects that no pack holds into one new pack (and,
+// with all, joins every pack but the largest into one), then deletes the
+// loose objects that a pack holds. It deletes only objects that are in a
+// pack, never an object that is only loose, so a concurrent writer's
+// objects that are not yet published are safe: unlike a prune, it cannot
+// lose anything. It returns the number of objects packed.
 func (s *Store) Pack(all bool) (int, error) {
 	loose, ok := s.objs.(storer.LooseObjectStorer)
-	pw, okw := s.objs.(storer.PackfileWriter)
-	if !ok || !okw {
+	if !ok {
 		return 0, nil
 	}
-	var hashes []plumbing.Hash
+	var looseHashes []plumbing.Hash
 	if err := loose.ForEachObjectHash(func(h plumbing.Hash) error {
-		hashes = append(hashes, h)
+		looseHashes = append(looseHashes, h)
 		return nil
 	}); err != nil {
 		return 0, fmt.Errorf("list loose objects: %w", err)
 	}
-	looseCount := len(hashes)
-	var oldPacks []plumbing.Hash
-	if all {
-		small, packed, err := s.smallPacks()
-		if err != nil {
-			return 0, err
-		}
-		seen := map[plumbing.Hash]bool{}
-		for _, h := range hashes {
-			seen[h] = true
-		}
-		for _, h := range packed {
-			if !seen[h] {
-				seen[h] = true
-				hashes = append(hashes, h)
-			}
-		}
-		oldPacks = small
-	}
-	if len(hashes) == 0 {
-		return 0, nil
-	}
-	started := time.Now()
-	w, err := pw.PackfileWriter()
+	indexes, err := s.readPackIndexes()
 	if err != nil {
 		return 0, err
 	}
-	if _, err := packfile.NewEncoder(w, s.objs, false).Encode(hashes, 10); err != nil {
-		w.Close()
-		return 0, fmt.Errorf("write pack: %w", err)
+	packed := map[plumbing.Hash]bool{}
+	for _, pi := range indexes {
+		for _, e := range pi.entries {
+			packed[e.Hash] = true
+		}
 	}
-	if err := w.Close(); err != nil {
-		return 0, fmt.Errorf("write pack: %w", err)
+	var fresh []plumbing.Hash
+	for _, h := range looseHashes {
+		if !packed[h] {
+			fresh = append(fresh, h)
+		}
 	}
-	// Everything listed is now in the new pack: the loose copies and the
-	// old packs can go, but for the head commit and its trees. A write
-	// reads only those; while they are loose, go-git never has to load the
-	// packs' indexes, which costs more the larger the ledger grows.
+	started := time.Now()
+	if len(fresh) > 0 {
+		w, err := s.packWriter()
+		if err != nil {
+			return 0, err
+		}
+		if err := s.writePack(w, fresh); err != nil {
+			return 0, err
+		}
+	}
+	n := len(fresh)
+	if all {
+		joined, err := s.joinPacks(indexes, started)
+		if err != nil {
+			return 0, err
+		}
+		n += joined
+	}
+	// Every loose object listed is now in a pack: the loose copies can go,
+	// but for the head commit and its trees. A write reads only those;
+	// while they are loose, go-git never has to load the packs' indexes,
+	// which costs more the larger the ledger grows.
 	keep := s.headObjects()
-	for _, h := range hashes[:looseCount] {
+	for _, h := range looseHashes {
 		if keep[h] {
 			continue
 		}
@@ -179,14 +176,100 @@ func (s *Store) Pack(all bool) (int, error) {
 			return 0, fmt.Errorf("delete packed loose object %s: %w", h, err)
 		}
 	}
+	return n, nil
+}
+
+// joinPacks joins every pack of indexes but the largest into one new pack,
+// then deletes them. Their entries are copied as they are, each pack's in
+// one run, so that the deltas among them keep their bases; packs that hold
+// an object twice (stock git's and porttracker's, say) are written afresh
+// instead. It returns the number of objects joined.
+func (s *Store) joinPacks(indexes []packIndex, started time.Time) (int, error) {
+	if len(indexes) < 2 {
+		return 0, nil
+	}
+	largest := 0
+	for i, pi := range indexes {
+		if pi.size > indexes[largest].size {
+			largest = i
+		}
+	}
+	small := append(append([]packIndex(nil), indexes[:largest]...), indexes[largest+1:]...)
+	seen := map[plumbing.Hash]bool{}
+	var hashes []plumbing.Hash
+	dup := false
+	for _, pi := range small {
+		for _, e := range pi.entries {
+			if seen[e.Hash] {
+				dup = true
+				continue
+			}
+			seen[e.Hash] = true
+			hashes = append(hashes, e.Hash)
+		}
+	}
+	w, err := s.packWriter()
+	if err != nil {
+		return 0, err
+	}
+	if dup {
+		err = s.writePack(w, hashes)
+	} else {
+		err = s.copyPacks(w, small, len(hashes))
+	}
+	if err != nil {
+		return 0, err
+	}
 	if ps, ok := s.objs.(storer.PackedObjectStorer); ok {
-		for _, p := range oldPacks {
-			if err := ps.DeleteOldObjectPackAndIndex(p, started); err != nil {
-				return 0, fmt.Errorf("delete old pack %s: %w", p, err)
+		for _, pi := range small {
+			if err := ps.DeleteOldObjectPackAndIndex(pi.pack, started); err != nil {
+				return 0, fmt.Errorf("delete old pack %s: %w", pi.pack, err)
 			}
 		}
 	}
 	return len(hashes), nil
+}
+
+// copyPacks writes one pack of count objects through w: the entries of
+// each pack of packs, byte for byte.
+func (s *Store) copyPacks(w io.WriteCloser, packs []packIndex, count int) error {
+	pw := newPackStream(w, count)
+	for _, pi := range packs {
+		if err := s.copyPackEntries(pw, pi); err != nil {
+			w.Close()
+			return fmt.Errorf("join pack %s: %w", pi.pack, err)
+		}
+	}
+	if err := pw.finish(); err != nil {
+		w.Close()
+		return fmt.Errorf("write pack: %w", err)
+	}
+	return w.Close()
+}
+
+// copyPackEntries copies the entries of pack pi (what lies between its
+// header and its checksum) into pw.
+func (s *Store) copyPackEntries(pw *packStream, pi packIndex) error {
+	if len(pi.entries) == 0 {
+		return nil
+	}
+	const header, trailer = 12, 20
+	first := int64(pi.entries[0].Offset)
+	if first != header || pi.size < header+trailer {
+		return fmt.Errorf("entries start at %d of %d bytes, want %d", first, pi.size, header)
+	}
+	f, err := s.dotgit.Open(s.dotgit.Join("objects", "pack", "pack-"+pi.pack.String()+".pack"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.Seek(header, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.CopyN(countingWriter{pw}, f, pi.size-header-trailer); err != nil {
+		return err
+	}
+	return pw.err
 }
 
 // headObjects lists the ledger head's commit and every tree under it.
