@@ -420,6 +420,22 @@ func (p *packStream) finish() error {
 	return err
 }
 
+// WritePack writes the objects hashes, read from src, into one new pack of
+// s: each whole, or as a delta against its previous version among them (see
+// writePack). A fetch or push between repositories on this machine stores
+// what it copies so, as git's own transfers do, instead of a file an object.
+func (s *Store) WritePack(src storer.EncodedObjectStorer, hashes []plumbing.Hash) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	w, err := s.packWriter()
+	if err != nil {
+		return err
+	}
+	from := &Store{objs: src}
+	return from.writePack(w, hashes)
+}
+
 // packWriter is the storage's writer of new packs.
 func (s *Store) packWriter() (io.WriteCloser, error) {
 	pw, ok := s.objs.(storer.PackfileWriter)

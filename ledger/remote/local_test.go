@@ -132,3 +132,74 @@ func TestOpenChoosesTransport(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalCopiesPack: a push or fetch between repositories on this file
+// system that copies many objects stores them in one pack, as git's own
+// transfers do, and a small one as loose objects; stock git reads and
+// checks both repositories afterwards.
+func TestLocalCopiesPack(t *testing.T) {
+	ctx := context.Background()
+	countFiles := func(dir, pattern string) int {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(m)
+	}
+	w := newWriter(t)
+	var head plumbing.Hash
+	const entries = 30 // five objects each
+	for i := 0; i < entries; i++ {
+		_, head = w.add(t)
+	}
+	bare := filepath.Join(t.TempDir(), "shared.git")
+	stockGit(t, "init", "-q", "--bare", bare)
+	r, err := Open(w.s, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
+		t.Fatal(err)
+	}
+	if n := countFiles(bare, "objects/pack/*.pack"); n != 1 {
+		t.Errorf("the push left %d packs in the remote, want 1", n)
+	}
+	if n := countFiles(bare, "objects/??/*"); n != 0 {
+		t.Errorf("the push left %d loose objects in the remote, want none", n)
+	}
+	stockGit(t, "--git-dir", bare, "fsck", "--strict")
+	if got := stockGit(t, "--git-dir", bare, "rev-list", "--count", head.String()); got != "30" {
+		t.Errorf("stock git counts %s commits in the remote, want 30", got)
+	}
+
+	// A small fetch: loose objects.
+	other := newWriter(t)
+	rr, err := Open(other.s, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rr.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countFiles(other.dir, ".git/objects/pack/*.pack"); n != 1 {
+		t.Errorf("the fetch left %d packs, want 1", n)
+	}
+	old := head
+	_, head = w.add(t)
+	if err := r.Push(ctx, old, head); err != nil {
+		t.Fatal(err)
+	}
+	if n := countFiles(bare, "objects/??/*"); n != 5 {
+		t.Errorf("a push of one entry left %d loose objects in the remote, want its 5", n)
+	}
+	if n := countFiles(bare, "objects/pack/*.pack"); n != 1 {
+		t.Errorf("a push of one entry left %d packs, want the one from before", n)
+	}
+	if _, err := rr.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stockGit(t, "-C", other.dir, "fsck", "--strict")
+	if got := stockGit(t, "-C", other.dir, "cat-file", "-t", head.String()); got != "commit" {
+		t.Errorf("the fetched head is a %q in the other clone", got)
+	}
+}

@@ -97,7 +97,7 @@ func (r *localRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil || h.IsZero() {
 		return h, err
 	}
-	if err := copyObjects(r.remote.Objects(), r.local.Objects(), h); err != nil {
+	if err := copyObjects(r.remote.Objects(), r.local, h); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: %w", r.name, err)
 	}
 	if err := r.local.SetTracking(r.name, h); err != nil {
@@ -112,7 +112,7 @@ func (r *localRemote) Push(_ context.Context, old, new plumbing.Hash) error {
 		return err
 	}
 	defer unlock()
-	if err := copyObjects(r.local.Objects(), r.remote.Objects(), new); err != nil {
+	if err := copyObjects(r.local.Objects(), r.remote, new); err != nil {
 		return fmt.Errorf("push to %s: %w", r.name, err)
 	}
 	if err := runReceiveHook(r.remote.GitDir(), r.remote.Ref(), old, new, r.local.RemoteMessages); err != nil {
@@ -124,13 +124,19 @@ func (r *localRemote) Push(_ context.Context, old, new plumbing.Hash) error {
 	return r.local.SetTracking(r.name, new)
 }
 
+// unpackLimit is the number of objects below which a copy stores them
+// loose; from it on, they go into one new pack (git's fetch.unpackLimit
+// and receive.unpackLimit are 100). A file per object was most of what
+// copying a few hundred entries cost.
+const unpackLimit = 100
+
 // copyObjects copies every object reachable from commit head that dst
 // lacks, stopping at commits and trees dst already has. Each tree and blob
 // is looked at once per copy: neighbouring commits share all but a few of
 // their subtrees, and asking dst about each shared one again, for every
 // commit, was most of what a sync cost.
-func copyObjects(src, dst storer.EncodedObjectStorer, head plumbing.Hash) error {
-	c := &copier{src: src, dst: dst, seen: map[plumbing.Hash]bool{}}
+func copyObjects(src storer.EncodedObjectStorer, dst *gitstore.Store, head plumbing.Hash) error {
+	c := &copier{src: src, dst: dst.Objects(), seen: map[plumbing.Hash]bool{}}
 	queue := []plumbing.Hash{head}
 	for len(queue) > 0 {
 		h := queue[0]
@@ -139,7 +145,7 @@ func copyObjects(src, dst storer.EncodedObjectStorer, head plumbing.Hash) error 
 			continue
 		}
 		c.seen[h] = true
-		if dst.HasEncodedObject(h) == nil {
+		if c.dst.HasEncodedObject(h) == nil {
 			continue
 		}
 		commit, err := object.GetCommit(src, h)
@@ -149,19 +155,34 @@ func copyObjects(src, dst storer.EncodedObjectStorer, head plumbing.Hash) error 
 		if err := c.tree(commit.TreeHash); err != nil {
 			return err
 		}
-		if err := copyObject(src, dst, plumbing.CommitObject, h); err != nil {
+		c.add(plumbing.CommitObject, h)
+		queue = append(queue, commit.ParentHashes...)
+	}
+	if len(c.missing) >= unpackLimit {
+		return dst.WritePack(src, c.missing)
+	}
+	// Loose, each object after those it names, as the walk found them.
+	for i, h := range c.missing {
+		if err := copyObject(src, c.dst, c.types[i], h); err != nil {
 			return err
 		}
-		queue = append(queue, commit.ParentHashes...)
 	}
 	return nil
 }
 
-// copier is one copyObjects: seen holds the objects it has copied or found
-// in dst already.
+// copier is one copyObjects: seen holds the objects it has looked at,
+// missing those dst lacks, in an order that puts every object after the
+// ones it names.
 type copier struct {
 	src, dst storer.EncodedObjectStorer
 	seen     map[plumbing.Hash]bool
+	missing  []plumbing.Hash
+	types    []plumbing.ObjectType
+}
+
+func (c *copier) add(t plumbing.ObjectType, h plumbing.Hash) {
+	c.missing = append(c.missing, h)
+	c.types = append(c.types, t)
 }
 
 func (c *copier) tree(h plumbing.Hash) error {
@@ -179,21 +200,21 @@ func (c *copier) tree(h plumbing.Hash) error {
 	for _, e := range t.Entries {
 		switch e.Mode {
 		case filemode.Dir:
-			err = c.tree(e.Hash)
+			if err := c.tree(e.Hash); err != nil {
+				return err
+			}
 		case filemode.Submodule:
 		default:
 			if !c.seen[e.Hash] {
 				c.seen[e.Hash] = true
 				if c.dst.HasEncodedObject(e.Hash) != nil {
-					err = copyObject(c.src, c.dst, plumbing.BlobObject, e.Hash)
+					c.add(plumbing.BlobObject, e.Hash)
 				}
 			}
 		}
-		if err != nil {
-			return err
-		}
 	}
-	return copyObject(c.src, c.dst, plumbing.TreeObject, h)
+	c.add(plumbing.TreeObject, h)
+	return nil
 }
 
 func copyObject(src, dst storer.EncodedObjectStorer, t plumbing.ObjectType, h plumbing.Hash) error {
