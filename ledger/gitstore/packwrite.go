@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -43,51 +44,39 @@ type packObject struct {
 // pack through w, go-git's pack writer (which indexes it). Objects that
 // cannot be read are an error: nothing is published then.
 func (s *Store) writePack(w io.WriteCloser, hashes []plumbing.Hash) error {
-	set := make(map[plumbing.Hash]bool, len(hashes))
+	// Each object is read once (a loose object is a file to open).
+	objs := make(map[plumbing.Hash]rawObject, len(hashes))
 	for _, h := range hashes {
-		set[h] = true
+		typ, data, err := s.readObject(h)
+		if err != nil {
+			w.Close()
+			return fmt.Errorf("pack object %s: %w", h, err)
+		}
+		objs[h] = rawObject{typ, data}
 	}
-	bases, err := s.deltaBases(hashes, set)
+	bases, err := s.deltaBases(hashes, objs)
 	if err != nil {
 		w.Close()
 		return err
 	}
 	order := packOrder(hashes, bases)
 	pw := newPackStream(w, len(order))
-	// Bases are kept in memory until their last delta is written.
-	users := map[plumbing.Hash]int{}
-	for _, o := range order {
-		if !o.base.IsZero() {
-			users[o.base]++
-		}
-	}
-	kept := map[plumbing.Hash][]byte{}
 	offsets := make(map[plumbing.Hash]int64, len(order))
 	for _, o := range order {
-		typ, data, err := s.readObject(o.hash)
-		if err != nil {
-			w.Close()
-			return fmt.Errorf("pack object %s: %w", o.hash, err)
-		}
+		obj := objs[o.hash]
 		offsets[o.hash] = pw.offset
 		var delta []byte
 		if !o.base.IsZero() {
-			delta = makeDelta(kept[o.base], data)
-			if users[o.base]--; users[o.base] == 0 {
-				delete(kept, o.base)
-			}
+			delta = makeDelta(objs[o.base].data, obj.data)
 		}
-		if delta != nil && len(delta) < len(data)/2 {
+		if delta != nil && len(delta) < len(obj.data)/2 {
 			err = pw.writeDelta(pw.offset-offsets[o.base], delta)
 		} else {
-			err = pw.writeWhole(typ, data)
+			err = pw.writeWhole(obj.typ, obj.data)
 		}
 		if err != nil {
 			w.Close()
 			return fmt.Errorf("write pack: %w", err)
-		}
-		if users[o.hash] > 0 {
-			kept[o.hash] = data
 		}
 	}
 	if err := pw.finish(); err != nil {
@@ -95,6 +84,12 @@ func (s *Store) writePack(w io.WriteCloser, hashes []plumbing.Hash) error {
 		return fmt.Errorf("write pack: %w", err)
 	}
 	return w.Close()
+}
+
+// rawObject is an object's type and content.
+type rawObject struct {
+	typ  plumbing.ObjectType
+	data []byte
 }
 
 // readObject is the type and content of object h.
@@ -123,40 +118,50 @@ func (w *bytesWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// deltaBases maps each object of set to its previous version, when that
-// version is in set too: for each commit in set, the file or tree at the
+// deltaBases maps each object of objs to its previous version, when that
+// version is in objs too: for each commit in objs, the file or tree at the
 // same path in its first parent, where the two differ. Trees are compared
-// only where both sides are in set (an older tree is packed already, and so
-// are the trees under it).
-func (s *Store) deltaBases(hashes []plumbing.Hash, set map[plumbing.Hash]bool) (map[plumbing.Hash]plumbing.Hash, error) {
+// only where both sides are in objs (an older tree is packed already, and
+// so are the trees under it).
+func (s *Store) deltaBases(hashes []plumbing.Hash, objs map[plumbing.Hash]rawObject) (map[plumbing.Hash]plumbing.Hash, error) {
 	bases := map[plumbing.Hash]plumbing.Hash{}
+	in := func(h plumbing.Hash, typ plumbing.ObjectType) bool {
+		o, ok := objs[h]
+		return ok && o.typ == typ
+	}
 	var pair func(newTree, oldTree plumbing.Hash) error
 	pair = func(newTree, oldTree plumbing.Hash) error {
-		nt, err := s.tree(newTree)
+		nt, err := parseTree(string(objs[newTree].data))
 		if err != nil {
-			return err
+			return fmt.Errorf("tree %s: %w", newTree, err)
 		}
-		ot, err := s.tree(oldTree)
+		ot, err := parseTree(string(objs[oldTree].data))
 		if err != nil {
-			return err
+			return fmt.Errorf("tree %s: %w", oldTree, err)
 		}
-		old := make(map[string]int, len(ot.Entries))
-		for i, e := range ot.Entries {
+		old := make(map[string]int, len(ot))
+		for i, e := range ot {
 			old[e.Name] = i
 		}
-		for _, e := range nt.Entries {
+		for _, e := range nt {
 			i, ok := old[e.Name]
 			if !ok {
 				continue
 			}
-			o := ot.Entries[i]
-			if o.Hash == e.Hash || !set[e.Hash] || !set[o.Hash] || (o.Mode == filemode.Dir) != (e.Mode == filemode.Dir) {
+			o := ot[i]
+			dir := e.Mode == filemode.Dir
+			typ := plumbing.BlobObject
+			if dir {
+				typ = plumbing.TreeObject
+			}
+			if o.Hash == e.Hash || (o.Mode == filemode.Dir) != dir || !in(e.Hash, typ) || !in(o.Hash, typ) {
 				continue
 			}
-			if _, taken := bases[e.Hash]; !taken {
-				bases[e.Hash] = o.Hash
+			if _, taken := bases[e.Hash]; taken {
+				continue // met under another commit already
 			}
-			if e.Mode == filemode.Dir {
+			bases[e.Hash] = o.Hash
+			if dir {
 				if err := pair(e.Hash, o.Hash); err != nil {
 					return err
 				}
@@ -165,35 +170,64 @@ func (s *Store) deltaBases(hashes []plumbing.Hash, set map[plumbing.Hash]bool) (
 		return nil
 	}
 	for _, h := range hashes {
-		obj, err := s.objs.EncodedObject(plumbing.AnyObject, h)
-		if err != nil {
-			return nil, fmt.Errorf("pack object %s: %w", h, err)
-		}
-		if obj.Type() != plumbing.CommitObject {
+		obj := objs[h]
+		if obj.typ != plumbing.CommitObject {
 			continue
 		}
-		c, err := s.commit(h)
-		if err != nil {
-			return nil, fmt.Errorf("pack commit %s: %w", h, err)
-		}
-		if len(c.ParentHashes) == 0 {
+		tree, parent, ok := commitTreeAndParent(obj.data)
+		if !ok {
 			continue
 		}
-		p, err := s.commit(c.ParentHashes[0])
-		if err != nil {
+		var parentTree plumbing.Hash
+		if p, ok := objs[parent]; ok && p.typ == plumbing.CommitObject {
+			parentTree, _, _ = commitTreeAndParent(p.data)
+		} else if pc, err := s.commit(parent); err == nil {
+			parentTree = pc.TreeHash
+		} else {
 			continue // a shallow or partial history: no base
 		}
-		if p.TreeHash == c.TreeHash || !set[c.TreeHash] || !set[p.TreeHash] {
+		if parentTree == tree || !in(tree, plumbing.TreeObject) || !in(parentTree, plumbing.TreeObject) {
 			continue
 		}
-		if _, taken := bases[c.TreeHash]; !taken {
-			bases[c.TreeHash] = p.TreeHash
+		if _, taken := bases[tree]; taken {
+			continue
 		}
-		if err := pair(c.TreeHash, p.TreeHash); err != nil {
+		bases[tree] = parentTree
+		if err := pair(tree, parentTree); err != nil {
 			return nil, fmt.Errorf("pack commit %s: %w", h, err)
 		}
 	}
 	return bases, nil
+}
+
+// commitTreeAndParent reads a commit's tree and first parent from its
+// content (ok is false for a root commit, or content that is not a commit's).
+func commitTreeAndParent(data []byte) (tree, parent plumbing.Hash, ok bool) {
+	const treeLine, parentLine = "tree ", "parent "
+	text := string(data)
+	line, rest, _ := strings.Cut(text, "\n")
+	hex, found := strings.CutPrefix(line, treeLine)
+	if !found || !isHex40(hex) {
+		return tree, parent, false
+	}
+	line, _, _ = strings.Cut(rest, "\n")
+	phex, found := strings.CutPrefix(line, parentLine)
+	if !found || !isHex40(phex) {
+		return tree, parent, false
+	}
+	return plumbing.NewHash(hex), plumbing.NewHash(phex), true
+}
+
+func isHex40(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // packOrder lists hashes with every delta base before the objects that are
