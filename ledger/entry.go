@@ -198,11 +198,14 @@ func SplitFile(file []byte) (payload, armored []byte, err error) {
 }
 
 // DecodePayload parses a signed payload strictly: unknown keys, a wrong
-// version and missing required fields are errors.
+// version and missing required fields are errors. An inventory entry's
+// definitions are read by DecodeDefs, as go-toml reads them, and faster.
 func DecodePayload(payload []byte) (*Entry, error) {
 	var e Entry
-	if err := DecodeTOML(payload, &e); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	if !decodeInventoryPayload(payload, &e) {
+		if err := DecodeTOML(payload, &e); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
 	}
 	if e.Version != FormatVersion {
 		return nil, fmt.Errorf("%w: format version %d (this porttracker reads %d; upgrade it)", ErrMalformed, e.Version, FormatVersion)

@@ -48,17 +48,35 @@ func Parse(name string, r io.Reader) (*File, error) {
 	return parse(name, data)
 }
 
+// parse reads the file as ledger.DecodeDefs reads it, which is as
+// parseTOML reads it and without reflection (an inventory can define a
+// million items), or, when it is not of the plain form DecodeDefs reads,
+// with parseTOML, whose errors name the line.
 func parse(name string, data []byte) (*File, error) {
+	d, ok := ledger.DecodeDefs(string(data), "batch")
+	if !ok {
+		return parseTOML(name, data)
+	}
+	return checked(name, &File{Features: d.Features, Tests: d.Tests, Batches: d.Batches})
+}
+
+// parseTOML reads the file with the TOML decoder.
+func parseTOML(name string, data []byte) (*File, error) {
 	var f File
 	if err := ledger.DecodeTOML(data, &f); errors.Is(err, ledger.ErrUnknownKey) {
 		return nil, fmt.Errorf("%s: %v (see the inventory format in the README)", name, err)
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
+	return checked(name, &f)
+}
+
+// checked is f, or the first problem Check finds in it.
+func checked(name string, f *File) (*File, error) {
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	return &f, nil
+	return f, nil
 }
 
 // Check reports the first problem that would make the file ambiguous.
