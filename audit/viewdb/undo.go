@@ -17,15 +17,11 @@ import (
 // before them. See View.advance.
 
 func putItemRow(upsert *sql.Stmt, it *ledger.ItemState) error {
-	heads, err := json.Marshal(it.Heads)
+	args, err := appendItemArgs(nil, it)
 	if err != nil {
 		return err
 	}
-	if _, err := upsert.Exec(it.Key.ID, string(it.Status), nullBatch(it.Batch), it.SourceFile, it.SourceSymbol,
-		it.SourceStart, it.SourceEnd, it.SourceCommit, it.SourceDigest, it.TargetFile, it.TargetSymbol,
-		it.TestFilter, it.Removed, it.Reason, string(heads), it.Conflict, it.CompleteEntry,
-		int64(it.CompleteClock), it.CompleteCommit, it.Checkpoint, it.UpstreamChanged, it.LastEntry,
-		it.RedEntry, it.RedCommit, it.DefEntry, it.BatchEntry); err != nil {
+	if _, err := upsert.Exec(args...); err != nil {
 		return fmt.Errorf("write %s: %w", it.Key, err)
 	}
 	return nil

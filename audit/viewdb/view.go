@@ -695,19 +695,9 @@ func shadowHead(tx *sql.Tx) (plumbing.Hash, error) {
 // new head, in one transaction: a crash leaves the view at the old head or
 // at the new one.
 func (v *View) write(tx *sql.Tx, st *ledger.State, head plumbing.Hash, recs []*ledger.Record, commits []plumbing.Hash, findings []ledger.Finding) error {
-	var err error
 	items, batches, signers, ckpts := st.Changes()
-	upsert := map[ledger.Kind]*sql.Stmt{}
-	for _, k := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		if upsert[k], err = itemUpsert(tx, k); err != nil {
-			return err
-		}
-		defer upsert[k].Close()
-	}
-	for _, it := range items {
-		if err := putItemRow(upsert[it.Key.Kind], it); err != nil {
-			return err
-		}
+	if err := putItemRows(tx, items); err != nil {
+		return err
 	}
 	for _, b := range batches {
 		if err := putBatchRow(tx, b); err != nil {
