@@ -97,7 +97,11 @@ func (r *localRemote) Fetch(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil || h.IsZero() {
 		return h, err
 	}
-	if err := copyObjects(r.remote.Objects(), r.local, h); err != nil {
+	have, err := r.local.Head()
+	if err != nil {
+		have = plumbing.ZeroHash // no ledger here yet
+	}
+	if err := copyObjects(r.remote.Objects(), r.local, h, have); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: %w", r.name, err)
 	}
 	if err := r.local.SetTracking(r.name, h); err != nil {
@@ -112,7 +116,7 @@ func (r *localRemote) Push(_ context.Context, old, new plumbing.Hash) error {
 		return err
 	}
 	defer unlock()
-	if err := copyObjects(r.local.Objects(), r.remote, new); err != nil {
+	if err := copyObjects(r.local.Objects(), r.remote, new, old); err != nil {
 		return fmt.Errorf("push to %s: %w", r.name, err)
 	}
 	if err := runReceiveHook(r.remote.GitDir(), r.remote.Ref(), old, new, r.local.RemoteMessages); err != nil {
@@ -134,9 +138,35 @@ const unpackLimit = 100
 // lacks, stopping at commits and trees dst already has. Each tree and blob
 // is looked at once per copy: neighbouring commits share all but a few of
 // their subtrees, and asking dst about each shared one again, for every
-// commit, was most of what a sync cost.
-func copyObjects(src storer.EncodedObjectStorer, dst *gitstore.Store, head plumbing.Hash) error {
+// commit, was most of what a sync cost. have, when not zero, is a commit
+// dst has (its ledger head, or the remote's before a push): a tree is
+// compared with the tree at the same path there, and what the two share
+// is not asked about at all (a question is a file looked up in dst).
+func copyObjects(src storer.EncodedObjectStorer, dst *gitstore.Store, head, have plumbing.Hash) error {
 	c := &copier{src: src, dst: dst.Objects(), seen: map[plumbing.Hash]bool{}}
+	if err := c.walk(head, have); err != nil {
+		return err
+	}
+	if len(c.missing) >= unpackLimit {
+		return dst.WritePack(src, c.missing)
+	}
+	// Loose, each object after those it names, as the walk found them.
+	for i, h := range c.missing {
+		if err := copyObject(src, c.dst, c.types[i], h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walk lists in c.missing what dst lacks of the commits from head.
+func (c *copier) walk(head, have plumbing.Hash) error {
+	var haveTree plumbing.Hash
+	if !have.IsZero() {
+		if hc, err := object.GetCommit(c.dst, have); err == nil {
+			haveTree = hc.TreeHash
+		}
+	}
 	queue := []plumbing.Hash{head}
 	for len(queue) > 0 {
 		h := queue[0]
@@ -148,24 +178,15 @@ func copyObjects(src storer.EncodedObjectStorer, dst *gitstore.Store, head plumb
 		if c.dst.HasEncodedObject(h) == nil {
 			continue
 		}
-		commit, err := object.GetCommit(src, h)
+		commit, err := object.GetCommit(c.src, h)
 		if err != nil {
 			return err
 		}
-		if err := c.tree(commit.TreeHash); err != nil {
+		if err := c.tree(commit.TreeHash, haveTree); err != nil {
 			return err
 		}
 		c.add(plumbing.CommitObject, h)
 		queue = append(queue, commit.ParentHashes...)
-	}
-	if len(c.missing) >= unpackLimit {
-		return dst.WritePack(src, c.missing)
-	}
-	// Loose, each object after those it names, as the walk found them.
-	for i, h := range c.missing {
-		if err := copyObject(src, c.dst, c.types[i], h); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -185,22 +206,35 @@ func (c *copier) add(t plumbing.ObjectType, h plumbing.Hash) {
 	c.types = append(c.types, t)
 }
 
-func (c *copier) tree(h plumbing.Hash) error {
+// tree adds tree h and what it holds that dst lacks; have is the tree at
+// the same path in a commit dst has (zero for none), whose entries dst has.
+func (c *copier) tree(h, have plumbing.Hash) error {
 	if c.seen[h] {
 		return nil
 	}
 	c.seen[h] = true
-	if c.dst.HasEncodedObject(h) == nil {
+	if h == have || c.dst.HasEncodedObject(h) == nil {
 		return nil
 	}
 	t, err := object.GetTree(c.src, h)
 	if err != nil {
 		return err
 	}
+	held := map[string]plumbing.Hash{}
+	if !have.IsZero() {
+		if ht, err := object.GetTree(c.dst, have); err == nil {
+			for _, e := range ht.Entries {
+				held[e.Name] = e.Hash
+			}
+		}
+	}
 	for _, e := range t.Entries {
+		if held[e.Name] == e.Hash {
+			continue // dst has it: it is in dst's tree
+		}
 		switch e.Mode {
 		case filemode.Dir:
-			if err := c.tree(e.Hash); err != nil {
+			if err := c.tree(e.Hash, held[e.Name]); err != nil {
 				return err
 			}
 		case filemode.Submodule:
