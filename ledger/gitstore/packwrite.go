@@ -22,9 +22,10 @@ import (
 // go-git's pack encoder instead searches a window of ten candidates for
 // every object, at a cost that made packing the largest part of a long
 // run of writes (and of generating a large ledger); so porttracker writes
-// its packs itself: every object whole, but an object that has another
-// version at the same path in its commit's first parent, in the same
-// pack, which becomes a delta against that version. go-git's pack writer
+// its packs itself: every object whole, but an older version of a path
+// that has a newer one in the same pack (by the commit graph: the path in
+// a commit's first parent and in the commit), which becomes a delta
+// against the newer one. go-git's pack writer
 // then indexes the pack, as git's index-pack would.
 
 // maxDeltaDepth bounds a chain of deltas (git's pack.depth is 50): reading
@@ -118,9 +119,12 @@ func (w *bytesWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// deltaBases maps each object of objs to its previous version, when that
+// deltaBases maps each object of objs to its next version, when that
 // version is in objs too: for each commit in objs, the file or tree at the
-// same path in its first parent, where the two differ. Trees are compared
+// same path in its first parent is a delta against the commit's own, where
+// the two differ. The newest version of each path is stored whole (as git
+// does, newest first): what is read most, the versions near the head, is
+// read without applying a chain of deltas. Trees are compared
 // only where both sides are in objs (an older tree is packed already, and
 // so are the trees under it).
 func (s *Store) deltaBases(hashes []plumbing.Hash, objs map[plumbing.Hash]rawObject) (map[plumbing.Hash]plumbing.Hash, error) {
@@ -157,10 +161,10 @@ func (s *Store) deltaBases(hashes []plumbing.Hash, objs map[plumbing.Hash]rawObj
 			if o.Hash == e.Hash || (o.Mode == filemode.Dir) != dir || !in(e.Hash, typ) || !in(o.Hash, typ) {
 				continue
 			}
-			if _, taken := bases[e.Hash]; taken {
+			if _, taken := bases[o.Hash]; taken {
 				continue // met under another commit already
 			}
-			bases[e.Hash] = o.Hash
+			bases[o.Hash] = e.Hash
 			if dir {
 				if err := pair(e.Hash, o.Hash); err != nil {
 					return err
@@ -189,10 +193,10 @@ func (s *Store) deltaBases(hashes []plumbing.Hash, objs map[plumbing.Hash]rawObj
 		if parentTree == tree || !in(tree, plumbing.TreeObject) || !in(parentTree, plumbing.TreeObject) {
 			continue
 		}
-		if _, taken := bases[tree]; taken {
+		if _, taken := bases[parentTree]; taken {
 			continue
 		}
-		bases[tree] = parentTree
+		bases[parentTree] = tree
 		if err := pair(tree, parentTree); err != nil {
 			return nil, fmt.Errorf("pack commit %s: %w", h, err)
 		}
@@ -279,7 +283,7 @@ func packOrder(hashes []plumbing.Hash, bases map[plumbing.Hash]plumbing.Hash) []
 // makeDelta is a git delta that makes target from base: the bytes both
 // start with and end with are copied from base, the rest inserted. That is
 // the whole difference between two versions of a ledger tree or of the
-// signer list (a line added, or a hash changed). It returns nil when base
+// signer list (a line taken out, or a hash changed). It returns nil when base
 // is empty.
 func makeDelta(base, target []byte) []byte {
 	if len(base) == 0 {
@@ -455,7 +459,7 @@ func (p *packStream) finish() error {
 }
 
 // WritePack writes the objects hashes, read from src, into one new pack of
-// s: each whole, or as a delta against its previous version among them (see
+// s: each whole, or as a delta against its next version among them (see
 // writePack). A fetch or push between repositories on this machine stores
 // what it copies so, as git's own transfers do, instead of a file an object.
 func (s *Store) WritePack(src storer.EncodedObjectStorer, hashes []plumbing.Hash) error {

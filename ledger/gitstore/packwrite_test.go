@@ -200,11 +200,11 @@ func verifyPacks(t *testing.T, dir string) (map[string]packedObject, int) {
 	return out, entries
 }
 
-// TestPackDeltasAgainstPreviousVersions: each new version of a tree is
-// stored as a delta against the tree at the same path in the commit's
-// parent, chains stay within git's depth, no object is packed twice over
+// TestPackDeltasAgainstNextVersions: each older version of a tree is
+// stored as a delta against the tree at the same path in the next commit
+// (the newest whole, as git packs), chains stay within git's depth, no object is packed twice over
 // several packings, and stock git reads and checks every pack.
-func TestPackDeltasAgainstPreviousVersions(t *testing.T) {
+func TestPackDeltasAgainstNextVersions(t *testing.T) {
 	l := newTestLedger(t)
 	const commits = 130
 	for i := 0; i < commits; i++ {
@@ -222,8 +222,8 @@ func TestPackDeltasAgainstPreviousVersions(t *testing.T) {
 	if entries != len(objs) {
 		t.Errorf("the packs hold %d entries for %d objects: objects were packed twice", entries, len(objs))
 	}
-	// The previous version of each tree, by the commit graph.
-	previous := map[string]string{}
+	// The next version of each tree, by the commit graph.
+	next := map[string]string{}
 	c, err := l.s.commit(l.head(t))
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +235,7 @@ func TestPackDeltasAgainstPreviousVersions(t *testing.T) {
 		}
 		var pair func(n, o plumbing.Hash)
 		pair = func(n, o plumbing.Hash) {
-			previous[n.String()] = o.String()
+			next[o.String()] = n.String()
 			nt, err := l.s.tree(n)
 			if err != nil {
 				t.Fatal(err)
@@ -264,8 +264,8 @@ func TestPackDeltasAgainstPreviousVersions(t *testing.T) {
 			continue
 		}
 		deltas++
-		if previous[h] != o.base {
-			t.Errorf("%s %s is a delta against %s, not its previous version %s", o.typ, h, o.base, previous[h])
+		if next[h] != o.base {
+			t.Errorf("%s %s is a delta against %s, not its next version %s", o.typ, h, o.base, next[h])
 		}
 	}
 	// Two trees a commit (the root and entries); the entries/00 tree too.
