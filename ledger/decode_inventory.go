@@ -31,6 +31,7 @@ func DecodeDefs(doc, batchTable string) (Defs, bool) {
 	var it *ItemDef
 	var b *BatchDef
 	var seen uint32
+	var last Mapping // the file names read last, which the next item shares
 	batchHeader := "[[" + batchTable + "]]"
 	for len(doc) > 0 {
 		line := doc
@@ -81,6 +82,9 @@ func DecodeDefs(doc, batchTable string) (Defs, bool) {
 		switch {
 		case it != nil:
 			bit, rest, ok = itemValue(it, key, rest)
+			sameAsLast(&it.SourceFile, &last.SourceFile)
+			sameAsLast(&it.TargetFile, &last.TargetFile)
+			sameAsLast(&it.SourceCommit, &last.SourceCommit)
 		case b != nil:
 			bit, rest, ok = batchValue(b, key, rest)
 		}
@@ -90,6 +94,17 @@ func DecodeDefs(doc, batchTable string) (Defs, bool) {
 		seen |= bit
 	}
 	return d, true
+}
+
+// sameAsLast makes *v the string *last holds when they are equal, and
+// else remembers *v in *last: the items of one file share one copy of its
+// name.
+func sameAsLast(v, last *string) {
+	if *v == *last {
+		*v = *last
+	} else if *v != "" {
+		*last = *v
+	}
 }
 
 // itemValue sets the field of it that key names from the value that s
@@ -271,8 +286,10 @@ func cutIntArray(s string) ([]int, string, bool) {
 	}
 }
 
-// cutString cuts a one-line basic string off s and returns its value: a
-// substring of s when it has no escapes.
+// cutString cuts a one-line basic string off s and returns its value, a
+// string of its own: a substring would keep the whole document alive for
+// as long as any definition read from it (the view's state keeps a
+// million of them).
 func cutString(s string) (string, string, bool) {
 	if len(s) < 2 || s[0] != '"' || strings.HasPrefix(s, `"""`) {
 		return "", s, false
@@ -290,6 +307,8 @@ func cutString(s string) (string, string, bool) {
 			}
 			if buf != nil {
 				val = string(append(buf, val...))
+			} else {
+				val = strings.Clone(val)
 			}
 			return val, s[i+1:], true
 		case c == '\\':

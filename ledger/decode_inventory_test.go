@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // tomlDefs is a document of definitions as go-toml decodes it (DecodeTOML).
@@ -198,4 +199,25 @@ func FuzzDecodeInventoryPayload(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		checkPayloadAsTOML(t, payload)
 	})
+}
+
+// TestDecodeDefsKeepsNoDocument: the values DecodeDefs reads are strings
+// of their own, not substrings that would keep the whole document (a
+// third of a gigabyte for a million items) alive while the state holds a
+// definition; the items of one file share one copy of its name.
+func TestDecodeDefsKeepsNoDocument(t *testing.T) {
+	doc := "[[feature]]\nid = 1\nsource_file = \"a.go\"\nsource_symbol = \"F\"\n[[feature]]\nid = 2\nsource_file = \"a.go\"\n"
+	d, ok := DecodeDefs(doc, "batch_def")
+	if !ok || len(d.Features) != 2 {
+		t.Fatalf("DecodeDefs = %v, %v", d, ok)
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(doc)))
+	for _, s := range []string{d.Features[0].SourceFile, d.Features[0].SourceSymbol} {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(doc)) {
+			t.Errorf("%q is a substring of the document", s)
+		}
+	}
+	if unsafe.StringData(d.Features[0].SourceFile) != unsafe.StringData(d.Features[1].SourceFile) {
+		t.Error("two items of one file hold two copies of its name")
+	}
 }
