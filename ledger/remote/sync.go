@@ -148,7 +148,20 @@ func copyObjects(src storer.EncodedObjectStorer, dst *gitstore.Store, head, have
 		return err
 	}
 	if len(c.missing) >= unpackLimit {
-		return dst.WritePack(src, c.missing)
+		if err := dst.WritePack(src, c.missing); err != nil {
+			return err
+		}
+		// The head commit and its trees stay loose too, as packing leaves
+		// them (gitstore.Store.Pack): a write reads them, and a packed
+		// one makes it decode every pack index first.
+		for i, h := range c.missing[:c.headEnd] {
+			if c.types[i] != plumbing.BlobObject {
+				if err := copyObject(src, c.dst, c.types[i], h); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	// Loose, each object after those it names, as the walk found them.
 	for i, h := range c.missing {
@@ -186,6 +199,9 @@ func (c *copier) walk(head, have plumbing.Hash) error {
 			return err
 		}
 		c.add(plumbing.CommitObject, h)
+		if h == head {
+			c.headEnd = len(c.missing)
+		}
 		queue = append(queue, commit.ParentHashes...)
 	}
 	return nil
@@ -199,6 +215,9 @@ type copier struct {
 	seen     map[plumbing.Hash]bool
 	missing  []plumbing.Hash
 	types    []plumbing.ObjectType
+	// headEnd ends the objects of the head commit (its trees and blobs,
+	// then itself) at the start of missing.
+	headEnd int
 }
 
 func (c *copier) add(t plumbing.ObjectType, h plumbing.Hash) {
