@@ -12,10 +12,9 @@ import (
 	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
-// TestEntryLookupsUseIndexes: the look-ups of entries made on refreshes
-// search an index instead of scanning the entries table, whose size grows
-// with the ledger.
-func TestEntryLookupsUseIndexes(t *testing.T) {
+// emptyRepo is a new git repository without a ledger branch, and its store.
+func emptyRepo(t *testing.T) (string, *gitstore.Store) {
+	t.Helper()
 	dir := t.TempDir()
 	if _, err := git.PlainInit(dir, false); err != nil {
 		t.Fatal(err)
@@ -24,6 +23,14 @@ func TestEntryLookupsUseIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, store
+}
+
+// TestEntryLookupsUseIndexes: the look-ups of entries made on refreshes
+// search an index instead of scanning the entries table, whose size grows
+// with the ledger.
+func TestEntryLookupsUseIndexes(t *testing.T) {
+	dir, store := emptyRepo(t)
 	path := filepath.Join(dir, "porting.db")
 	lookups := []struct {
 		name, query string
@@ -66,14 +73,7 @@ func TestEntryLookupsUseIndexes(t *testing.T) {
 // URI's path ("#", "?") are files of their own, each with its shadow, and
 // neither is the file a truncated name would give.
 func TestViewPathsAreFileNames(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	store, err := gitstore.Open(dir, ledger.DefaultBranch)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := emptyRepo(t)
 	var shadows []string
 	for _, sub := range []string{"a#1", "a#2", "b?x=1"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
@@ -116,14 +116,7 @@ func TestViewPathsAreFileNames(t *testing.T) {
 // made yet, is started again empty, saying so, rather than failing to
 // replay a branch that is not there.
 func TestUntrustedViewWithoutLedger(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	store, err := gitstore.Open(dir, ledger.DefaultBranch)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := emptyRepo(t)
 	path := filepath.Join(dir, "porting.db")
 	v, err := OpenView(path, store)
 	if err != nil {
@@ -161,14 +154,7 @@ func TestUntrustedViewWithoutLedger(t *testing.T) {
 // statement; on disk (its default) that doubled the cost of rebuilding a
 // 20,000-entry view, and a 2 MB cache spilled dirty pages mid-transaction.
 func TestConnectionSettings(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	store, err := gitstore.Open(dir, ledger.DefaultBranch)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := emptyRepo(t)
 	v, err := OpenView(filepath.Join(dir, "porting.db"), store)
 	if err != nil {
 		t.Fatal(err)
