@@ -312,56 +312,72 @@ func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, 
 	return res, nil
 }
 
-// scanPlan is what a scan would record, with the items the view held
-// before it (whose statuses the details name).
+// scanPlan is what a scan would record, with the statuses of the items
+// the view held before it (which the details name).
 type scanPlan struct {
 	*inventory.Plan
-	items map[ledger.ItemKey]viewdb.Item
+	status map[ledger.ItemKey]ledger.Status
 }
 
 // viewItems are the features and tests the view holds, or why they could
 // not be read.
 type viewItems struct {
-	items map[ledger.Kind][]viewdb.Item
+	items []viewdb.SourceItem
 	err   error
 }
 
-// listItems reads every feature and test of the view.
+// listItems reads every feature and test of the view, with the columns a
+// scan reads.
 func listItems(e *env) viewItems {
-	out := viewItems{items: map[ledger.Kind][]viewdb.Item{}}
-	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		items, err := e.view.List(kind, viewdb.ListFilter{})
-		if err != nil {
-			return viewItems{err: fmt.Errorf("list %ss: %w", kind, err)}
-		}
-		out.items[kind] = items
+	items, err := e.view.SourceItems()
+	if err != nil {
+		return viewItems{err: fmt.Errorf("list the items: %w", err)}
 	}
-	return out
+	return viewItems{items: items}
+}
+
+// known is the items as the inventory reconciles them.
+func (v viewItems) known() []inventory.Known {
+	known := make([]inventory.Known, len(v.items))
+	for i, it := range v.items {
+		known[i] = inventory.Known{ItemKey: it.ItemKey, Mapping: it.Mapping, Removed: it.Removed}
+	}
+	return known
 }
 
 // planScan reconciles the scan with the items the view holds (see
 // inventory.NewPlan).
 func planScan(place scanPlace, res *inventory.ScanResult, listed viewItems) (*scanPlan, error) {
+	scope, err := planScope(place, res)
+	if err != nil {
+		return nil, err
+	}
+	p := &scanPlan{Plan: inventory.NewPlan(listed.known(), res, scope)}
+	p.status = make(map[ledger.ItemKey]ledger.Status, len(p.Changes))
+	changed := make(map[ledger.ItemKey]bool, len(p.Changes))
+	for _, c := range p.Changes {
+		changed[c.ItemKey] = true
+	}
+	for _, it := range listed.items {
+		if changed[it.ItemKey] {
+			p.status[it.ItemKey] = it.Status
+		}
+	}
+	return p, nil
+}
+
+// planScope is what the scan looked at: the tree, less the broken files
+// it skipped.
+func planScope(place scanPlace, res *inventory.ScanResult) (inventory.PlanScope, error) {
 	scope := inventory.PlanScope{Prefix: place.prefix, Broken: map[string]bool{}}
 	for _, b := range res.Broken {
 		rel, err := filepath.Rel(place.given, b.Path)
 		if err != nil {
-			return nil, fmt.Errorf("locate broken file %s: %w", b.Path, err)
+			return scope, fmt.Errorf("locate broken file %s: %w", b.Path, err)
 		}
 		scope.Broken[joinSlash(place.prefix, filepath.ToSlash(rel))] = true
 	}
-	n := len(listed.items[ledger.Feature]) + len(listed.items[ledger.Test])
-	p := &scanPlan{items: make(map[ledger.ItemKey]viewdb.Item, n)}
-	known := make([]inventory.Known, 0, n)
-	for _, kind := range []ledger.Kind{ledger.Feature, ledger.Test} {
-		for _, it := range listed.items[kind] {
-			key := ledger.ItemKey{Kind: kind, ID: it.ID}
-			p.items[key] = it
-			known = append(known, inventory.Known{ItemKey: key, Mapping: it.Mapping, Removed: it.Removed})
-		}
-	}
-	p.Plan = inventory.NewPlan(known, res, scope)
-	return p, nil
+	return scope, nil
 }
 
 // summary is one line: "inventory scan DIR: N new, N moved, ...".
@@ -409,12 +425,12 @@ func (p *scanPlan) printDetails(e *env) {
 			}
 			notes = append(notes, what+": "+at(prev)+" -> "+at(now))
 		}
-		it := p.items[c.ItemKey]
-		if c.UpstreamChanged && (it.Status == ledger.Complete || it.Status == ledger.Verified) {
-			notes = append(notes, fmt.Sprintf("changed upstream after it was %s: %s (check and re-verify it)", it.Status, at(now)))
+		status := p.status[c.ItemKey]
+		if c.UpstreamChanged && (status == ledger.Complete || status == ledger.Verified) {
+			notes = append(notes, fmt.Sprintf("changed upstream after it was %s: %s (check and re-verify it)", status, at(now)))
 		}
-		if c.Removed && it.Status != ledger.NotStarted && it.Status != ledger.Deferred {
-			notes = append(notes, fmt.Sprintf("it is %s: defer it with a reason", it.Status))
+		if c.Removed && status != ledger.NotStarted && status != ledger.Deferred {
+			notes = append(notes, fmt.Sprintf("it is %s: defer it with a reason", status))
 		}
 		if len(notes) > 0 {
 			e.printf("  %s %d %s\n", c.Kind, c.ID, strings.Join(notes, "; "))
