@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -94,10 +95,22 @@ func runInventoryScan(c *cli.Context) error {
 	// the other.
 	listed := make(chan viewItems, 1)
 	go func() { listed <- listItems(e) }()
+	viewed := sync.OnceValue(func() viewItems { return <-listed })
+	// The scan leaves unread the files whose declarations the view's
+	// items record as the stat index says they are (see inventory.Scan);
+	// a view that could not be read vouches for none, and is reported
+	// below.
+	recorded := func() (map[string][]inventory.RecordedDecl, error) {
+		items := viewed()
+		if items.err != nil {
+			return nil, nil
+		}
+		return inventory.RecordedDecls(items.known, place.prefix), nil
+	}
 	done := e.progress("scanning " + place.given)
-	res, err := scanTree(e, place, c.Bool("skip-broken"))
+	res, err := scanTree(e, place, c.Bool("skip-broken"), recorded)
 	done()
-	items := <-listed
+	items := viewed()
 	if err != nil {
 		return err
 	}
@@ -281,8 +294,8 @@ func andMore(n int, what string) string {
 // scanTree parses the tree, with a progress line when stderr is a
 // terminal. Broken files are refused unless skipBroken; skipped ones are
 // named on stderr.
-func scanTree(e *env, place scanPlace, skipBroken bool) (*inventory.ScanResult, error) {
-	opt := inventory.ScanOptions{SkipBroken: true, CacheDir: filepath.Join(e.store.GitDir(), "porttracker")}
+func scanTree(e *env, place scanPlace, skipBroken bool, recorded func() (map[string][]inventory.RecordedDecl, error)) (*inventory.ScanResult, error) {
+	opt := inventory.ScanOptions{SkipBroken: true, CacheDir: filepath.Join(e.store.GitDir(), "porttracker"), Recorded: recorded}
 	prog := newProgress(e.errOut)
 	if prog != nil {
 		opt.Progress = prog.update
@@ -323,6 +336,8 @@ type scanPlan struct {
 // not be read.
 type viewItems struct {
 	items []viewdb.SourceItem
+	// known are the items as the inventory reconciles them.
+	known []inventory.Known
 	err   error
 }
 
@@ -333,16 +348,11 @@ func listItems(e *env) viewItems {
 	if err != nil {
 		return viewItems{err: fmt.Errorf("list the items: %w", err)}
 	}
-	return viewItems{items: items}
-}
-
-// known is the items as the inventory reconciles them.
-func (v viewItems) known() []inventory.Known {
-	known := make([]inventory.Known, len(v.items))
-	for i, it := range v.items {
+	known := make([]inventory.Known, len(items))
+	for i, it := range items {
 		known[i] = inventory.Known{ItemKey: it.ItemKey, Mapping: it.Mapping, Removed: it.Removed}
 	}
-	return known
+	return viewItems{items: items, known: known}
 }
 
 // planScan reconciles the scan with the items the view holds (see
@@ -352,7 +362,7 @@ func planScan(place scanPlace, res *inventory.ScanResult, listed viewItems) (*sc
 	if err != nil {
 		return nil, err
 	}
-	p := &scanPlan{Plan: inventory.NewPlan(listed.known(), res, scope)}
+	p := &scanPlan{Plan: inventory.NewPlan(listed.known, res, scope)}
 	p.status = make(map[ledger.ItemKey]ledger.Status, len(p.Changes))
 	changed := make(map[ledger.ItemKey]bool, len(p.Changes))
 	for _, c := range p.Changes {

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/porttracker/porttracker/ledger"
@@ -13,8 +14,8 @@ type Plan struct {
 	Changes []Change
 	// Features and Tests are the definitions to record.
 	Features, Tests []ledger.ItemDef
-	// before holds every item the ledger defined before the scan, by key.
-	before map[ledger.ItemKey]Known
+	// before holds every item the ledger defined before the scan.
+	before []Known
 }
 
 // PlanScope says which of the ledger's items a scan looked at.
@@ -33,16 +34,15 @@ func (s PlanScope) in(f string) bool {
 }
 
 // NewPlan reconciles the scan res with items, every item the ledger
-// defines. Items outside the scope (another tree, no source file, a
-// broken file that was skipped) are left out of the reconciliation, so
-// that they are not marked removed; they still count for the next free
-// IDs.
+// defines (the plan keeps items: the caller must not change them). Items
+// outside the scope (another tree, no source file, a broken file that was
+// skipped) are left out of the reconciliation, so that they are not
+// marked removed; they still count for the next free IDs.
 func NewPlan(items []Known, res *ScanResult, scope PlanScope) *Plan {
-	p := &Plan{before: make(map[ledger.ItemKey]Known, len(items))}
+	p := &Plan{before: items}
 	next := map[ledger.Kind]int{ledger.Feature: 1, ledger.Test: 1}
-	var known []Known
+	known := make([]Known, 0, len(items))
 	for _, it := range items {
-		p.before[it.ItemKey] = it
 		next[it.Kind] = max(next[it.Kind], it.ID+1)
 		if scope.in(it.SourceFile) {
 			known = append(known, it)
@@ -67,11 +67,7 @@ func NewPlan(items []Known, res *ScanResult, scope PlanScope) *Plan {
 
 // Before lists the items the ledger defined before the scan.
 func (p *Plan) Before() []Known {
-	out := make([]Known, 0, len(p.before))
-	for _, k := range p.before {
-		out = append(out, k)
-	}
-	return out
+	return slices.Clone(p.before)
 }
 
 // ChangedError says that an item the scan reconciled was defined or
@@ -89,8 +85,15 @@ func (e *ChangedError) Error() string {
 // *ChangedError.
 func (p *Plan) CheckCurrent(st *ledger.State) error {
 	ids := map[ledger.Kind][]int{}
+	before := make(map[ledger.ItemKey]Known, len(p.Changes))
 	for _, c := range p.Changes {
 		ids[c.ItemKey.Kind] = append(ids[c.ItemKey.Kind], c.ItemKey.ID)
+		before[c.ItemKey] = Known{}
+	}
+	for _, it := range p.before {
+		if _, ok := before[it.ItemKey]; ok {
+			before[it.ItemKey] = it
+		}
 	}
 	for kind, list := range ids {
 		if err := st.Preload(kind, list); err != nil {
@@ -102,7 +105,8 @@ func (p *Plan) CheckCurrent(st *ledger.State) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", c.ItemKey, err)
 		}
-		old, known := p.before[c.ItemKey]
+		old := before[c.ItemKey]
+		known := old.ItemKey == c.ItemKey
 		switch {
 		case !known && cur == nil:
 			continue

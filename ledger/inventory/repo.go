@@ -20,6 +20,8 @@ type repoInfo struct {
 	Prefix string
 	// Commit is the hash of HEAD, "" when HEAD has no commit yet.
 	Commit string
+	// repo is the repository, opened.
+	repo *git.Repository
 }
 
 // findRepo finds the git repository whose working tree contains dir. It
@@ -51,7 +53,7 @@ func findRepo(dir string) (*repoInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locate %s in repository %s: %w", dir, top, err)
 	}
-	info := &repoInfo{Top: top, Prefix: filepath.ToSlash(rel)}
+	info := &repoInfo{Top: top, Prefix: filepath.ToSlash(rel), repo: repo}
 	if info.Prefix == "." {
 		info.Prefix = ""
 	}

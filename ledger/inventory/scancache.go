@@ -94,11 +94,14 @@ func loadCache(dir string) *scanCache {
 	return c
 }
 
-// lookup returns the declarations the cache holds for a file of content src
+// lookup returns the declarations the cache (nil: none) holds for a file of content src
 // and blob hash blob, as Decls of rel. It reports false when the cache has
 // none or what it has does not fit the file (see fits): the file is parsed
 // then, as if there were no cache.
 func (c *scanCache) lookup(blob, rel string, src []byte) ([]Decl, bool) {
+	if c == nil {
+		return nil, false
+	}
 	test := strings.HasSuffix(rel, "_test.go")
 	cached, ok := c.files[cacheKey(blob, test)]
 	if !ok || !fits(cached, src, test) {
@@ -232,6 +235,9 @@ func validBlob(s string) bool { return len(s) == 40 && isHex(s) }
 // has reports whether the cache holds the file of blob hash blob at rel,
 // whether or not what it holds fits.
 func (c *scanCache) has(blob, rel string) bool {
+	if c == nil {
+		return false
+	}
 	_, ok := c.files[cacheKey(blob, strings.HasSuffix(rel, "_test.go"))]
 	return ok
 }

@@ -19,7 +19,8 @@ import (
 // not count.
 func Uncommitted(store *gitstore.Store, res *ScanResult, dir string) ([]string, error) {
 	commit := gitstore.NewHash(res.Commit)
-	if _, err := store.Commit(commit); err != nil {
+	var err error
+	if _, err = store.Commit(commit); err != nil {
 		return nil, fmt.Errorf("read source commit %.10s: %w", res.Commit, err)
 	}
 	var dirty []string
@@ -29,7 +30,23 @@ func Uncommitted(store *gitstore.Store, res *ScanResult, dir string) ([]string, 
 			continue
 		}
 		seen[d.File] = true
-		same, err := committedAs(store, commit, path.Join(res.RepoPrefix, d.File), filepath.Join(dir, filepath.FromSlash(d.File)), res.Blobs[d.File])
+		repoPath := path.Join(res.RepoPrefix, d.File)
+		var blob gitstore.Hash
+		if res.Committed != nil {
+			// The scan looked every file up in the commit's tree.
+			b, ok := res.Committed[d.File]
+			if !ok {
+				dirty = append(dirty, d.File)
+				continue
+			}
+			blob = gitstore.NewHash(b)
+		} else if blob, err = store.BlobAt(commit, repoPath); errors.Is(err, gitstore.ErrNotInTree) {
+			dirty = append(dirty, d.File)
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
+		}
+		same, err := committedAs(store, blob, repoPath, filepath.Join(dir, filepath.FromSlash(d.File)), res.Blobs[d.File])
 		if err != nil {
 			return nil, err
 		}
@@ -40,18 +57,11 @@ func Uncommitted(store *gitstore.Store, res *ScanResult, dir string) ([]string, 
 	return dirty, nil
 }
 
-// committedAs reports whether the file on disk has the content that the
-// tree of commit holds at repoPath. scanned is the scan's git hash of the
-// file as it read it: when the tree holds that blob the file is committed
-// as it is, and it is not read again.
-func committedAs(store *gitstore.Store, commit gitstore.Hash, repoPath, diskPath, scanned string) (bool, error) {
-	blob, err := store.BlobAt(commit, repoPath)
-	if errors.Is(err, gitstore.ErrNotInTree) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read %s from the source commit: %w", repoPath, err)
-	}
+// committedAs reports whether the file on disk has the content of blob,
+// the one the source commit's tree holds at repoPath. scanned is the
+// scan's git hash of the file as it read it: when it is blob the file is
+// committed as it is, and it is not read again.
+func committedAs(store *gitstore.Store, blob gitstore.Hash, repoPath, diskPath, scanned string) (bool, error) {
 	if blob.String() == scanned {
 		return true, nil
 	}
