@@ -338,17 +338,11 @@ func unread(root string, files []string, index map[string]indexEntry, res *ScanR
 // they are what the index entry e says the scan that read f found (its
 // fingerprint) and the ledger recorded each at a commit whose tree holds
 // the blob e names at f: the scan's commit (whose blob Scan compared), or
-// another commit looked up in trees. A file the ledger records nothing
-// in is read: nothing vouches for a file without items.
+// another commit looked up in trees. (A file the ledger records nothing in
+// never comes here: see unread.)
 func provenDecls(rec []RecordedDecl, e indexEntry, res *ScanResult, trees *treeFiles, f string) ([]Decl, bool) {
-	if len(rec) == 0 {
-		return nil, false
-	}
 	decls := make([]Decl, len(rec))
 	for i, r := range rec {
-		if r.Commit == "" {
-			return nil, false
-		}
 		decls[i] = r.Decl
 	}
 	if declsPrint(decls) != e.Decls {

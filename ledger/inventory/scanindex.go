@@ -111,8 +111,13 @@ func encodeIndex(entries []indexEntry) []byte {
 		b = append(b, e.Blob[:]...)
 		b = append(b, e.Decls[:]...)
 	}
-	sum := sha256.Sum256(b)
-	return append(b, sum[:]...)
+	return sealIndex(b)
+}
+
+// sealIndex appends the checksum to an index's magic line and entries.
+func sealIndex(body []byte) []byte {
+	sum := sha256.Sum256(body)
+	return append(body, sum[:]...)
 }
 
 // errIndex says that an index is not one encodeIndex wrote.
