@@ -148,17 +148,23 @@ func runInventoryScan(c *cli.Context) error {
 		defer emitted.discard()
 	}
 
-	st, err := e.view.StateAt(e.head)
-	if err != nil {
-		return fmt.Errorf("read the ledger state: %w", err)
-	}
-	probe, err := ledger.BuildInventory(st, source, plan.Features, plan.Tests, nil)
-	if err != nil {
-		return err
+	// A dry run builds the entry to say what it would record; a scan
+	// builds it once, in the write (which builds nothing when the plan
+	// defines nothing: an inventory entry defines what differs from the
+	// view's items, and the plan has only those).
+	var probe *ledger.Entry
+	if dryRun && len(plan.Features)+len(plan.Tests) > 0 {
+		st, err := e.view.StateAt(e.head)
+		if err != nil {
+			return fmt.Errorf("read the ledger state: %w", err)
+		}
+		if probe, err = ledger.BuildInventory(st, source, plan.Features, plan.Tests, nil); err != nil {
+			return err
+		}
 	}
 	summary := plan.summary(place)
 	switch {
-	case probe == nil:
+	case len(plan.Features)+len(plan.Tests) == 0 || (dryRun && probe == nil):
 		e.printf("inventory unchanged: nothing to record (%s)\n", place.label())
 	case dryRun:
 		e.printf("would record %s: %d features, %d tests defined or remapped\n", summary, len(probe.Features), len(probe.Tests))
