@@ -10,6 +10,7 @@ func FuzzScanFile(f *testing.F) {
 	f.Add([]byte("package p\nfunc F()\nfunc init() {}\nfunc init() {}\n//line x.go:100\nfunc G() {}"))
 	f.Add([]byte("\ufeffpackage p\nfunc F() { _ = `raw\nstring` }\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		sameDigests(t, "src", src)
 		for _, name := range []string{"f.go", "f_test.go"} {
 			decls, broken := scanFile(name, name, src)
 			if broken != nil {

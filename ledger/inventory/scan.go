@@ -190,7 +190,11 @@ func Scan(root string, opt ScanOptions) (*ScanResult, error) {
 			for _, f := range files {
 				blob, err := trees.blob(repo.Commit, joinPrefix(repo.Prefix, f))
 				if err != nil {
-					return nil, fmt.Errorf("scan: %w", err)
+					// A tree that cannot be read leaves the check that
+					// the source is committed to Uncommitted, which
+					// says why, and the index unused.
+					trees, res.Committed = nil, nil
+					break
 				}
 				if blob != "" {
 					res.Committed[f] = blob
