@@ -3,24 +3,12 @@ package viewdb
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/go-git/go-git/v5"
-
-	"github.com/porttracker/porttracker/ledger"
-	"github.com/porttracker/porttracker/ledger/gitstore"
 )
 
 // TestSourceItemsKeepsSettings: SourceItems reads through a small page
 // cache and gives the shadow its large one back, for the writes after it.
 func TestSourceItemsKeepsSettings(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	store, err := gitstore.Open(dir, ledger.DefaultBranch)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := emptyRepo(t)
 	v, err := OpenView(filepath.Join(dir, "porting.db"), store)
 	if err != nil {
 		t.Fatal(err)
