@@ -147,11 +147,7 @@ func (s *Store) Pack(all bool) (int, error) {
 	}
 	started := time.Now()
 	if len(fresh) > 0 {
-		w, err := s.packWriter()
-		if err != nil {
-			return 0, err
-		}
-		if err := s.writePack(w, fresh); err != nil {
+		if err := s.writePack(s.packWriter, fresh); err != nil {
 			return 0, err
 		}
 	}
@@ -208,14 +204,11 @@ func (s *Store) joinPacks(indexes []packIndex, started time.Time) (int, error) {
 			hashes = append(hashes, e.Hash)
 		}
 	}
-	w, err := s.packWriter()
-	if err != nil {
-		return 0, err
-	}
+	var err error
 	if dup {
-		err = s.writePack(w, hashes)
+		err = s.writePack(s.packWriter, hashes)
 	} else {
-		err = s.copyPacks(w, small, len(hashes))
+		err = s.copyPacks(small, len(hashes))
 	}
 	if err != nil {
 		return 0, err
@@ -230,9 +223,13 @@ func (s *Store) joinPacks(indexes []packIndex, started time.Time) (int, error) {
 	return len(hashes), nil
 }
 
-// copyPacks writes one pack of count objects through w: the entries of
-// each pack of packs, byte for byte.
-func (s *Store) copyPacks(w io.WriteCloser, packs []packIndex, count int) error {
+// copyPacks writes one new pack of count objects: the entries of each
+// pack of packs, byte for byte.
+func (s *Store) copyPacks(packs []packIndex, count int) error {
+	w, err := s.packWriter()
+	if err != nil {
+		return err
+	}
 	pw := newPackStream(w, count)
 	for _, pi := range packs {
 		if err := s.copyPackEntries(pw, pi); err != nil {

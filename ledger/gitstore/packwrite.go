@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"bufio"
+	"bytes"
 	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
@@ -42,25 +43,28 @@ type packObject struct {
 }
 
 // writePack writes hashes, which must all be in s's storage, into one new
-// pack through w, go-git's pack writer (which indexes it). Objects that
-// cannot be read are an error: nothing is published then.
-func (s *Store) writePack(w io.WriteCloser, hashes []plumbing.Hash) error {
+// pack through the writer open returns (go-git's pack writer, which
+// indexes it). Every object is read before the writer is opened: one that
+// cannot be read is an error, and nothing is written then.
+func (s *Store) writePack(open func() (io.WriteCloser, error), hashes []plumbing.Hash) error {
 	// Each object is read once (a loose object is a file to open).
 	objs := make(map[plumbing.Hash]rawObject, len(hashes))
 	for _, h := range hashes {
 		typ, data, err := s.readObject(h)
 		if err != nil {
-			w.Close()
 			return fmt.Errorf("pack object %s: %w", h, err)
 		}
 		objs[h] = rawObject{typ, data}
 	}
 	bases, err := s.deltaBases(hashes, objs)
 	if err != nil {
-		w.Close()
 		return err
 	}
 	order := packOrder(hashes, bases)
+	w, err := open()
+	if err != nil {
+		return err
+	}
 	pw := newPackStream(w, len(order))
 	offsets := make(map[plumbing.Hash]int64, len(order))
 	for _, o := range order {
@@ -93,7 +97,10 @@ type rawObject struct {
 	data []byte
 }
 
-// readObject is the type and content of object h.
+// readObject is the type and content of object h. The size an object's
+// header states only sizes the first buffer, up to a bound: a header may
+// claim more than the object holds (objects copied from another repository
+// are input like any other).
 func (s *Store) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	obj, err := s.objs.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
@@ -104,19 +111,12 @@ func (s *Store) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
 		return 0, nil, err
 	}
 	defer r.Close()
-	data := make([]byte, 0, min(obj.Size(), 1<<30))
-	buf := bytesWriter{data}
-	if _, err := io.Copy(&buf, r); err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(obj.Size(), 0), 1<<20)))
+	if _, err := buf.ReadFrom(r); err != nil {
 		return 0, nil, err
 	}
-	return obj.Type(), buf.b, nil
-}
-
-type bytesWriter struct{ b []byte }
-
-func (w *bytesWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
+	return obj.Type(), buf.Bytes(), nil
 }
 
 // deltaBases maps each object of objs to its next version, when that
@@ -377,7 +377,7 @@ func (p *packStream) write(b []byte) {
 	p.offset += int64(n)
 }
 
-// header appends an entry's type and size.
+// entryHeader is a pack entry's type and size, as its header encodes them.
 func entryHeader(typ plumbing.ObjectType, size int) []byte {
 	b := byte(typ)<<4 | byte(size&0x0f)
 	size >>= 4
@@ -466,12 +466,8 @@ func (s *Store) WritePack(src storer.EncodedObjectStorer, hashes []plumbing.Hash
 	if len(hashes) == 0 {
 		return nil
 	}
-	w, err := s.packWriter()
-	if err != nil {
-		return err
-	}
 	from := &Store{objs: src}
-	return from.writePack(w, hashes)
+	return from.writePack(s.packWriter, hashes)
 }
 
 // packWriter is the storage's writer of new packs.
