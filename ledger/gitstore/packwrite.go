@@ -116,6 +116,11 @@ func (s *Store) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
 	if _, err := buf.ReadFrom(r); err != nil {
 		return 0, nil, err
 	}
+	// A loose object's name is not checked when it is read: one whose
+	// content is another object's must not be stored as if it were h.
+	if got := plumbing.ComputeHash(obj.Type(), buf.Bytes()); got != h {
+		return 0, nil, fmt.Errorf("its content is object %s (the source's copy is damaged or forged)", got)
+	}
 	return obj.Type(), buf.Bytes(), nil
 }
 

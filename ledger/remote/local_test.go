@@ -2,8 +2,11 @@ package remote
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
+	"fmt"
+	"os/exec"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,5 +209,86 @@ func TestLocalCopiesPack(t *testing.T) {
 	stockGit(t, "-C", other.dir, "fsck", "--strict")
 	if got := stockGit(t, "-C", other.dir, "cat-file", "-t", head.String()); got != "commit" {
 		t.Errorf("the fetched head is a %q in the other clone", got)
+	}
+}
+
+// forgeLoose overwrites the loose object file of h in the git directory
+// gitDir with the object of type typ holding content, as someone with
+// write access to a shared repository could: the file keeps h's name.
+func forgeLoose(t *testing.T, gitDir string, h plumbing.Hash, typ string, content []byte) {
+	t.Helper()
+	path := filepath.Join(gitDir, "objects", h.String()[:2], h.String()[2:])
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%s is not a loose object: %v", h, err)
+	}
+	var buf bytes.Buffer
+	z := zlib.NewWriter(&buf)
+	fmt.Fprintf(z, "%s %d\x00", typ, len(content))
+	z.Write(content)
+	z.Close()
+	os.Chmod(path, 0o644)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCopyRefusesForgedObjects: a shared repository whose loose object
+// file holds another object than its name says (forged with write access
+// to it) makes a fetch fail, naming the object, whether the fetch stores
+// what it copies loose or in a pack; nothing is fetched as that object.
+func TestCopyRefusesForgedObjects(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name    string
+		entries int // five objects each, and one more entry: under 100 objects are copied loose
+	}{
+		{"copied loose", 3},
+		{"copied into a pack", 30},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWriter(t)
+			var head plumbing.Hash
+			for i := 0; i < c.entries; i++ {
+				_, head = w.add(t)
+			}
+			bare := filepath.Join(t.TempDir(), "shared.git")
+			stockGit(t, "init", "-q", "--bare", bare)
+			r, err := Open(w.s, bare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
+				t.Fatal(err)
+			}
+			// One more entry, pushed alone: its objects are loose in the
+			// shared repository, and nowhere else there.
+			old := head
+			_, head = w.add(t)
+			if err := r.Push(ctx, old, head); err != nil {
+				t.Fatal(err)
+			}
+			// The new head's root tree is replaced by its parent's.
+			root := stockGit(t, "--git-dir", bare, "rev-parse", head.String()+"^{tree}")
+			parentRoot := stockGit(t, "--git-dir", bare, "rev-parse", head.String()+"~1^{tree}")
+			forged := exec.Command("git", "--git-dir", bare, "cat-file", "tree", parentRoot)
+			content, err := forged.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			forgeLoose(t, bare, plumbing.NewHash(root), "tree", content)
+
+			other := newWriter(t)
+			rr, err := Open(other.s, bare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = rr.Fetch(ctx)
+			if err == nil || !strings.Contains(err.Error(), "forged") || !strings.Contains(err.Error(), root) {
+				t.Fatalf("fetch from a repository with a forged object: %v, want an error naming %s", err, root)
+			}
+			if out, err := exec.Command("git", "-C", other.dir, "cat-file", "-e", root).CombinedOutput(); err == nil {
+				t.Errorf("the forged tree %s is in the fetching clone: %s", root, out)
+			}
+		})
 	}
 }

@@ -275,7 +275,12 @@ func copyObject(src, dst storer.EncodedObjectStorer, t plumbing.ObjectType, h pl
 	if err != nil {
 		return fmt.Errorf("read %s %s: %w", t, h, err)
 	}
-	_, err = dst.SetEncodedObject(obj)
+	got, err := dst.SetEncodedObject(obj)
+	if err == nil && got != h {
+		// Stored under the hash of what it holds: the object asked for is
+		// still missing, and the copy must not go on as if it were there.
+		err = fmt.Errorf("copy %s %s: its content is object %s (the source's copy is damaged or forged)", t, h, got)
+	}
 	return err
 }
 
