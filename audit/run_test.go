@@ -2,9 +2,11 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/porttracker/porttracker/audit/internal/viewtest"
+	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -58,5 +60,93 @@ func TestInventoryRunView(t *testing.T) {
 	}
 	if len(got) != 3 {
 		t.Errorf("LoadItems found %d of %v, want 3", len(got), ids)
+	}
+}
+
+// TestLoadItemsRanges loads runs of consecutive IDs, which LoadItems asks
+// for as ranges, mixed with single IDs, duplicates and IDs no item has: it
+// must give what LoadItem gives for each. Then, as an attacker who can
+// write porting.db, it edits one row inside a range from sqlite3's side:
+// the bulk load by ranges must notice and load the ledger's truth.
+func TestLoadItemsRanges(t *testing.T) {
+	f := viewtest.New(t)
+	const n = 300
+	features := make([]ledger.ItemDef, n)
+	for i := range features {
+		features[i] = ledger.ItemDef{ID: i + 1, Mapping: ledger.Mapping{SourceFile: "a.go", SourceSymbol: fmt.Sprintf("F%d", i+1)}}
+	}
+	f.Inventory(features, nil, []ledger.BatchDef{{ID: 1, Name: "all", Features: fmt.Sprintf("1-%d", n)}})
+	f.Batch(1, ledger.ActionStart)
+	f.Move(ledger.Feature, "150", ledger.Stub, "", "")
+	var ids []int
+	for id := n - 40; id <= n+40; id++ { // a run past the last item
+		ids = append(ids, id)
+	}
+	ids = append(ids, 7, 3, 7, 0, -1, 100, 101, 102) // short runs, a duplicate, no such items
+	for id := 140; id <= 160; id++ {                // a run with a moved item
+		ids = append(ids, id, id)
+	}
+	got, err := f.V.LoadItems(ledger.Feature, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int]*ledger.ItemState{}
+	for _, it := range got {
+		if byID[it.Key.ID] != nil {
+			t.Errorf("LoadItems gave feature %d twice", it.Key.ID)
+		}
+		byID[it.Key.ID] = it
+	}
+	want := 0
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		one, err := f.V.LoadItem(ledger.ItemKey{Kind: ledger.Feature, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if one != nil {
+			want++
+		}
+		if fmt.Sprint(one) != fmt.Sprint(byID[id]) {
+			t.Errorf("feature %d: LoadItems gives %+v, LoadItem %+v", id, byID[id], one)
+		}
+	}
+	if len(got) != want || want != 41+5+21 {
+		t.Errorf("LoadItems found %d items, LoadItem %d; want %d", len(got), want, 41+5+21)
+	}
+	if byID[150] == nil || byID[150].Status != ledger.Stub {
+		t.Fatalf("feature 150 loaded as %+v, want a stub", byID[150])
+	}
+
+	viewtest.EditOutside(t, f.V.Path, `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 150`)
+	v, err := viewdb.OpenView(f.V.Path, f.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var notices []string
+	v.Notice = func(msg string) { notices = append(notices, msg) }
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i + 1
+	}
+	its, err := v.LoadItems(ledger.Feature, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "the rows of features 1..300: the view's rows are not") {
+		t.Fatalf("notices %q, want one that the rows of features 1..300 were not porttracker's", notices)
+	}
+	for _, it := range its {
+		if it.Key.ID == 150 && it.Status != ledger.Stub {
+			t.Fatalf("feature 150 loaded as %s from the edited view", it.Status)
+		}
+	}
+	if len(its) != n {
+		t.Fatalf("LoadItems found %d of %d features after the rebuild", len(its), n)
 	}
 }

@@ -83,6 +83,56 @@ func (v *View) loadItem(k ledger.ItemKey) (*ledger.ItemState, error) {
 // on a statement's parameters is far above it).
 const loadItemsChunk = 900
 
+// minIDRun is the shortest run of consecutive IDs that LoadItems asks for
+// as a range (id BETWEEN first AND last) rather than one by one.
+const minIDRun = 16
+
+// idClause selects some of the IDs that LoadItems was asked for: where, with
+// its parameters, and what names them in a disagreement.
+type idClause struct {
+	what, where string
+	args        []any
+}
+
+// idClauses splits ids into the WHERE clauses of LoadItems' queries: a run
+// of at least minIDRun consecutive IDs is one range, whatever its length
+// (an inventory of a million new items asks once), and the other IDs go
+// loadItemsChunk to an IN list. Duplicate IDs are asked for once.
+func idClauses(ids []int) []idClause {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	var out []idClause
+	var single []int
+	flush := func() {
+		for len(single) > 0 {
+			part := single[:min(len(single), loadItemsChunk)]
+			single = single[len(part):]
+			args := make([]any, len(part))
+			marks := make([]string, len(part))
+			for i, id := range part {
+				args[i] = id
+				marks[i] = "?" + strconv.Itoa(i+1)
+			}
+			out = append(out, idClause{what: idRange(part), where: "id IN (" + strings.Join(marks, ",") + ")", args: args})
+		}
+	}
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j] == sorted[j-1]+1 {
+			j++
+		}
+		if j-i >= minIDRun {
+			out = append(out, idClause{what: idRange(sorted[i:j]), where: "id BETWEEN ?1 AND ?2", args: []any{sorted[i], sorted[j-1]}})
+		} else {
+			single = append(single, sorted[i:j]...)
+		}
+		i = j
+	}
+	flush()
+	return out
+}
+
 // LoadItems implements ledger.Source: one query per few hundred IDs. Every
 // row is checked as LoadItem checks one.
 func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
@@ -104,16 +154,8 @@ func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, erro
 // sameItemRows checks the rows of the items of one kind with the given IDs
 // against what porttracker wrote, a few hundred IDs per query.
 func (v *View) sameItemRows(kind ledger.Kind, ids []int) error {
-	for len(ids) > 0 {
-		part := ids[:min(len(ids), loadItemsChunk)]
-		ids = ids[len(part):]
-		args := make([]any, len(part))
-		marks := make([]string, len(part))
-		for i, id := range part {
-			args[i] = id
-			marks[i] = "?" + strconv.Itoa(i+1)
-		}
-		if err := v.sameRows("the rows of "+kind.Plural()+" "+idRange(part), kind.Plural(), "id IN ("+strings.Join(marks, ",")+")", args...); err != nil {
+	for _, c := range idClauses(ids) {
+		if err := v.sameRows("the rows of "+kind.Plural()+" "+c.what, kind.Plural(), c.where, c.args...); err != nil {
 			return err
 		}
 	}
@@ -130,15 +172,8 @@ func idRange(ids []int) string {
 
 func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
 	var out []*ledger.ItemState
-	for len(ids) > 0 {
-		part := ids[:min(len(ids), loadItemsChunk)]
-		ids = ids[len(part):]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
-		rows, err := v.q.Query(`SELECT `+itemColumns+` FROM `+kind.Plural()+` WHERE id IN (`+marks+`)`, args...)
+	for _, c := range idClauses(ids) {
+		rows, err := v.q.Query(`SELECT `+itemColumns+` FROM `+kind.Plural()+` WHERE `+c.where, c.args...)
 		if err != nil {
 			return nil, err
 		}
