@@ -83,7 +83,7 @@ func TestLoadItemsRanges(t *testing.T) {
 		ids = append(ids, id)
 	}
 	ids = append(ids, 7, 3, 7, 0, -1, 100, 101, 102) // short runs, a duplicate, no such items
-	for id := 140; id <= 160; id++ {                // a run with a moved item
+	for id := 140; id <= 160; id++ {                 // a run with a moved item
 		ids = append(ids, id, id)
 	}
 	got, err := f.V.LoadItems(ledger.Feature, ids)
