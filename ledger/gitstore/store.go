@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -46,6 +47,8 @@ type Store struct {
 	// dotgit is the git directory's file system, from which walks open
 	// storages of their own for parallel reads.
 	dotgit billy.Filesystem
+	// packed, during a walk, reads packed objects without go-git.
+	packed *packReader
 }
 
 // ErrNoLedger says that the repository has no ledger branch yet.
@@ -524,6 +527,15 @@ func (s *Store) ReadFile(c plumbing.Hash, path string) ([]byte, error) {
 
 // ReadBlob returns the content of a blob.
 func (s *Store) ReadBlob(h plumbing.Hash) ([]byte, error) {
+	if typ, data, ok, err := s.readPacked(h); ok || err != nil {
+		if err == nil && typ != plumbing.BlobObject {
+			err = plumbing.ErrObjectNotFound
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read blob %s: %w", h, err)
+		}
+		return slices.Clone(data), nil
+	}
 	obj, err := s.objs.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)

@@ -15,6 +15,22 @@ import (
 // tree it returns has only its Hash and Entries: what walks read. Its
 // errors do not name h; callers do.
 func (s *Store) readTree(h plumbing.Hash) (*object.Tree, error) {
+	if typ, data, ok, err := s.readPacked(h); ok || err != nil {
+		if err == nil && typ != plumbing.TreeObject {
+			err = plumbing.ErrObjectNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == 0 {
+			return &object.Tree{Hash: h}, nil
+		}
+		ents, err := parseTree(string(data))
+		if err != nil {
+			return nil, err
+		}
+		return &object.Tree{Hash: h, Entries: ents}, nil
+	}
 	obj, err := s.objs.EncodedObject(plumbing.TreeObject, h)
 	if err != nil {
 		return nil, err

@@ -61,6 +61,19 @@ func (c *CommitInfo) SignedPayload() []byte { return c.payload }
 // a storage of its own (go-git's is not safe for concurrent use), and
 // descending only into subtrees whose hashes differ.
 func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(*CommitInfo) error) error {
+	if s.dotgit != nil && s.packed == nil {
+		packs, err := s.packs()
+		if err != nil {
+			return fmt.Errorf("list the ledger's packs: %w", err)
+		}
+		set, err := openPackSet(s.dotgit, packs)
+		if err != nil {
+			return err
+		}
+		defer set.Close()
+		s.packed = newPackReader(set)
+		defer func() { s.packed = nil }()
+	}
 	visited := map[plumbing.Hash]bool{}
 	queue := []plumbing.Hash{head}
 	var infos []*CommitInfo
@@ -121,6 +134,9 @@ func (s *Store) changes(infos []*CommitInfo) error {
 			fs := openStorage(s.dotgit)
 			defer fs.Close()
 			own := &Store{objs: newReindexing(fs)}
+			if s.packed != nil {
+				own.packed = newPackReader(s.packed.set)
+			}
 			for _, info := range part {
 				if err := own.setChanges(info, trees); err != nil {
 					errs[w] = err
@@ -430,7 +446,7 @@ func (s *Store) commit(h plumbing.Hash) (*object.Commit, error) {
 	if c, ok := s.cache.commits[h]; ok {
 		return c, nil
 	}
-	c, err := object.GetCommit(s.objs, h)
+	c, err := s.readCommit(h)
 	if err != nil {
 		return nil, err
 	}
@@ -439,6 +455,45 @@ func (s *Store) commit(h plumbing.Hash) (*object.Commit, error) {
 	}
 	s.cache.commits[h] = c
 	return c, nil
+}
+
+// readCommit reads and decodes commit h, from the walk's packs when it can.
+func (s *Store) readCommit(h plumbing.Hash) (*object.Commit, error) {
+	typ, data, ok, err := s.readPacked(h)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return object.GetCommit(s.objs, h)
+	}
+	if typ != plumbing.CommitObject {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(typ)
+	obj.SetSize(int64(len(data)))
+	if _, err := obj.Write(data); err != nil {
+		return nil, err
+	}
+	o, err := object.DecodeObject(s.objs, obj)
+	if err != nil {
+		return nil, err
+	}
+	return o.(*object.Commit), nil
+}
+
+// readPacked reads object h through the walk's pack reader: ok is false
+// when there is none, or when its packs do not hold h in a form it reads
+// (the caller then reads h through go-git).
+func (s *Store) readPacked(h plumbing.Hash) (typ plumbing.ObjectType, data []byte, ok bool, err error) {
+	if s.packed == nil {
+		return 0, nil, false, nil
+	}
+	typ, data, ok, err = s.packed.read(h)
+	if errors.Is(err, errPackFormat) {
+		return 0, nil, false, nil
+	}
+	return typ, data, ok, err
 }
 
 // tree is tree h from the cache, else read with readTree: only its Hash
