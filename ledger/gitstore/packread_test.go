@@ -167,12 +167,12 @@ func TestPackReaderReadsWhatGitReads(t *testing.T) {
 	}
 }
 
-// TestWalkOnPacks: a walk reads the same changes and entries from the
-// ledger loose, packed by porttracker, and packed by stock git with deep
-// chains of deltas.
+// TestWalkOnPacks: a walk long enough to read packs itself reads the same
+// changes and entries from the ledger loose, packed by porttracker, and
+// packed by stock git with deep chains of deltas.
 func TestWalkOnPacks(t *testing.T) {
 	l := newTestLedger(t)
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 2*packedWalkMin; i++ {
 		l.add(t)
 	}
 	head := l.head(t)

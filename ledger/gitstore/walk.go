@@ -61,23 +61,26 @@ func (c *CommitInfo) SignedPayload() []byte { return c.payload }
 // a storage of its own (go-git's is not safe for concurrent use), and
 // descending only into subtrees whose hashes differ.
 func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(*CommitInfo) error) error {
-	if s.dotgit != nil && s.packed == nil {
-		packs, err := s.packs()
-		if err != nil {
-			return fmt.Errorf("list the ledger's packs: %w", err)
-		}
-		set, err := openPackSet(s.dotgit, packs)
-		if err != nil {
-			return err
-		}
-		defer set.Close()
-		s.packed = newPackReader(set)
-		defer func() { s.packed = nil }()
-	}
 	visited := map[plumbing.Hash]bool{}
 	queue := []plumbing.Hash{head}
 	var infos []*CommitInfo
+	opened := false
 	for len(queue) > 0 {
+		if len(infos) == packedWalkMin && !opened && s.dotgit != nil && s.packed == nil {
+			// A long walk: worth parsing every pack index once.
+			opened = true
+			packs, err := s.packs()
+			if err != nil {
+				return fmt.Errorf("list the ledger's packs: %w", err)
+			}
+			set, err := openPackSet(s.dotgit, packs)
+			if err != nil {
+				return err
+			}
+			defer set.Close()
+			s.packed = newPackReader(set)
+			defer func() { s.packed = nil }()
+		}
 		h := queue[0]
 		queue = queue[1:]
 		if visited[h] || (stop != nil && stop(h)) {
@@ -101,6 +104,11 @@ func (s *Store) Walk(head plumbing.Hash, stop func(plumbing.Hash) bool, fn func(
 	}
 	return nil
 }
+
+// packedWalkMin is the number of commits after which a walk reads packed
+// objects itself (see packread.go): parsing every pack index costs more
+// than go-git's reads of a few commits (a refresh after a write or sync).
+const packedWalkMin = 64
 
 // walkChunk is the least number of commits worth a worker of its own.
 const walkChunk = 256
