@@ -81,12 +81,17 @@ func Open(dir, branch string) (*Store, error) {
 		return nil, fmt.Errorf("repository at %s is not on disk", dir)
 	}
 	fs := openStorage(plain.Filesystem())
-	repo.Storer = newReindexing(fs)
+	objs := newReindexing(fs)
+	gitDir := commonDir(fs.Filesystem().Root())
+	if fi, err := os.Stat(filepath.Join(gitDir, "objects")); err == nil && fi.IsDir() {
+		objs.loose = &looseWriter{dir: filepath.Join(gitDir, "objects")}
+	}
+	repo.Storer = objs
 	return &Store{
 		dotgit: plain.Filesystem(),
 		repo:   repo,
 		objs:   repo.Storer,
-		gitDir: commonDir(fs.Filesystem().Root()),
+		gitDir: gitDir,
 		branch: branch,
 		ref:    plumbing.NewBranchReferenceName(branch),
 		Now:    time.Now,
@@ -106,6 +111,8 @@ type reindexing struct {
 	// packs names the packs the indexes were last reloaded for ("" before
 	// the first reload).
 	packs string
+	// loose, when set, writes loose objects in place of go-git (loose.go).
+	loose *looseWriter
 }
 
 func newReindexing(fs *filesystem.Storage) *reindexing { return &reindexing{Storage: fs} }
