@@ -203,9 +203,11 @@ func (v *View) vouchRows(what, table, where string, args ...any) error {
 var readTables = []string{"features", "tests", "batches", "batch_deps", "tasks", "task_items", "transitions", "entries", "checkpoints", "signers", "findings"}
 
 // resetShadowTx drops the shadow's tables and creates the empty schema in
-// it, within tx, and sets up the triggers that copy what this connection
-// writes to the view into it. Run after the view's own schema is made.
-func (v *View) resetShadowTx(tx *sql.Tx) error {
+// it, within tx, and (with mirror) sets up the triggers that copy what this
+// connection writes to the view into it. Run after the view's own schema
+// is made. Without mirror, the caller fills the view and then calls
+// copyToShadowTx.
+func (v *View) resetShadowTx(tx *sql.Tx, mirror bool) error {
 	rows, err := tx.Query(`SELECT name FROM shadow.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
 		return err
@@ -234,6 +236,29 @@ func (v *View) resetShadowTx(tx *sql.Tx) error {
 	}
 	if _, err := tx.Exec(`PRAGMA shadow.user_version = ` + fmt.Sprint(schemaVersion)); err != nil {
 		return err
+	}
+	if !mirror {
+		return nil
+	}
+	return v.mirrorTx(tx)
+}
+
+// copyToShadowTx copies every table of a view just written whole into the
+// shadow, whose tables resetShadowTx(tx, false) left empty, then sets up
+// the triggers that mirror later writes. A full rebuild writes the view
+// once and copies it: SQLite copies the rows of a table into an empty one
+// of the same schema record by record, where triggers would run an
+// insert, and update the shadow's indexes, for every row written.
+func (v *View) copyToShadowTx(tx *sql.Tx) error {
+	tables, err := shadowTables(tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		q := `INSERT INTO ` + shadowSchema + `."` + t.name + `" SELECT * FROM main."` + t.name + `"`
+		if _, err := tx.Exec(q); err != nil {
+			return fmt.Errorf("the view's shadow: %s: %w", q, err)
+		}
 	}
 	return v.mirrorTx(tx)
 }

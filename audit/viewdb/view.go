@@ -117,11 +117,12 @@ func (v *View) open() error {
 
 // reset drops everything and creates the empty schema.
 func (v *View) reset() error {
-	return v.inTx(v.resetTx)
+	return v.inTx(func(tx *sql.Tx) error { return v.resetTx(tx, true) })
 }
 
-// resetTx drops everything and creates the empty schema, within tx.
-func (v *View) resetTx(tx *sql.Tx) error {
+// resetTx drops everything and creates the empty schema, within tx; with
+// mirror, the shadow then mirrors every write (see resetShadowTx).
+func (v *View) resetTx(tx *sql.Tx, mirror bool) error {
 	rows, err := tx.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
 		return err
@@ -150,12 +151,14 @@ func (v *View) resetTx(tx *sql.Tx) error {
 	if _, err = tx.Exec(`PRAGMA user_version = ` + strconv.Itoa(schemaVersion)); err != nil {
 		return err
 	}
-	if err := v.resetShadowTx(tx); err != nil {
+	if err := v.resetShadowTx(tx, mirror); err != nil {
 		return err
 	}
-	// The meta row above was written before the triggers that mirror it.
-	if _, err := tx.Exec(`INSERT INTO shadow.meta(key, value) VALUES ('branch', ?)`, v.store.Branch()); err != nil {
-		return err
+	if mirror {
+		// The meta row above was written before the triggers that mirror it.
+		if _, err := tx.Exec(`INSERT INTO shadow.meta(key, value) VALUES ('branch', ?)`, v.store.Branch()); err != nil {
+			return err
+		}
 	}
 	v.untrusted = ""
 	return nil
@@ -622,10 +625,13 @@ func (v *View) WriteFull(head plumbing.Hash, col *branch.Collected, st *ledger.S
 	// One transaction: readers see the old view or the new one, never an
 	// empty one.
 	err := v.inTx(func(tx *sql.Tx) error {
-		if err := v.resetTx(tx); err != nil {
+		if err := v.resetTx(tx, false); err != nil {
 			return err
 		}
-		return v.write(tx, st, head, col.Records, commitHashes(col), findings)
+		if err := v.write(tx, st, head, col.Records, commitHashes(col), findings); err != nil {
+			return err
+		}
+		return v.copyToShadowTx(tx)
 	})
 	if err != nil {
 		return err
