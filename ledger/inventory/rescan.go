@@ -83,7 +83,7 @@ func Reconcile(known []Known, decls []Decl, commit string, nextFeatureID, nextTe
 		next[kind] = max(n, 1)
 	}
 
-	var changes []Change
+	changes := make([]Change, 0, len(decls))
 	for i, d := range decls {
 		if m.matchOf[i] < 0 {
 			id := next[d.Kind]
