@@ -52,6 +52,9 @@ const (
 	maxInflate = 1100
 	// maxPackedObject bounds any one object read from a pack.
 	maxPackedObject = 1 << 30
+	// maxPackedRead bounds the bytes of one entry the walk reads into
+	// memory at once; a ledger's objects are a few kilobytes.
+	maxPackedRead = 64 << 20
 )
 
 // errPackFormat marks what a walk's pack reader does not read; the object
@@ -273,6 +276,10 @@ func (r *packReader) at(p *packedFile, off int64, depth int) (packedEntry, error
 		return packedEntry{}, errors.New("delta chain too long")
 	}
 	n := p.end(off) - off
+	if n > maxPackedRead {
+		// A large object is for go-git, which streams it.
+		return packedEntry{}, errPackFormat
+	}
 	if cap(r.buf) < int(n) {
 		r.buf = make([]byte, n)
 	}
