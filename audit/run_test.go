@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/porttracker/porttracker/audit/internal/viewtest"
-	"github.com/porttracker/porttracker/audit/viewdb"
 	"github.com/porttracker/porttracker/ledger"
 )
 
@@ -123,13 +122,7 @@ func TestLoadItemsRanges(t *testing.T) {
 	}
 
 	viewtest.EditOutside(t, f.V.Path, `UPDATE features SET status = 'not_started', heads = '[]' WHERE id = 150`)
-	v, err := viewdb.OpenView(f.V.Path, f.Store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	var notices []string
-	v.Notice = func(msg string) { notices = append(notices, msg) }
+	v, said := f.Reopen(t)
 	all := make([]int, n)
 	for i := range all {
 		all[i] = i + 1
@@ -138,6 +131,7 @@ func TestLoadItemsRanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	notices := *said
 	if len(notices) != 1 || !strings.Contains(notices[0], "the rows of features 1..300: the view's rows are not") {
 		t.Fatalf("notices %q, want one that the rows of features 1..300 were not porttracker's", notices)
 	}

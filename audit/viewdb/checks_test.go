@@ -116,16 +116,11 @@ func TestChecksBeforeDecision(t *testing.T) {
 			if tc.edit != "" {
 				viewtest.EditOutside(t, f.V.Path, tc.edit)
 			}
-			v, err := viewdb.OpenView(f.V.Path, f.Store)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer v.Close()
-			var notices []string
-			v.Notice = func(msg string) { notices = append(notices, msg) }
+			v, seen := f.Reopen(t)
 			if err := tc.load(v); err != nil {
 				t.Fatal(err)
 			}
+			notices := *seen
 			switch {
 			case tc.notice == "" && len(notices) > 0:
 				t.Fatalf("an untouched view was rebuilt: %v", notices)

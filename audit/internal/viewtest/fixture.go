@@ -159,3 +159,18 @@ func EditOutside(t *testing.T, path, stmts string) {
 		t.Fatalf("%s: %v", stmts, err)
 	}
 }
+
+// Reopen opens the fixture's view afresh, as a new command would, closing
+// it when the test ends; what the view says of rebuilding itself collects
+// in notices.
+func (f *Fixture) Reopen(t *testing.T) (v *viewdb.View, notices *[]string) {
+	t.Helper()
+	v, err := viewdb.OpenView(f.V.Path, f.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	notices = new([]string)
+	v.Notice = func(msg string) { *notices = append(*notices, msg) }
+	return v, notices
+}
