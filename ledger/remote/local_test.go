@@ -136,6 +136,26 @@ func TestOpenChoosesTransport(t *testing.T) {
 	}
 }
 
+// pushedLedger writes a ledger of entries entries and pushes it to a new
+// bare repository made by stock git, the remote r.
+func pushedLedger(t *testing.T, entries int) (w *writer, bare string, r Remote, head plumbing.Hash) {
+	t.Helper()
+	w = newWriter(t)
+	for i := 0; i < entries; i++ {
+		_, head = w.add(t)
+	}
+	bare = filepath.Join(t.TempDir(), "shared.git")
+	stockGit(t, "init", "-q", "--bare", bare)
+	r, err := Open(w.s, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Push(context.Background(), plumbing.ZeroHash, head); err != nil {
+		t.Fatal(err)
+	}
+	return w, bare, r, head
+}
+
 // TestLocalCopiesPack: a push or fetch between repositories on this file
 // system that copies many objects stores them in one pack, as git's own
 // transfers do, and a small one as loose objects; stock git reads and
@@ -149,21 +169,8 @@ func TestLocalCopiesPack(t *testing.T) {
 		}
 		return len(m)
 	}
-	w := newWriter(t)
-	var head plumbing.Hash
 	const entries = 30 // five objects each
-	for i := 0; i < entries; i++ {
-		_, head = w.add(t)
-	}
-	bare := filepath.Join(t.TempDir(), "shared.git")
-	stockGit(t, "init", "-q", "--bare", bare)
-	r, err := Open(w.s, bare)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
-		t.Fatal(err)
-	}
+	w, bare, r, head := pushedLedger(t, entries)
 	if n := countFiles(bare, "objects/pack/*.pack"); n != 1 {
 		t.Errorf("the push left %d packs in the remote, want 1", n)
 	}
@@ -246,20 +253,7 @@ func TestCopyRefusesForgedObjects(t *testing.T) {
 		{"copied into a pack", 30},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			w := newWriter(t)
-			var head plumbing.Hash
-			for i := 0; i < c.entries; i++ {
-				_, head = w.add(t)
-			}
-			bare := filepath.Join(t.TempDir(), "shared.git")
-			stockGit(t, "init", "-q", "--bare", bare)
-			r, err := Open(w.s, bare)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := r.Push(ctx, plumbing.ZeroHash, head); err != nil {
-				t.Fatal(err)
-			}
+			w, bare, r, head := pushedLedger(t, c.entries)
 			// One more entry, pushed alone: its objects are loose in the
 			// shared repository, and nowhere else there.
 			old := head
