@@ -136,7 +136,8 @@ func idClauses(ids []int) []idClause {
 // LoadItems implements ledger.Source: one query per few hundred IDs. Every
 // row is checked as LoadItem checks one.
 func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
-	out, err := v.loadItems(kind, ids)
+	clauses := idClauses(ids)
+	out, err := v.loadItems(kind, clauses)
 	if err != nil {
 		return nil, err
 	}
@@ -146,15 +147,15 @@ func (v *View) LoadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, erro
 				return err
 			}
 		}
-		return v.sameItemRows(kind, ids)
-	}, func() error { out, err = v.loadItems(kind, ids); return err })
+		return v.sameItemRows(kind, clauses)
+	}, func() error { out, err = v.loadItems(kind, clauses); return err })
 	return out, err
 }
 
-// sameItemRows checks the rows of the items of one kind with the given IDs
-// against what porttracker wrote, a few hundred IDs per query.
-func (v *View) sameItemRows(kind ledger.Kind, ids []int) error {
-	for _, c := range idClauses(ids) {
+// sameItemRows checks the rows of the items of one kind that clauses select
+// against what porttracker wrote: a range, or a few hundred IDs, per query.
+func (v *View) sameItemRows(kind ledger.Kind, clauses []idClause) error {
+	for _, c := range clauses {
 		if err := v.sameRows("the rows of "+kind.Plural()+" "+c.what, kind.Plural(), c.where, c.args...); err != nil {
 			return err
 		}
@@ -170,9 +171,9 @@ func idRange(ids []int) string {
 	return fmt.Sprintf("%d..%d", slices.Min(ids), slices.Max(ids))
 }
 
-func (v *View) loadItems(kind ledger.Kind, ids []int) ([]*ledger.ItemState, error) {
+func (v *View) loadItems(kind ledger.Kind, clauses []idClause) ([]*ledger.ItemState, error) {
 	var out []*ledger.ItemState
-	for _, c := range idClauses(ids) {
+	for _, c := range clauses {
 		rows, err := v.q.Query(`SELECT `+itemColumns+` FROM `+kind.Plural()+` WHERE `+c.where, c.args...)
 		if err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/util"
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -69,7 +70,7 @@ func openPackSet(dotgit billy.Filesystem, packs []plumbing.Hash) (*packSet, erro
 	set := &packSet{}
 	for _, p := range packs {
 		base := dotgit.Join("objects", "pack", "pack-"+p.String())
-		idx, err := readAllFile(dotgit, base+".idx")
+		idx, err := util.ReadFile(dotgit, base+".idx")
 		if err != nil {
 			continue
 		}
@@ -101,15 +102,6 @@ func openPackSet(dotgit billy.Filesystem, packs []plumbing.Hash) (*packSet, erro
 		set.packs = append(set.packs, pf)
 	}
 	return set, nil
-}
-
-func readAllFile(fs billy.Filesystem, name string) ([]byte, error) {
-	f, err := fs.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
 }
 
 // Close closes the packs.
