@@ -3,6 +3,7 @@ package gitstore
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
@@ -409,4 +410,98 @@ func buildIndex(first []byte, offs []int64) []byte {
 	b = append(b, make([]byte, 20)...)
 	sum := sha1.Sum(b)
 	return append(b, sum[:]...)
+}
+
+// craftedPack writes, as a forger would, a pack of the given raw entries
+// (each a pack entry header and its data) and an index naming the i-th
+// entry with first byte names[i]; it returns the objects directory's file
+// system and the pack's name. The pack's trailer is the one the index
+// names; nothing in it hashes to anything.
+func craftedPack(t *testing.T, names []byte, entries [][]byte) (*packSet, []plumbing.Hash) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "objects", "pack"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pack := []byte("PACK\x00\x00\x00\x02")
+	pack = binary.BigEndian.AppendUint32(pack, uint32(len(entries)))
+	var offs []int64
+	for _, e := range entries {
+		offs = append(offs, int64(len(pack)))
+		pack = append(pack, e...)
+	}
+	pack = append(pack, make([]byte, 20)...)
+	var name plumbing.Hash
+	name[0] = 0xab
+	base := filepath.Join(dir, "objects", "pack", "pack-"+name.String())
+	if err := os.WriteFile(base+".pack", pack, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base+".idx", buildIndex(names, offs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := openPackSet(osfs.New(dir), []plumbing.Hash{name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { set.Close() })
+	hashes := make([]plumbing.Hash, len(names))
+	for i, b := range names {
+		hashes[i][0] = b
+	}
+	return set, hashes
+}
+
+// zlibBytes compresses b.
+func zlibBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestPackReaderRefusesForgedDeltas reads packs forged by hand: deltas that
+// name each other as bases, a delta whose base offset points before the
+// pack's first entry or at itself, and an entry that claims a size far
+// beyond its bytes. Each read must fail, naming the object, without
+// looping or allocating what the entry claims.
+func TestPackReaderRefusesForgedDeltas(t *testing.T) {
+	delta := []byte{5, 5, 0x90, 5} // copy 5 bytes of a 5-byte base
+	refDelta := func(base byte) []byte {
+		e := append([]byte{0x70 | byte(len(delta))}, base)
+		e = append(e, make([]byte, 19)...)
+		return append(e, zlibBytes(delta)...)
+	}
+	ofsDelta := func(back byte) []byte {
+		return append([]byte{0x60 | byte(len(delta)), back}, zlibBytes(delta)...)
+	}
+	blob := append([]byte{0x30 | 5}, zlibBytes([]byte("hello"))...)
+	for _, c := range []struct {
+		name    string
+		names   []byte
+		entries [][]byte
+		read    int
+		want    string
+	}{
+		{"deltas naming each other", []byte{0x01, 0x02}, [][]byte{refDelta(0x02), refDelta(0x01)}, 0, "delta chain too long"},
+		{"a delta naming itself", []byte{0x01}, [][]byte{refDelta(0x01)}, 0, "delta chain too long"},
+		{"an offset before the first entry", []byte{0x01, 0x02}, [][]byte{blob, ofsDelta(0x7f)}, 1, "delta base outside the pack"},
+		{"an offset of zero", []byte{0x01, 0x02}, [][]byte{blob, ofsDelta(0)}, 1, "delta base outside the pack"},
+		{"a size far beyond the bytes", []byte{0x01}, [][]byte{append([]byte{0xbf, 0xff, 0xff, 0xff, 0x7f}, zlibBytes([]byte("x"))...)}, 0, "claims"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set, hashes := craftedPack(t, c.names, c.entries)
+			_, _, found, err := newPackReader(set).read(hashes[c.read])
+			if !found || err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), hashes[c.read].String()) {
+				t.Fatalf("found %v, error %v; want one naming %s and saying %q", found, err, hashes[c.read], c.want)
+			}
+		})
+	}
+	// The same pack read as it should be: a good delta on a good base.
+	set, hashes := craftedPack(t, []byte{0x01, 0x02}, [][]byte{blob, ofsDelta(byte(len(blob)))})
+	typ, data, found, err := newPackReader(set).read(hashes[1])
+	if !found || err != nil || typ != plumbing.BlobObject || string(data) != "hello" {
+		t.Fatalf("the well-formed delta reads as %s %q (found %v, %v)", typ, data, found, err)
+	}
 }
